@@ -1,0 +1,527 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/balie/balie"
+	"github.com/google/uuid"
+)
+
+// Recorded identifies the journal event an act left.
+type Recorded struct {
+	ID  string
+	Seq int64
+	At  time.Time
+}
+
+func recorded(e balie.JournalEvent) Recorded { return Recorded{ID: e.ID, Seq: e.Seq, At: e.Time} }
+
+func (d *DB) requireStaff(ctx context.Context, q querier, id string) (balie.Staff, error) {
+	return d.staff(ctx, q, "id", id)
+}
+
+func (d *DB) currentDesk(ctx context.Context, q querier) (balie.Desk, error) {
+	id, err := d.meta(ctx, q, metaDesk)
+	if err != nil {
+		return balie.Desk{}, err
+	}
+	if id == "" {
+		return balie.Desk{}, balie.Errorf(balie.CodeNotAllowed,
+			"Deze kassa is nog aan geen balie gekoppeld.", "This terminal is not assigned to a desk yet.")
+	}
+	return d.Desk(ctx, id)
+}
+
+// activeCard reads a card and refuses it unless it can be used.
+func (d *DB) activeCard(ctx context.Context, q querier, n balie.CardNumber) (balie.Card, balie.Holder, error) {
+	c, err := d.cardByNumber(ctx, q, n)
+	if err != nil {
+		return c, balie.Holder{}, err
+	}
+	if err := usableCard(c); err != nil {
+		return c, balie.Holder{}, err
+	}
+	h, err := d.holder(ctx, q, c.HolderID)
+	return c, h, err
+}
+
+// businessDay is the Brussels calendar day an act counts in.
+func businessDay(t time.Time) string { return t.In(balie.Brussels()).Format(dbDate) }
+
+func addTotal(ctx context.Context, tx *sql.Tx, at time.Time, kind balie.Kind, pay balie.PaymentMethod, org string, count int, amount balie.Cents) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO totals(day, kind, payment, organiser_id, count, amount) VALUES (?,?,?,?,?,?)
+		ON CONFLICT(day, kind, payment, organiser_id) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`,
+		businessDay(at), string(kind), string(pay), org, count, int64(amount))
+	if err != nil {
+		return fmt.Errorf("update totals: %w", err)
+	}
+	return nil
+}
+
+// checkPayment refuses a payment method that does not fit the amount.
+func checkPayment(total balie.Cents, m balie.PaymentMethod) error {
+	if total == 0 && (m == balie.PayNone || m == "") {
+		return nil
+	}
+	if total > 0 && m.Valid() && m != balie.PayNone {
+		return nil
+	}
+	return balie.Errorf(balie.CodeAmountInvalid,
+		"Kies hoe er betaald wordt: cash, kaart of factuur.", "Choose how it is paid: cash, card or invoice.")
+}
+
+// CheckinResult is what the screen shows after a check-in.
+type CheckinResult struct {
+	Recorded
+	Event   balie.Event
+	Points  int // saved now
+	Balance int // the holder's points after
+	Holder  balie.Holder
+}
+
+func (d *DB) decideCheckin(ctx context.Context, q querier, n balie.CardNumber, eventID string, at time.Time) (balie.Holder, balie.Event, int, error) {
+	_, h, err := d.activeCard(ctx, q, n)
+	if err != nil {
+		return h, balie.Event{}, 0, err
+	}
+	ev, err := d.event(ctx, q, eventID)
+	if err != nil {
+		return h, ev, 0, err
+	}
+	from, to := ev.CheckinLimit.Window(at)
+	used, err := countRows(ctx, q, `SELECT count(*) FROM checkins WHERE holder_id = ? AND event_id = ? AND at >= ? AND at < ?`,
+		h.ID, ev.ID, fmtTime(from), fmtTime(to))
+	if err != nil {
+		return h, ev, 0, fmt.Errorf("count check-ins: %w", err)
+	}
+	points, err := balie.DecideCheckin(ev, at, used)
+	return h, ev, points, err
+}
+
+// PreviewCheckin says, without recording anything, whether the card may
+// check in at the event now and for how many points.
+func (d *DB) PreviewCheckin(ctx context.Context, n balie.CardNumber, eventID string) (int, error) {
+	_, _, points, err := d.decideCheckin(ctx, d.db, n, eventID, d.now())
+	return points, d.classify("preview check-in", err)
+}
+
+// CheckIn saves points for the holder of card n at an event.
+func (d *DB) CheckIn(ctx context.Context, staffID string, n balie.CardNumber, eventID string) (CheckinResult, error) {
+	var res CheckinResult
+	err := d.act(ctx, "check in", func(tx *sql.Tx, rec *recorder) error {
+		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
+			return err
+		}
+		h, ev, points, err := d.decideCheckin(ctx, tx, n, eventID, rec.now)
+		if err != nil {
+			return err
+		}
+		e, err := rec.append(staffID, balie.KindCheckin, balie.CheckinPayload{
+			HolderID: h.ID, Card: n, EventID: ev.ID, OrganiserID: ev.OrganiserID, Points: points})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO checkins(seq, holder_id, event_id, at) VALUES (?,?,?,?)`, e.Seq, h.ID, ev.ID, fmtTime(rec.now)); err != nil {
+			return fmt.Errorf("project check-in: %w", err)
+		}
+		if err := addPoints(ctx, tx, e.Seq, h.ID, points); err != nil {
+			return err
+		}
+		res = CheckinResult{Recorded: recorded(e), Event: ev, Points: points, Balance: h.Points + points, Holder: h}
+		return nil
+	})
+	return res, err
+}
+
+func addPoints(ctx context.Context, tx *sql.Tx, seq int64, holderID string, delta int) error {
+	if delta == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO pending_points(seq, holder_id, delta) VALUES (?,?,?)`, seq, holderID, delta); err != nil {
+		return fmt.Errorf("project points: %w", err)
+	}
+	return nil
+}
+
+// TicketOrder is a number of tickets at one tariff.
+type TicketOrder struct {
+	TariffID string
+	Quantity int
+}
+
+// TicketRequest is a sale of tickets for one event. Card may be empty for
+// regular tickets sold to someone without a pass.
+type TicketRequest struct {
+	Card    balie.CardNumber
+	EventID string
+	Lines   []TicketOrder
+	Payment balie.PaymentMethod
+}
+
+// TicketResult is what the screen and the receipt show.
+type TicketResult struct {
+	Recorded
+	Event  balie.Event
+	Quotes []balie.TicketQuote
+	Total  balie.Cents
+}
+
+func (d *DB) quoteTickets(ctx context.Context, q querier, req TicketRequest, at time.Time) (balie.Holder, balie.Event, []balie.TicketQuote, balie.Cents, error) {
+	var h balie.Holder
+	if len(req.Lines) == 0 {
+		return h, balie.Event{}, nil, 0, balie.Errorf(balie.CodeQuantityInvalid, "Kies minstens één ticket.", "Choose at least one ticket.")
+	}
+	ev, err := d.event(ctx, q, req.EventID)
+	if err != nil {
+		return h, ev, nil, 0, err
+	}
+	if req.Card != "" {
+		if _, h, err = d.activeCard(ctx, q, req.Card); err != nil {
+			return h, ev, nil, 0, err
+		}
+	}
+	var quotes []balie.TicketQuote
+	var totals []balie.Cents
+	inBasket := map[string]int{} // the same tariff twice in one basket counts against one limit
+	for _, line := range req.Lines {
+		t, err := d.tariff(ctx, q, line.TariffID)
+		if err != nil {
+			return h, ev, nil, 0, err
+		}
+		if t.EventID != ev.ID {
+			return h, ev, nil, 0, balie.Errorf(balie.CodeTariffUnknown,
+				"Tarief %s hoort niet bij %s.", "Tariff %s does not belong to %s.", t.Name, ev.Name)
+		}
+		used := inBasket[t.ID]
+		if t.Kind != balie.TariffRegular {
+			if h.ID == "" {
+				return h, ev, nil, 0, balie.Errorf(balie.CodeTariffNotAllowed,
+					"Scan eerst de UiTPAS om aan het UiTPAS-tarief te verkopen.", "Scan the UiTPAS first to sell at the UiTPAS tariff.")
+			}
+			from, to := t.Limit.Window(at)
+			n, err := countRows(ctx, q, `SELECT coalesce(sum(quantity), 0) FROM ticket_usage WHERE holder_id = ? AND tariff_id = ? AND at >= ? AND at < ?`,
+				h.ID, t.ID, fmtTime(from), fmtTime(to))
+			if err != nil {
+				return h, ev, nil, 0, fmt.Errorf("count tickets: %w", err)
+			}
+			used += n
+		}
+		qt, err := balie.QuoteTicket(t, h, line.Quantity, used)
+		if err != nil {
+			return h, ev, nil, 0, err
+		}
+		inBasket[t.ID] += line.Quantity
+		quotes = append(quotes, qt)
+		totals = append(totals, qt.Total)
+	}
+	total, err := balie.Sum(totals...)
+	return h, ev, quotes, total, err
+}
+
+// QuoteTickets prices a basket without recording it.
+func (d *DB) QuoteTickets(ctx context.Context, req TicketRequest) ([]balie.TicketQuote, balie.Cents, error) {
+	_, _, quotes, total, err := d.quoteTickets(ctx, d.db, req, d.now())
+	return quotes, total, d.classify("quote tickets", err)
+}
+
+// SellTickets sells tickets for one event.
+func (d *DB) SellTickets(ctx context.Context, staffID string, req TicketRequest) (TicketResult, error) {
+	var res TicketResult
+	err := d.act(ctx, "sell tickets", func(tx *sql.Tx, rec *recorder) error {
+		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
+			return err
+		}
+		h, ev, quotes, total, err := d.quoteTickets(ctx, tx, req, rec.now)
+		if err != nil {
+			return err
+		}
+		if err := checkPayment(total, req.Payment); err != nil {
+			return err
+		}
+		pay := req.Payment
+		if total == 0 {
+			pay = balie.PayNone
+		}
+		p := balie.TicketSalePayload{HolderID: h.ID, Card: req.Card, EventID: ev.ID, OrganiserID: ev.OrganiserID, Total: total, Payment: pay}
+		for _, qt := range quotes {
+			p.Lines = append(p.Lines, balie.TicketLine{TariffID: qt.TariffID, Kind: qt.Kind, Quantity: qt.Quantity, Regular: qt.Regular, Shares: qt.Shares, Total: qt.Total})
+		}
+		e, err := rec.append(staffID, balie.KindTicketSale, p)
+		if err != nil {
+			return err
+		}
+		if h.ID != "" {
+			for _, l := range p.Lines {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_usage(seq, holder_id, tariff_id, at, quantity) VALUES (?,?,?,?,?)
+					ON CONFLICT(seq, tariff_id) DO UPDATE SET quantity = quantity + excluded.quantity`, e.Seq, h.ID, l.TariffID, fmtTime(rec.now), l.Quantity); err != nil {
+					return fmt.Errorf("project tickets: %w", err)
+				}
+			}
+		}
+		if err := addTotal(ctx, tx, rec.now, balie.KindTicketSale, pay, ev.OrganiserID, 1, total); err != nil {
+			return err
+		}
+		res = TicketResult{Recorded: recorded(e), Event: ev, Quotes: quotes, Total: total}
+		return nil
+	})
+	return res, err
+}
+
+// CardSaleRequest sells a card from this desk's stock: a first card to a
+// new holder, or a new card to a holder who has one (replacement, a
+// change of social-tariff status).
+type CardSaleRequest struct {
+	Card       balie.CardNumber // the stock card handed over
+	HolderCard balie.CardNumber // the holder's current card; empty for a first card
+	NewHolder  *balie.Holder    // for a first card: names, birth date, postal code
+	Reason     balie.PurchaseReason
+	Payment    balie.PaymentMethod
+}
+
+// CardSaleResult is what the screen and the receipt show.
+type CardSaleResult struct {
+	Recorded
+	Card   balie.CardNumber
+	Holder balie.Holder
+	Price  balie.Cents
+}
+
+// SellCard sells a card from this desk's stock.
+func (d *DB) SellCard(ctx context.Context, staffID string, req CardSaleRequest) (CardSaleResult, error) {
+	var res CardSaleResult
+	err := d.act(ctx, "sell card", func(tx *sql.Tx, rec *recorder) error {
+		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
+			return err
+		}
+		desk, err := d.currentDesk(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if !req.Reason.Valid() {
+			return balie.Errorf(balie.CodeReasonInvalid, "Kies de reden van de aankoop.", "Choose the reason for the purchase.")
+		}
+		stock, err := d.cardByNumber(ctx, tx, req.Card)
+		if err != nil {
+			return err
+		}
+		if stock.Status != balie.CardLocalStock || stock.StockDesk != desk.ID {
+			return balie.Errorf(balie.CodeCardNotInStock,
+				"Kaart %s zit niet in de voorraad van deze balie.", "Card %s is not in this desk's stock.", req.Card)
+		}
+		var h balie.Holder
+		var old balie.Card
+		if req.Reason == balie.ReasonFirstCard {
+			if req.NewHolder == nil || req.NewHolder.FirstName == "" || req.NewHolder.LastName == "" || req.NewHolder.BirthDate.IsZero() {
+				return balie.Errorf(balie.CodeHolderUnknown,
+					"Vul voornaam, naam en geboortedatum van de nieuwe pashouder in.", "Fill in the new holder's first name, last name and birth date.")
+			}
+			h = *req.NewHolder
+			id, err := uuid.NewV7()
+			if err != nil {
+				return fmt.Errorf("make holder id: %w", err)
+			}
+			h.ID, h.Points, h.CardSystems = id.String(), 0, []string{stock.CardSystem}
+		} else {
+			if old, err = d.cardByNumber(ctx, tx, req.HolderCard); err != nil {
+				return err
+			}
+			if old.Status != balie.CardActive && old.Status != balie.CardBlocked {
+				return usableCard(old)
+			}
+			if h, err = d.holder(ctx, tx, old.HolderID); err != nil {
+				return err
+			}
+		}
+		system, err := d.cardSystem(ctx, tx, stock.CardSystem)
+		if err != nil {
+			return err
+		}
+		prices, err := d.cardPrices(ctx, tx, stock.CardSystem)
+		if err != nil {
+			return err
+		}
+		price, err := prices.Price(balie.CardSaleQuery{CardSystem: system, PostalCode: h.PostalCode, BirthDate: h.BirthDate,
+			SocialTariff: h.SocialTariff.Applies(), Reason: req.Reason, At: rec.now})
+		if err != nil {
+			return err
+		}
+		if err := checkPayment(price, req.Payment); err != nil {
+			return err
+		}
+		pay := req.Payment
+		if price == 0 {
+			pay = balie.PayNone
+		}
+		p := balie.CardSalePayload{Card: req.Card, HolderID: h.ID, CardSystem: stock.CardSystem, Reason: req.Reason,
+			OrganiserID: desk.OrganiserID, Price: price, Payment: pay, Replaces: old.Number}
+		if req.Reason == balie.ReasonFirstCard {
+			p.NewHolder = &h
+		}
+		e, err := rec.append(staffID, balie.KindCardSale, p)
+		if err != nil {
+			return err
+		}
+		if p.NewHolder != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO holders(id, first_name, last_name, birth_date, postal_code, card_systems, social_state, social_end, social_grace_end, points) VALUES (?,?,?,?,?,?,?,?,?,0)`,
+				h.ID, h.FirstName, h.LastName, fmtDate(h.BirthDate), h.PostalCode, joinIDs(h.CardSystems),
+				string(h.SocialTariff.State), fmtDate(h.SocialTariff.EndDate), fmtDate(h.SocialTariff.GraceEnd)); err != nil {
+				return fmt.Errorf("project holder: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cards SET status = 'ACTIVE', holder_id = ?, stock_desk = '' WHERE number = ?`, h.ID, string(req.Card)); err != nil {
+			return fmt.Errorf("project card: %w", err)
+		}
+		if old.Number != "" && old.Status == balie.CardActive {
+			// A lost or stolen card is blocked so a finder cannot use it; a
+			// card replaced for any other reason is simply no longer valid.
+			status := balie.CardDeleted
+			if req.Reason == balie.ReasonReplaceLost || req.Reason == balie.ReasonReplaceStolen {
+				status = balie.CardBlocked
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE cards SET status = ? WHERE number = ?`, string(status), string(old.Number)); err != nil {
+				return fmt.Errorf("project old card: %w", err)
+			}
+		}
+		if err := addTotal(ctx, tx, rec.now, balie.KindCardSale, pay, desk.OrganiserID, 1, price); err != nil {
+			return err
+		}
+		res = CardSaleResult{Recorded: recorded(e), Card: req.Card, Holder: h, Price: price}
+		return nil
+	})
+	return res, err
+}
+
+// MembershipRequest pays (or renews) a membership.
+type MembershipRequest struct {
+	Card      balie.CardNumber
+	ProgramID string
+	Payment   balie.PaymentMethod
+}
+
+// MembershipResult is what the screen and the receipt show.
+type MembershipResult struct {
+	Recorded
+	Program balie.MembershipProgram
+	Price   balie.Cents
+	Start   time.Time
+	End     time.Time
+	Renewal bool
+}
+
+// PayMembership records a membership payment: a new membership, or a
+// renewal that extends a still-valid one from its end date.
+func (d *DB) PayMembership(ctx context.Context, staffID string, req MembershipRequest) (MembershipResult, error) {
+	var res MembershipResult
+	err := d.act(ctx, "pay membership", func(tx *sql.Tx, rec *recorder) error {
+		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
+			return err
+		}
+		_, h, err := d.activeCard(ctx, tx, req.Card)
+		if err != nil {
+			return err
+		}
+		p, err := d.program(ctx, tx, req.ProgramID)
+		if err != nil {
+			return err
+		}
+		ms, err := d.memberships(ctx, tx, h.ID)
+		if err != nil {
+			return err
+		}
+		var current *balie.Membership
+		for i := range ms {
+			if ms[i].ProgramID == p.ID && ms[i].Valid(rec.now) && (current == nil || ms[i].End.After(current.End)) {
+				current = &ms[i]
+			}
+		}
+		price := p.PriceFor(true, h.SocialTariff.Applies())
+		start, end, err := p.Term(rec.now, h.BirthDate, current)
+		if err != nil {
+			return err
+		}
+		if err := checkPayment(price, req.Payment); err != nil {
+			return err
+		}
+		pay := req.Payment
+		if price == 0 {
+			pay = balie.PayNone
+		}
+		e, err := rec.append(staffID, balie.KindMembershipPayment, balie.MembershipPaymentPayload{
+			HolderID: h.ID, Card: req.Card, ProgramID: p.ID, OrganiserID: p.OrganiserID, Price: price, Start: start, End: end, Payment: pay})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO memberships(holder_id, program_id, start, end, seq) VALUES (?,?,?,?,?)`,
+			h.ID, p.ID, fmtDate(start), fmtDate(end), e.Seq); err != nil {
+			return fmt.Errorf("project membership: %w", err)
+		}
+		if err := addTotal(ctx, tx, rec.now, balie.KindMembershipPayment, pay, p.OrganiserID, 1, price); err != nil {
+			return err
+		}
+		res = MembershipResult{Recorded: recorded(e), Program: p, Price: price, Start: start, End: end, Renewal: current != nil}
+		return nil
+	})
+	return res, err
+}
+
+// RewardResult is what the screen shows: the points before and after.
+type RewardResult struct {
+	Recorded
+	Reward balie.Reward
+	Points int // spent
+	Before int
+	After  int
+}
+
+// RedeemReward exchanges a holder's points for a reward.
+func (d *DB) RedeemReward(ctx context.Context, staffID string, n balie.CardNumber, rewardID string) (RewardResult, error) {
+	var res RewardResult
+	err := d.act(ctx, "redeem reward", func(tx *sql.Tx, rec *recorder) error {
+		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
+			return err
+		}
+		_, h, err := d.activeCard(ctx, tx, n)
+		if err != nil {
+			return err
+		}
+		r, served, err := d.reward(ctx, tx, rewardID)
+		if err != nil {
+			return err
+		}
+		var u balie.RewardUsage
+		local, err := countRows(ctx, tx, `SELECT count(*) FROM reward_usage WHERE reward_id = ?`, r.ID)
+		if err != nil {
+			return fmt.Errorf("count rewards: %w", err)
+		}
+		u.UnitsRedeemed = served + local
+		from, to := r.PerHolder.Window(rec.now)
+		if u.HolderInWindow, err = countRows(ctx, tx, `SELECT count(*) FROM reward_usage WHERE holder_id = ? AND reward_id = ? AND at >= ? AND at < ?`,
+			h.ID, r.ID, fmtTime(from), fmtTime(to)); err != nil {
+			return fmt.Errorf("count rewards: %w", err)
+		}
+		if u.HolderEver, err = countRows(ctx, tx, `SELECT count(*) FROM reward_usage WHERE holder_id = ? AND reward_id = ?`, h.ID, r.ID); err != nil {
+			return fmt.Errorf("count rewards: %w", err)
+		}
+		points, err := balie.DecideRedeem(r, h.Points, rec.now, u)
+		if err != nil {
+			return err
+		}
+		e, err := rec.append(staffID, balie.KindRewardRedemption, balie.RewardRedemptionPayload{
+			HolderID: h.ID, Card: n, RewardID: r.ID, OrganiserID: r.OrganiserID, Points: points})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO reward_usage(seq, holder_id, reward_id, at) VALUES (?,?,?,?)`, e.Seq, h.ID, r.ID, fmtTime(rec.now)); err != nil {
+			return fmt.Errorf("project reward: %w", err)
+		}
+		if err := addPoints(ctx, tx, e.Seq, h.ID, -points); err != nil {
+			return err
+		}
+		res = RewardResult{Recorded: recorded(e), Reward: r, Points: points, Before: h.Points, After: h.Points - points}
+		return nil
+	})
+	return res, err
+}

@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/balie/balie"
+)
+
+// VoidResult is what the screen shows after a void.
+type VoidResult struct {
+	Recorded
+	Target balie.JournalEvent
+}
+
+// Void cancels an earlier act of this terminal with a supervisor's
+// approval. The earlier event stays in the journal; a VOID event is added
+// and the projections undo the act's effect. Childcare records are never
+// voided: a correction is a new record with a reason.
+func (d *DB) Void(ctx context.Context, staffID, approverID, targetID, reason string) (VoidResult, error) {
+	var res VoidResult
+	err := d.act(ctx, "void", func(tx *sql.Tx, rec *recorder) error {
+		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
+			return err
+		}
+		approver, err := d.requireStaff(ctx, tx, approverID)
+		if err != nil {
+			return err
+		}
+		if approver.Role != balie.RoleSupervisor {
+			return balie.Errorf(balie.CodeNotAllowed,
+				"Een annulering moet goedgekeurd worden door een verantwoordelijke.", "A void must be approved by a supervisor.")
+		}
+		if strings.TrimSpace(reason) == "" {
+			return balie.Errorf(balie.CodeVoidUnknown, "Geef een reden voor de annulering.", "Give a reason for the void.")
+		}
+		target, err := d.journalEvent(ctx, tx, targetID)
+		if err != nil {
+			return err
+		}
+		var voidSeq int64
+		err = tx.QueryRowContext(ctx, `SELECT void_seq FROM voided WHERE target_seq = ?`, target.Seq).Scan(&voidSeq)
+		if err == nil {
+			return balie.Errorf(balie.CodeVoidTwice, "Deze handeling is al geannuleerd.", "This act was already voided.")
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read voids: %w", err)
+		}
+		e, err := rec.append(staffID, balie.KindVoid, balie.VoidPayload{Target: target.ID, Reason: reason, Approver: approver.ID})
+		if err != nil {
+			return err
+		}
+		if err := d.undo(ctx, tx, target, e.Seq); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO voided(target_seq, void_seq) VALUES (?, ?)`, target.Seq, e.Seq); err != nil {
+			return fmt.Errorf("project void: %w", err)
+		}
+		res = VoidResult{Recorded: recorded(e), Target: target}
+		return nil
+	})
+	return res, err
+}
+
+func (d *DB) journalEvent(ctx context.Context, q querier, id string) (balie.JournalEvent, error) {
+	var e balie.JournalEvent
+	var kind string
+	err := q.QueryRowContext(ctx, `SELECT seq, id, kind, payload FROM journal WHERE id = ?`, id).Scan(&e.Seq, &e.ID, &kind, &e.Payload)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, balie.Errorf(balie.CodeVoidUnknown, "Deze handeling is niet gevonden op deze kassa.", "This act was not found on this terminal.")
+	}
+	if err != nil {
+		return e, fmt.Errorf("read event: %w", err)
+	}
+	e.Kind = balie.Kind(kind)
+	return e, nil
+}
+
+// undo reverses the projections of target, in the void's transaction.
+func (d *DB) undo(ctx context.Context, tx *sql.Tx, target balie.JournalEvent, voidSeq int64) error {
+	exec := func(q string, args ...any) error {
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("undo %s: %w", target.Kind, err)
+		}
+		return nil
+	}
+	decode := func(v any) error {
+		if err := json.Unmarshal(target.Payload, v); err != nil {
+			return fmt.Errorf("undo %s: %w", target.Kind, err)
+		}
+		return nil
+	}
+	at, err := d.eventTime(ctx, tx, target.Seq)
+	if err != nil {
+		return err
+	}
+	switch target.Kind {
+	case balie.KindCheckin:
+		var p balie.CheckinPayload
+		if err := decode(&p); err != nil {
+			return err
+		}
+		if err := exec(`DELETE FROM checkins WHERE seq = ?`, target.Seq); err != nil {
+			return err
+		}
+		// A negative delta under the void's own seq, rather than deleting
+		// the check-in's row: the ledger may already have counted it.
+		return addPoints(ctx, tx, voidSeq, p.HolderID, -p.Points)
+	case balie.KindRewardRedemption:
+		var p balie.RewardRedemptionPayload
+		if err := decode(&p); err != nil {
+			return err
+		}
+		if err := exec(`DELETE FROM reward_usage WHERE seq = ?`, target.Seq); err != nil {
+			return err
+		}
+		return addPoints(ctx, tx, voidSeq, p.HolderID, p.Points)
+	case balie.KindTicketSale:
+		var p balie.TicketSalePayload
+		if err := decode(&p); err != nil {
+			return err
+		}
+		if err := exec(`DELETE FROM ticket_usage WHERE seq = ?`, target.Seq); err != nil {
+			return err
+		}
+		return addTotal(ctx, tx, at, balie.KindTicketSale, p.Payment, p.OrganiserID, -1, -p.Total)
+	case balie.KindMembershipPayment:
+		var p balie.MembershipPaymentPayload
+		if err := decode(&p); err != nil {
+			return err
+		}
+		if err := exec(`DELETE FROM memberships WHERE seq = ?`, target.Seq); err != nil {
+			return err
+		}
+		return addTotal(ctx, tx, at, balie.KindMembershipPayment, p.Payment, p.OrganiserID, -1, -p.Price)
+	case balie.KindCardSale:
+		var p balie.CardSalePayload
+		if err := decode(&p); err != nil {
+			return err
+		}
+		// The card goes back to this desk's stock. A card it replaced
+		// stays as the sale left it: a lost card must not come back to life.
+		desk, err := d.currentDesk(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := exec(`UPDATE cards SET status = 'LOCAL_STOCK', holder_id = '', stock_desk = ? WHERE number = ?`, desk.ID, string(p.Card)); err != nil {
+			return err
+		}
+		return addTotal(ctx, tx, at, balie.KindCardSale, p.Payment, p.OrganiserID, -1, -p.Price)
+	case balie.KindChildSignIn, balie.KindChildSignOut:
+		return balie.Errorf(balie.CodeNotAllowed,
+			"Aanwezigheden worden niet geannuleerd: registreer een correctie met een reden.",
+			"Attendance is never voided: record a correction with a reason.")
+	default:
+		return balie.Errorf(balie.CodeNotAllowed, "Deze handeling kan niet geannuleerd worden.", "This act cannot be voided.")
+	}
+}
+
+// eventTime is when an event happened, so a void corrects the totals of
+// the day the act counted in, not of the day it is voided.
+func (d *DB) eventTime(ctx context.Context, q querier, seq int64) (time.Time, error) {
+	var s string
+	if err := q.QueryRowContext(ctx, `SELECT time FROM journal WHERE seq = ?`, seq).Scan(&s); err != nil {
+		return time.Time{}, fmt.Errorf("read event time: %w", err)
+	}
+	t, err := time.Parse(balie.TimeFormat, s)
+	if err != nil {
+		return t, fmt.Errorf("read event time: %w", err)
+	}
+	return t, nil
+}
