@@ -1,6 +1,9 @@
 package balie
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Kind is the kind of act a journal event records.
 type Kind string
@@ -21,15 +24,15 @@ const (
 // the SHA-256 of the previous event's hash and this event's canonical
 // fields, so a journal verifies end to end.
 type JournalEvent struct {
-	ID       string    `json:"id"` // UUIDv7, made on the terminal
-	Terminal string    `json:"terminal"`
-	Seq      int64     `json:"seq"`  // gap-free per terminal, from 1
-	Time     time.Time `json:"time"` // device time
-	Staff    string    `json:"staff"`
-	Kind     Kind      `json:"kind"`
-	Payload  []byte    `json:"payload"` // JSON of the kind's payload type
-	PrevHash string    `json:"prev_hash"`
-	Hash     string    `json:"hash"`
+	ID       string          `json:"id"` // UUIDv7, made on the terminal
+	Terminal string          `json:"terminal"`
+	Seq      int64           `json:"seq"`  // gap-free per terminal, from 1
+	Time     time.Time       `json:"time"` // device time
+	Staff    string          `json:"staff"`
+	Kind     Kind            `json:"kind"`
+	Payload  json.RawMessage `json:"payload"` // JSON of the kind's payload type
+	PrevHash string          `json:"prev_hash"`
+	Hash     string          `json:"hash"`
 }
 
 // CheckinPayload records points saved at an event.

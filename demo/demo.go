@@ -98,9 +98,9 @@ const (
 	OrgTheatre   = "org-toneel"
 	OrgCinema    = "org-cinema"
 
-	DeskBoxOffice = "desk-box"
-	DeskSports    = "desk-sport"
-	DeskChildcare = "desk-bko"
+	BoxOfficeDesk = "desk-box"
+	SportsDesk    = "desk-sport"
+	ChildcareDesk = "desk-bko"
 
 	ProgramFriends = "prog-vriendenkring"
 	ProgramSports  = "prog-sportpas"
@@ -346,9 +346,9 @@ var organisers = [...]balie.Organiser{
 }
 
 var desks = [...]balie.Desk{
-	{ID: DeskBoxOffice, Name: "Ticketbalie CC Lier", OrganiserID: OrgCulture, Mode: balie.DeskBoxOffice, CardSystem: CardSystemLier},
-	{ID: DeskSports, Name: "Onthaal sporthal en zwembad", OrganiserID: OrgSports, Mode: balie.DeskSports, CardSystem: CardSystemLier},
-	{ID: DeskChildcare, Name: "Onthaal BKO De Speelvogel", OrganiserID: OrgChildcare, Mode: balie.DeskChildcare, CardSystem: CardSystemLier},
+	{ID: BoxOfficeDesk, Name: "Ticketbalie CC Lier", OrganiserID: OrgCulture, Mode: balie.DeskBoxOffice, CardSystem: CardSystemLier},
+	{ID: SportsDesk, Name: "Onthaal sporthal en zwembad", OrganiserID: OrgSports, Mode: balie.DeskSports, CardSystem: CardSystemLier},
+	{ID: ChildcareDesk, Name: "Onthaal BKO De Speelvogel", OrganiserID: OrgChildcare, Mode: balie.DeskChildcare, CardSystem: CardSystemLier},
 }
 
 var products = [...]balie.Product{
@@ -408,8 +408,8 @@ type stockBatch struct {
 }
 
 var stockPlan = [...]stockBatch{
-	{DeskBoxOffice, "01", 200},
-	{DeskSports, "02", 100},
+	{BoxOfficeDesk, "01", 200},
+	{SportsDesk, "02", 100},
 }
 
 func stockCard(s stockBatch, k int) (balie.Card, error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,3 +76,5 @@ func splitReasons(s string) []balie.PurchaseReason {
 	}
 	return rs
 }
+
+func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }

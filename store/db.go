@@ -64,6 +64,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
+	if err := checkOwner(ctx, path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
 		q.Add("_pragma", p)
@@ -115,6 +118,31 @@ func checkHeader(path string) error {
 	return nil
 }
 
+// checkOwner refuses another program's SQLite database through a
+// read-only connection: the pragmas Open sets (WAL above all) would
+// otherwise change a file that is not ours before we could look at it.
+func checkOwner(ctx context.Context, path string) error {
+	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+		return nil
+	}
+	ro, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer ro.Close()
+	var appID, tables int
+	if err := ro.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return classifyPath(path, "read application id", err)
+	}
+	if err := ro.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
+		return classifyPath(path, "read schema", err)
+	}
+	if appID != applicationID && (appID != 0 || tables > 0) {
+		return errForeign(path)
+	}
+	return nil
+}
+
 func errForeign(path string) error {
 	return balie.Errorf(balie.CodeStorageForeign,
 		"Het bestand %s is geen Balie-database. Kies het juiste bestand; dit bestand is niet gewijzigd.",
@@ -128,23 +156,9 @@ func errCorrupt(path, detail string) error {
 }
 
 func (d *DB) prepare(ctx context.Context, integrity bool) error {
-	var appID, version int
-	if err := d.db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
-		return d.classify("read application id", err)
-	}
+	var version int
 	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return d.classify("read schema version", err)
-	}
-	if appID == 0 {
-		var tables int
-		if err := d.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
-			return d.classify("read schema", err)
-		}
-		if tables > 0 {
-			return errForeign(d.path)
-		}
-	} else if appID != applicationID {
-		return errForeign(d.path)
 	}
 	files, err := migrationFiles()
 	if err != nil {
@@ -241,7 +255,9 @@ func (d *DB) migrate(ctx context.Context, version int, name string) error {
 
 // classify turns SQLite's storage failures into domain errors the clerk
 // can read (a full disk, a damaged file) and wraps the rest with op.
-func (d *DB) classify(op string, err error) error {
+func (d *DB) classify(op string, err error) error { return classifyPath(d.path, op, err) }
+
+func classifyPath(path, op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -256,9 +272,9 @@ func (d *DB) classify(op string, err error) error {
 				"De schijf is vol: deze handeling is NIET bewaard. Maak ruimte vrij en probeer opnieuw.",
 				"The disk is full: this act was NOT saved. Free some space and try again."))
 		case sqlite3.SQLITE_CORRUPT:
-			return fmt.Errorf("%s: %w", op, errCorrupt(d.path, se.Error()))
+			return fmt.Errorf("%s: %w", op, errCorrupt(path, se.Error()))
 		case sqlite3.SQLITE_NOTADB:
-			return fmt.Errorf("%s: %w", op, errForeign(d.path))
+			return fmt.Errorf("%s: %w", op, errForeign(path))
 		}
 	}
 	return fmt.Errorf("%s: %w", op, err)

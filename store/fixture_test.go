@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
@@ -54,7 +56,7 @@ func newFixture(t testing.TB, desk string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clk := &clock{t: at(2026, 11, 25, 19, 30)}
-	d, err := Open(ctx, filepath.Join(t.TempDir(), "balie.db"), Options{Now: clk.Now})
+	d, err := Open(ctx, filepath.Join(t.TempDir(), "balie.db"), Options{Now: clk.Now, Logger: quiet()})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -148,6 +150,9 @@ func newFixture(t testing.TB, desk string) *fixture {
 	}
 	return f
 }
+
+// quiet is a logger for tests: what the store logs is not what they check.
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // wantCode fails unless err is a domain error with code.
 func wantCode(t *testing.T, err error, code balie.Code) {

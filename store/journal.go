@@ -139,7 +139,7 @@ func (r *recorder) append(staff string, kind balie.Kind, payload any) (balie.Jou
 	}
 	e := balie.JournalEvent{
 		ID: id.String(), Terminal: r.terminal, Time: r.now.UTC(), Staff: staff,
-		Kind: kind, Payload: body, PrevHash: balie.GenesisHash, Seq: 1,
+		Kind: kind, Payload: json.RawMessage(body), PrevHash: balie.GenesisHash, Seq: 1,
 	}
 	var last sql.NullInt64
 	var prev sql.NullString
@@ -153,7 +153,7 @@ func (r *recorder) append(staff string, kind balie.Kind, payload any) (balie.Jou
 	}
 	e.Hash = e.ComputeHash()
 	if _, err := r.tx.ExecContext(r.ctx, `INSERT INTO journal(seq, id, terminal, time, staff, kind, payload, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`,
-		e.Seq, e.ID, e.Terminal, e.Time.Format(balie.TimeFormat), e.Staff, string(e.Kind), e.Payload, e.PrevHash, e.Hash); err != nil {
+		e.Seq, e.ID, e.Terminal, e.Time.Format(balie.TimeFormat), e.Staff, string(e.Kind), []byte(e.Payload), e.PrevHash, e.Hash); err != nil {
 		return e, fmt.Errorf("append %s: %w", kind, err)
 	}
 	if _, err := r.tx.ExecContext(r.ctx, `INSERT INTO upload(seq) VALUES (?)`, e.Seq); err != nil {
@@ -175,7 +175,8 @@ func (d *DB) Journal(ctx context.Context, from int64, fn func(balie.JournalEvent
 		for rows.Next() {
 			var e balie.JournalEvent
 			var at, kind string
-			if err := rows.Scan(&e.Seq, &e.ID, &e.Terminal, &at, &e.Staff, &kind, &e.Payload, &e.PrevHash, &e.Hash); err != nil {
+			var payload []byte
+			if err := rows.Scan(&e.Seq, &e.ID, &e.Terminal, &at, &e.Staff, &kind, &payload, &e.PrevHash, &e.Hash); err != nil {
 				rows.Close()
 				return d.classify("read journal", err)
 			}
@@ -183,7 +184,7 @@ func (d *DB) Journal(ctx context.Context, from int64, fn func(balie.JournalEvent
 				rows.Close()
 				return fmt.Errorf("read journal seq %d: %w", e.Seq, err)
 			}
-			e.Kind = balie.Kind(kind)
+			e.Kind, e.Payload = balie.Kind(kind), payload
 			batch = append(batch, e)
 		}
 		rows.Close()

@@ -23,11 +23,11 @@ func (d *DB) cardByChip(ctx context.Context, q querier, u balie.ChipUID) (balie.
 	// A reader may send the UID bytes in either order; the forward order
 	// wins when both happen to exist.
 	c, err := d.scanCard(q.QueryRowContext(ctx,
-		`SELECT number, chip_uid, status, card_system, holder_id, stock_desk FROM cards WHERE chip_uid = ?`, string(u)), string(u))
+		`SELECT number, chip_uid, status, card_system, holder_id, stock_desk FROM cards WHERE chip_uid = ? AND chip_uid <> ''`, string(u)), string(u))
 	if balie.ErrorCode(err) == balie.CodeCardUnknown {
 		if r := u.Reverse(); r != u {
 			if c2, err2 := d.scanCard(q.QueryRowContext(ctx,
-				`SELECT number, chip_uid, status, card_system, holder_id, stock_desk FROM cards WHERE chip_uid = ?`, string(r)), string(u)); err2 == nil {
+				`SELECT number, chip_uid, status, card_system, holder_id, stock_desk FROM cards WHERE chip_uid = ? AND chip_uid <> ''`, string(r)), string(u)); err2 == nil {
 				return c2, nil
 			}
 		}

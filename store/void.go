@@ -70,14 +70,15 @@ func (d *DB) Void(ctx context.Context, staffID, approverID, targetID, reason str
 func (d *DB) journalEvent(ctx context.Context, q querier, id string) (balie.JournalEvent, error) {
 	var e balie.JournalEvent
 	var kind string
-	err := q.QueryRowContext(ctx, `SELECT seq, id, kind, payload FROM journal WHERE id = ?`, id).Scan(&e.Seq, &e.ID, &kind, &e.Payload)
+	var payload []byte
+	err := q.QueryRowContext(ctx, `SELECT seq, id, kind, payload FROM journal WHERE id = ?`, id).Scan(&e.Seq, &e.ID, &kind, &payload)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, balie.Errorf(balie.CodeVoidUnknown, "Deze handeling is niet gevonden op deze kassa.", "This act was not found on this terminal.")
 	}
 	if err != nil {
 		return e, fmt.Errorf("read event: %w", err)
 	}
-	e.Kind = balie.Kind(kind)
+	e.Kind, e.Payload = balie.Kind(kind), payload
 	return e, nil
 }
 

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+
+	"github.com/balie/balie"
+	"github.com/balie/balie/store"
+)
+
+// openExisting opens a store that must already exist: an operator command
+// must never create an empty store where a typo named a missing file.
+func openExisting(ctx context.Context, path string, log *slog.Logger) (*store.DB, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, balie.Errorf(balie.CodeStorageForeign, "Het bestand %s bestaat niet.", "The file %s does not exist.", path)
+	}
+	return store.Open(ctx, path, store.Options{Logger: log})
+}
+
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) int {
+	fset := flag.NewFlagSet("export", flag.ContinueOnError)
+	path := fset.String("db", defaultDB("balie.db"), "the terminal's store")
+	lang := fset.String("lang", "nl", "language of messages: nl or en")
+	if code, ok := parse(fset, args, stderr); !ok {
+		return code
+	}
+	d, err := openExisting(ctx, *path, log)
+	if err != nil {
+		say(stderr, *lang, err)
+		return exitFail
+	}
+	defer d.Close()
+	w := bufio.NewWriter(stdout)
+	enc := json.NewEncoder(w)
+	err = d.Journal(ctx, 1, func(e balie.JournalEvent) error { return enc.Encode(e) })
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		say(stderr, *lang, fmt.Errorf("export: %w", err))
+		return exitFail
+	}
+	return exitOK
+}
+
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) int {
+	fset := flag.NewFlagSet("verify", flag.ContinueOnError)
+	path := fset.String("db", defaultDB("balie.db"), "the terminal's store")
+	lang := fset.String("lang", "nl", "language of messages: nl or en")
+	if code, ok := parse(fset, args, stderr); !ok {
+		return code
+	}
+	d, err := openExisting(ctx, *path, log)
+	if err != nil {
+		say(stderr, *lang, err)
+		return exitFail
+	}
+	defer d.Close()
+	n, err := d.VerifyJournal(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "verify %s: BROKEN after %d sound events: %v\n", *path, n, err)
+		return exitFail
+	}
+	fmt.Fprintf(stdout, "verify %s: %d events, hash chain and sequence intact\n", *path, n)
+	return exitOK
+}

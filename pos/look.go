@@ -1,0 +1,143 @@
+package pos
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// screenTheme is the app's theme with text a clerk reads at arm's length,
+// standing at the counter. It asks the app for its theme on every call,
+// so it follows a change of theme or of light and dark variant. Not
+// theme.Current: while an override renders, that is the override itself.
+//
+// text is the body text size. The scan field and the holder's name have
+// overrides of their own with larger text, rather than size names of our
+// own: a widget built after its override was applied meets the app's
+// theme for a moment, and that theme knows only Fyne's names.
+type screenTheme struct {
+	text float32
+}
+
+func (t screenTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return base().Color(n, v)
+}
+
+func (t screenTheme) Font(s fyne.TextStyle) fyne.Resource { return base().Font(s) }
+
+func (t screenTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return base().Icon(n) }
+
+func (t screenTheme) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNameText:
+		return t.text
+	case theme.SizeNameCaptionText:
+		return 15
+	case theme.SizeNameSubHeadingText:
+		return 22
+	case theme.SizeNameHeadingText:
+		return 28
+	case theme.SizeNameInlineIcon:
+		return 24
+	}
+	return base().Size(n)
+}
+
+func base() fyne.Theme {
+	if a := fyne.CurrentApp(); a != nil {
+		if th := a.Settings().Theme(); th != nil {
+			return th
+		}
+	}
+	return theme.DefaultTheme()
+}
+
+// panel is a rounded box behind part of the screen. Its colours are theme
+// names, resolved at each refresh, so it follows the theme like a widget.
+type panel struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	fill    fyne.ThemeColorName
+	edge    fyne.ThemeColorName
+	tinted  bool // fill is the edge colour, faint
+}
+
+func newPanel(content fyne.CanvasObject, fill, edge fyne.ThemeColorName) *panel {
+	p := &panel{content: content, fill: fill, edge: edge}
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// newAlertPanel is a panel tinted with the colour c, for a refusal.
+func newAlertPanel(content fyne.CanvasObject, c fyne.ThemeColorName) *panel {
+	p := &panel{content: content, edge: c, tinted: true}
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+func (p *panel) CreateRenderer() fyne.WidgetRenderer {
+	r := &panelRenderer{p: p, box: canvas.NewRectangle(color.Transparent)}
+	r.Refresh()
+	return r
+}
+
+type panelRenderer struct {
+	p   *panel
+	box *canvas.Rectangle
+}
+
+func (r *panelRenderer) pad() float32 { return 2 * r.p.Theme().Size(theme.SizeNameInnerPadding) }
+
+func (r *panelRenderer) Layout(size fyne.Size) {
+	r.box.Resize(size)
+	pad := r.pad()
+	r.p.content.Move(fyne.NewPos(pad, pad))
+	r.p.content.Resize(size.SubtractWidthHeight(2*pad, 2*pad))
+}
+
+func (r *panelRenderer) MinSize() fyne.Size {
+	pad := r.pad()
+	return r.p.content.MinSize().AddWidthHeight(2*pad, 2*pad)
+}
+
+func (r *panelRenderer) Refresh() {
+	th := r.p.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	edge := th.Color(r.p.edge, v)
+	if r.p.tinted {
+		r.box.FillColor = faint(edge)
+	} else {
+		r.box.FillColor = th.Color(r.p.fill, v)
+	}
+	r.box.StrokeColor = edge
+	r.box.StrokeWidth = 2
+	r.box.CornerRadius = th.Size(theme.SizeNameInputRadius) * 2
+	r.box.Refresh()
+	r.p.content.Refresh()
+	r.Layout(r.p.Size())
+}
+
+func (r *panelRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.box, r.p.content}
+}
+
+func (r *panelRenderer) Destroy() {}
+
+// faint returns c at an eighth of its opacity, a tint that keeps text on
+// it readable in a light and a dark theme.
+func faint(c color.Color) color.Color {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	n.A /= 8
+	return n
+}
+
+// Text sizes of the screen, larger than Fyne's default 14: the clerk
+// reads them standing, the holder's name first.
+const (
+	bodyTextSize   = 18
+	scanTextSize   = 30
+	holderTextSize = 44
+)

@@ -1,0 +1,346 @@
+// Package pos is the terminal's counter screen, drawn with Fyne.
+//
+// The screens receive what they show through small interfaces declared
+// here (Directory); they know nothing of the store or the network, so
+// they can be tested with fakes and run against any implementation.
+package pos
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/balie/balie"
+)
+
+// HolderView is what the screen shows of a holder after a scan.
+//
+// It has no social-tariff field on purpose: the card looks the same for
+// everyone, and so must the screen.
+type HolderView struct {
+	FirstName, LastName string
+	Card                string // the card number
+	Points              int
+	Memberships         []MembershipLine
+	Notices             []string // already in the clerk's language
+}
+
+// MembershipLine is one membership of a holder as the screen shows it.
+type MembershipLine struct {
+	Name string // the program's name, e.g. "Vriendenkring CC Lier"
+	// Until is the end of the membership as the domain keeps it
+	// (balie.Membership.End): exclusive, so a membership of the season
+	// ends on 1 September 00:00 and the screen shows 31/08 as its last
+	// day. Zero when the membership has no end.
+	Until time.Time
+	Valid bool // decided by the directory, which knows the time of the scan
+}
+
+// Directory finds the holder of a scanned or typed input.
+type Directory interface {
+	Lookup(ctx context.Context, input string) (HolderView, error)
+}
+
+// lookupTimeout bounds one lookup: a clerk with a queue in front of the
+// desk is better served by "try again" than by a screen that waits.
+const lookupTimeout = 10 * time.Second
+
+// ScanScreen is the scan-first screen: a large scan field, the holder of
+// the last scan below it and a status line at the bottom.
+//
+// Its methods must be called on the Fyne goroutine, like those of any
+// widget; a reader on another goroutine calls Scan through fyne.Do.
+type ScanScreen struct {
+	dir     Directory
+	lang    language
+	now     func() time.Time
+	log     *slog.Logger
+	timeout time.Duration
+	// do runs a function on the Fyne goroutine: fyne.Do. Fyne's test
+	// driver runs it at once on the calling goroutine, so tests replace
+	// it to run the outcome of a lookup on the test's own goroutine,
+	// when they are ready for it: no sleeping, no data race.
+	do func(func())
+
+	content fyne.CanvasObject
+	themed  *container.ThemeOverride
+	field   *scanEntry
+	result  *fyne.Container
+	status  *widget.Label
+	canvas  fyne.Canvas // set by Focus
+
+	// Only touched on the Fyne goroutine.
+	seq    uint64             // numbers the scans; a result for an older one is dropped
+	cancel context.CancelFunc // of the lookup in flight
+}
+
+// NewScanScreen returns the scan screen. lang is the clerk's language,
+// "en" or "nl" (the default, for any other value); title names the desk
+// and heads the screen.
+func NewScanScreen(dir Directory, lang string, title string) *ScanScreen {
+	s := &ScanScreen{
+		dir:     dir,
+		lang:    newLanguage(lang),
+		now:     time.Now,
+		log:     slog.Default(),
+		timeout: lookupTimeout,
+		do:      fyne.Do,
+	}
+	s.build(title)
+	return s
+}
+
+func (s *ScanScreen) build(title string) {
+	s.field = newScanEntry()
+	s.field.SetPlaceHolder(s.lang.text(msgScanHint))
+	s.field.OnSubmitted = s.Scan
+	s.field.onEscape = s.clear
+
+	keys := widget.NewLabel(s.lang.text(msgScanKeys))
+	keys.SizeName = theme.SizeNameCaptionText
+
+	// A VBox, so a panel is as tall as what it holds, not the window.
+	s.result = container.NewVBox(s.idleView())
+	s.status = widget.NewLabel(s.lang.text(msgStatusReady))
+	s.status.SizeName = theme.SizeNameCaptionText
+	s.status.Truncation = fyne.TextTruncateEllipsis
+
+	heading := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading.SizeName = theme.SizeNameSubHeadingText
+	heading.Truncation = fyne.TextTruncateEllipsis
+
+	scan := container.NewThemeOverride(s.field, screenTheme{text: scanTextSize})
+	gap := screenTheme{}.Size(theme.SizeNamePadding) * 2
+	body := container.NewBorder(
+		container.New(layout.NewCustomPaddedLayout(0, gap, 0, 0), scan), nil, nil, nil,
+		container.NewVScroll(s.result),
+	)
+	root := container.NewBorder(
+		container.NewVBox(heading, widget.NewSeparator()),
+		container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, keys, s.status)),
+		nil, nil,
+		container.NewPadded(body),
+	)
+	s.themed = container.NewThemeOverride(root, screenTheme{text: bodyTextSize})
+	s.content = s.themed
+}
+
+// Content returns the screen, to put in a window.
+func (s *ScanScreen) Content() fyne.CanvasObject { return s.content }
+
+// Focus puts the cursor in the scan field of the screen shown on c, so a
+// keyboard-wedge scanner types into it. It also makes c send typing that
+// reaches no widget (after the clerk clicked elsewhere) to the field, so
+// no scan is lost, and Escape clear the screen from anywhere.
+func (s *ScanScreen) Focus(c fyne.Canvas) {
+	s.canvas = c
+	c.Focus(s.field)
+	c.SetOnTypedRune(func(r rune) {
+		c.Focus(s.field)
+		s.field.TypedRune(r)
+	})
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			s.clear()
+		}
+	})
+}
+
+// Scan looks up the holder of input, what Enter in the scan field does.
+// The field is emptied and keeps the focus for the next scan at once; the
+// lookup runs on its own goroutine and its outcome replaces the result
+// panel, unless a newer scan or Escape came first.
+func (s *ScanScreen) Scan(input string) {
+	input = strings.TrimSpace(input)
+	s.field.SetText("")
+	s.refocus()
+	if input == "" {
+		return
+	}
+
+	seq := s.abandon()
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	s.cancel = cancel
+	s.setResult(s.lookingView())
+	s.setStatus(msgActionLooking)
+
+	go func() {
+		defer cancel()
+		h, err := s.dir.Lookup(ctx, input)
+		s.do(func() {
+			if seq == s.seq {
+				s.cancel = nil
+				s.apply(h, err)
+			}
+		})
+	}()
+}
+
+// abandon cancels the lookup in flight, if any, so its outcome will be
+// dropped, and returns the number of the next scan.
+func (s *ScanScreen) abandon() uint64 {
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
+	s.seq++
+	return s.seq
+}
+
+// apply shows the outcome of the current lookup.
+func (s *ScanScreen) apply(h HolderView, err error) {
+	defer s.refocus()
+	if err == nil {
+		s.setResult(s.holderView(h))
+		s.setStatus(msgActionShown)
+		return
+	}
+	if e, ok := balie.AsError(err); ok {
+		s.setResult(s.errorView(e.Message(string(s.lang))))
+		s.setStatus(msgActionRefused)
+		return
+	}
+	// Not a refusal by a rule: a fault the clerk cannot fix but by trying
+	// again. The input stays out of the log: it may be a national
+	// register number.
+	level := slog.LevelError
+	if errors.Is(err, context.DeadlineExceeded) {
+		level = slog.LevelWarn
+	}
+	s.log.Log(context.Background(), level, "look up holder", "err", err)
+	s.setResult(s.errorView(s.lang.text(msgGenericError)))
+	s.setStatus(msgActionFailed)
+}
+
+// clear empties the field and the result panel: what Escape does.
+func (s *ScanScreen) clear() {
+	s.abandon()
+	s.field.SetText("")
+	s.setResult(s.idleView())
+	s.setStatus(msgActionCleared)
+	s.refocus()
+}
+
+func (s *ScanScreen) refocus() {
+	if s.canvas != nil && s.canvas.Focused() != s.field {
+		s.canvas.Focus(s.field)
+	}
+}
+
+func (s *ScanScreen) setStatus(action msg) {
+	at := s.now().In(balie.Brussels()).Format("15:04:05")
+	s.status.SetText(s.lang.text(msgStatusAt, at, s.lang.text(action)))
+}
+
+func (s *ScanScreen) setResult(o fyne.CanvasObject) {
+	s.result.Objects = []fyne.CanvasObject{o}
+	// New objects under a ThemeOverride take its theme only on its
+	// refresh, which lays each container out before refreshing its
+	// children: the second refresh lays them out at their themed sizes.
+	s.themed.Refresh()
+	s.result.Refresh()
+}
+
+func (s *ScanScreen) idleView() fyne.CanvasObject {
+	l := widget.NewLabel(s.lang.text(msgIdle))
+	l.Importance = widget.LowImportance
+	return l
+}
+
+func (s *ScanScreen) lookingView() fyne.CanvasObject {
+	l := widget.NewLabel(s.lang.text(msgLooking))
+	l.Importance = widget.LowImportance
+	return l
+}
+
+func (s *ScanScreen) holderView(h HolderView) fyne.CanvasObject {
+	name := widget.NewLabelWithStyle(strings.TrimSpace(h.FirstName+" "+h.LastName),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Wrapping = fyne.TextWrapWord
+
+	card := widget.NewLabel(s.lang.text(msgCard, h.Card))
+	points := widget.NewLabelWithStyle(s.lang.points(h.Points), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	points.SizeName = theme.SizeNameHeadingText
+	points.Importance = widget.HighImportance
+
+	rows := []fyne.CanvasObject{
+		container.NewBorder(nil, nil, nil, container.NewCenter(points),
+			container.NewThemeOverride(name, screenTheme{text: holderTextSize})),
+		card, widget.NewSeparator(),
+	}
+
+	heading := widget.NewLabelWithStyle(s.lang.text(msgMemberships), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	rows = append(rows, heading)
+	if len(h.Memberships) == 0 {
+		none := widget.NewLabel(s.lang.text(msgNoMemberships))
+		none.Importance = widget.LowImportance
+		rows = append(rows, none)
+	}
+	for _, m := range h.Memberships {
+		rows = append(rows, s.membershipRow(m))
+	}
+
+	if len(h.Notices) > 0 {
+		rows = append(rows, widget.NewSeparator(),
+			widget.NewLabelWithStyle(s.lang.text(msgNotices), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, n := range h.Notices {
+			rows = append(rows, iconRow(theme.NewPrimaryThemedResource(theme.InfoIcon()), n, widget.MediumImportance))
+		}
+	}
+	return newPanel(container.NewVBox(rows...), theme.ColorNameInputBackground, theme.ColorNameInputBorder)
+}
+
+func (s *ScanScreen) membershipRow(m MembershipLine) fyne.CanvasObject {
+	var state string
+	switch {
+	case m.Valid && m.Until.IsZero():
+		state = s.lang.text(msgValid)
+	case m.Valid:
+		state = s.lang.text(msgValidUntil, lastDay(m.Until))
+	case m.Until.IsZero():
+		state = s.lang.text(msgExpired)
+	default:
+		state = s.lang.text(msgExpiredOn, lastDay(m.Until))
+	}
+	text := s.lang.text(msgMembershipLine, m.Name, state)
+	if m.Valid {
+		return iconRow(theme.NewSuccessThemedResource(theme.ConfirmIcon()), text, widget.MediumImportance)
+	}
+	return iconRow(theme.NewWarningThemedResource(theme.WarningIcon()), text, widget.WarningImportance)
+}
+
+func (s *ScanScreen) errorView(sentence string) fyne.CanvasObject {
+	icon := container.NewGridWrap(fyne.NewSquareSize(56),
+		widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())))
+	l := widget.NewLabelWithStyle(sentence, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameHeadingText
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	return newAlertPanel(container.NewBorder(nil, nil, container.NewVBox(icon), nil, l), theme.ColorNameError)
+}
+
+// iconRow is a line of text behind an icon that tells its kind at a
+// glance; the text wraps rather than being cut off.
+func iconRow(icon fyne.Resource, text string, importance widget.Importance) fyne.CanvasObject {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = importance
+	// Inset like a label's text, so the icons line up under the headings.
+	inset := screenTheme{}.Size(theme.SizeNameInnerPadding)
+	return container.NewBorder(nil, nil,
+		container.New(layout.NewCustomPaddedLayout(0, 0, inset, 0), widget.NewIcon(icon)), nil, l)
+}
+
+// lastDay formats the last day on which something ending at the
+// exclusive end is still valid, as 02/01/2006 in Brussels.
+func lastDay(end time.Time) string {
+	return end.In(balie.Brussels()).Add(-time.Nanosecond).Format("02/01/2006")
+}
