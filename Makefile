@@ -26,6 +26,7 @@ vet: deps
 
 test: deps-test vet
 	$(GO) test -count=1 ./...
+	scripts/e2e.sh
 
 # Benchmarks with the figures the issues ask for. The first run generates
 # the million-holder city (about a minute) and keeps it in the temp folder.

@@ -58,7 +58,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		title = "Balie — " + desk.Name
 	}
 	w := a.NewWindow(title)
-	screen := pos.NewScanScreen(directory{db: d, lang: cfg.lang}, cfg.lang, desk.Name)
+	screen := pos.NewScanScreen(directory{db: d, lang: cfg.lang, log: log}, cfg.lang, desk.Name)
 	w.SetContent(screen.Content())
 	w.Resize(fyne.NewSize(1024, 720))
 	screen.Focus(w.Canvas())
@@ -189,13 +189,19 @@ func (p *progressSink) Holder(h balie.Holder, cards []balie.Card, ms []balie.Mem
 type directory struct {
 	db   *store.DB
 	lang string
+	log  *slog.Logger
 }
 
 func (d directory) Lookup(ctx context.Context, input string) (pos.HolderView, error) {
+	start := time.Now()
 	l, err := d.db.LookupInput(ctx, input)
+	// The input stays out of the log: a clerk may have typed a national
+	// register number into the field.
 	if err != nil {
+		d.log.Info("scan refused", "code", balie.ErrorCode(err), "took", time.Since(start))
 		return pos.HolderView{}, err
 	}
+	d.log.Info("scan", "holder", l.Holder.ID, "took", time.Since(start))
 	v := pos.HolderView{FirstName: l.Holder.FirstName, LastName: l.Holder.LastName, Card: string(l.Card.Number), Points: l.Holder.Points}
 	for _, m := range l.Memberships {
 		v.Memberships = append(v.Memberships, pos.MembershipLine{Name: m.Program, Until: m.End, Valid: m.Valid})

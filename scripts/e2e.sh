@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# e2e.sh: the counter app in a real window, driven as a clerk drives it.
+# Starts Xvfb, runs `balie --demo`, types card numbers with xdotool as a
+# keyboard-wedge scanner does (digits, then Enter), checks what the app
+# did from its log and saves a screenshot of each step in $E2E_OUT.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=${E2E_OUT:-out/e2e}
+mkdir -p "$out"
+tmp=$(mktemp -d)
+app_pid="" xvfb_pid=""
+cleanup() {
+	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "e2e: ok   $1"; }
+fail() { failed=$((failed + 1)); echo "e2e: FAIL $1"; echo "--- app log"; cat "$tmp/app.log"; }
+
+# wait_for PATTERN SECONDS: until the app's log has a line matching PATTERN.
+wait_for() {
+	local deadline=$((SECONDS + $2))
+	while [ $SECONDS -lt $deadline ]; do
+		grep -qE "$1" "$tmp/app.log" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+go build -o "$tmp/balie" ./cmd/balie
+
+display=""
+for n in $(seq 90 130); do
+	if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then display=":$n"; break; fi
+done
+[ -n "$display" ] || { echo "e2e: no free X display number"; exit 1; }
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+xvfb_pid=$!
+export DISPLAY=$display
+for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
+xdpyinfo >/dev/null 2>&1 || { echo "e2e: Xvfb did not start"; cat "$tmp/xvfb.log"; exit 1; }
+
+start=$(date +%s%N)
+"$tmp/balie" --demo --db "$tmp/demo.db" >"$tmp/app.log" 2>&1 &
+app_pid=$!
+if wait_for 'msg="balie ready"' 60; then
+	pass "the app starts on the demo city in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+else
+	fail "the app did not start"; exit 1
+fi
+xdotool search --sync --onlyvisible --name '^Balie' >/dev/null
+
+# scan TYPED PATTERN NAME: type as a wedge scanner does, expect PATTERN.
+scan() {
+	xdotool type --delay 15 "$1"
+	xdotool key Return
+	if wait_for "$2" 10; then
+		sleep 0.3 # let the frame that shows the outcome be drawn before the screenshot
+		command -v import >/dev/null && import -window root "$out/$3.png"
+		pass "$3"
+	else
+		fail "$3: no log line matching $2"
+	fi
+}
+scan 0900000095902 'msg=scan holder=h-0000000' scan-holder
+scan 0931268758204 'msg="scan refused" code=card_blocked' scan-blocked
+scan 0900000095903 'msg="scan refused" code=card_number_check' scan-bad-check-digit
+
+kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
+if "$tmp/balie" verify --db "$tmp/demo.db" >"$tmp/verify.log" 2>&1; then
+	pass "the journal verifies after the session"
+else
+	fail "balie verify: $(cat "$tmp/verify.log")"
+fi
+
+echo "e2e: screenshots in $out"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
