@@ -47,7 +47,7 @@ func TestDistributionKey_Validate(t *testing.T) {
 				}
 				return
 			}
-			checkRefusal(t, err, CodeKeyInvalid)
+			assertRefusal(t, err, CodeKeyInvalid)
 		})
 	}
 }
@@ -121,15 +121,8 @@ func TestDistributionKey_Split(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := tt.k.Split(tt.regular, tt.step)
-			if tt.code != "" {
-				checkRefusal(t, err, tt.code)
+			if !checkOutcome(t, got, err, tt.want, tt.code) {
 				return
-			}
-			if err != nil {
-				t.Fatalf("err = %v, want nil", err)
-			}
-			if got != tt.want {
-				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 			if got.Total() != tt.regular {
 				t.Errorf("Total() = %d, want %d", got.Total(), tt.regular)

@@ -125,16 +125,7 @@ func TestParseAmount(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := ParseAmount(tt.in)
-			if tt.code != "" {
-				checkRefusal(t, err, tt.code)
-				return
-			}
-			if err != nil {
-				t.Fatalf("err = %v, want nil", err)
-			}
-			if got != tt.want {
-				t.Errorf("got %d, want %d", got, tt.want)
-			}
+			checkOutcome(t, got, err, tt.want, tt.code)
 		})
 	}
 }
@@ -165,16 +156,7 @@ func TestParseSignedAmount(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := ParseSignedAmount(tt.in)
-			if tt.code != "" {
-				checkRefusal(t, err, tt.code)
-				return
-			}
-			if err != nil {
-				t.Fatalf("err = %v, want nil", err)
-			}
-			if got != tt.want {
-				t.Errorf("got %d, want %d", got, tt.want)
-			}
+			checkOutcome(t, got, err, tt.want, tt.code)
 		})
 	}
 }
@@ -253,16 +235,7 @@ func TestCents_Add(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := tt.c.Add(tt.d)
-			if tt.code != "" {
-				checkRefusal(t, err, tt.code)
-				return
-			}
-			if err != nil {
-				t.Fatalf("err = %v, want nil", err)
-			}
-			if got != tt.want {
-				t.Errorf("got %d, want %d", got, tt.want)
-			}
+			checkOutcome(t, got, err, tt.want, tt.code)
 		})
 	}
 }
@@ -291,16 +264,7 @@ func TestCents_Mul(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := tt.c.Mul(tt.n)
-			if tt.code != "" {
-				checkRefusal(t, err, tt.code)
-				return
-			}
-			if err != nil {
-				t.Fatalf("err = %v, want nil", err)
-			}
-			if got != tt.want {
-				t.Errorf("got %d, want %d", got, tt.want)
-			}
+			checkOutcome(t, got, err, tt.want, tt.code)
 		})
 	}
 }
@@ -322,16 +286,7 @@ func TestSum(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Sum(tt.in...)
-			if tt.code != "" {
-				checkRefusal(t, err, tt.code)
-				return
-			}
-			if err != nil {
-				t.Fatalf("err = %v, want nil", err)
-			}
-			if got != tt.want {
-				t.Errorf("got %d, want %d", got, tt.want)
-			}
+			checkOutcome(t, got, err, tt.want, tt.code)
 		})
 	}
 }

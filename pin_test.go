@@ -82,7 +82,7 @@ func TestValidPIN(t *testing.T) {
 				}
 				return
 			}
-			checkRefusal(t, err, CodeStaffPIN)
+			assertRefusal(t, err, CodeStaffPIN)
 			if e, _ := AsError(err); tt.pin != "" && (strings.Contains(e.NL, tt.pin) || strings.Contains(e.EN, tt.pin)) {
 				t.Errorf("the sentence repeats the PIN: %q", e.NL)
 			}

@@ -111,10 +111,7 @@ func (d *DB) PreviewCheckin(ctx context.Context, n balie.CardNumber, eventID str
 // CheckIn saves points for the holder of card n at an event.
 func (d *DB) CheckIn(ctx context.Context, staffID string, n balie.CardNumber, eventID string) (CheckinResult, error) {
 	var res CheckinResult
-	err := d.act(ctx, "check in", func(tx *sql.Tx, rec *recorder) error {
-		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
-			return err
-		}
+	err := d.act(ctx, "check in", staffID, func(tx *sql.Tx, rec *recorder) error {
 		h, ev, points, err := d.decideCheckin(ctx, tx, n, eventID, rec.now)
 		if err != nil {
 			return err
@@ -230,10 +227,7 @@ func (d *DB) QuoteTickets(ctx context.Context, req TicketRequest) ([]balie.Ticke
 // SellTickets sells tickets for one event.
 func (d *DB) SellTickets(ctx context.Context, staffID string, req TicketRequest) (TicketResult, error) {
 	var res TicketResult
-	err := d.act(ctx, "sell tickets", func(tx *sql.Tx, rec *recorder) error {
-		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
-			return err
-		}
+	err := d.act(ctx, "sell tickets", staffID, func(tx *sql.Tx, rec *recorder) error {
 		h, ev, quotes, total, err := d.quoteTickets(ctx, tx, req, rec.now)
 		if err != nil {
 			return err
@@ -292,10 +286,7 @@ type CardSaleResult struct {
 // SellCard sells a card from this desk's stock.
 func (d *DB) SellCard(ctx context.Context, staffID string, req CardSaleRequest) (CardSaleResult, error) {
 	var res CardSaleResult
-	err := d.act(ctx, "sell card", func(tx *sql.Tx, rec *recorder) error {
-		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
-			return err
-		}
+	err := d.act(ctx, "sell card", staffID, func(tx *sql.Tx, rec *recorder) error {
 		desk, err := d.currentDesk(ctx, tx)
 		if err != nil {
 			return err
@@ -415,10 +406,7 @@ type MembershipResult struct {
 // renewal that extends a still-valid one from its end date.
 func (d *DB) PayMembership(ctx context.Context, staffID string, req MembershipRequest) (MembershipResult, error) {
 	var res MembershipResult
-	err := d.act(ctx, "pay membership", func(tx *sql.Tx, rec *recorder) error {
-		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
-			return err
-		}
+	err := d.act(ctx, "pay membership", staffID, func(tx *sql.Tx, rec *recorder) error {
 		_, h, err := d.activeCard(ctx, tx, req.Card)
 		if err != nil {
 			return err
@@ -479,10 +467,7 @@ type RewardResult struct {
 // RedeemReward exchanges a holder's points for a reward.
 func (d *DB) RedeemReward(ctx context.Context, staffID string, n balie.CardNumber, rewardID string) (RewardResult, error) {
 	var res RewardResult
-	err := d.act(ctx, "redeem reward", func(tx *sql.Tx, rec *recorder) error {
-		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
-			return err
-		}
+	err := d.act(ctx, "redeem reward", staffID, func(tx *sql.Tx, rec *recorder) error {
 		_, h, err := d.activeCard(ctx, tx, n)
 		if err != nil {
 			return err

@@ -170,7 +170,7 @@ func (d *DB) prepare(ctx context.Context, integrity bool) error {
 			"The database %s was made by a newer Balie (schema %d, this version knows %d). Install the newest version.", d.path, version, len(files))
 	}
 	if integrity && version > 0 {
-		if err := d.integrityCheck(ctx); err != nil {
+		if err := d.check(ctx, "PRAGMA quick_check(5)"); err != nil {
 			return err
 		}
 	}
@@ -182,11 +182,17 @@ func (d *DB) prepare(ctx context.Context, integrity bool) error {
 	return nil
 }
 
-// integrityCheck runs SQLite's quick check: every page and index entry is
-// readable and consistent. It reads the whole file, which is what a
-// terminal wants once at start-up before it trusts the journal.
-func (d *DB) integrityCheck(ctx context.Context) error {
-	rows, err := d.db.QueryContext(ctx, "PRAGMA quick_check(5)")
+// IntegrityCheck runs SQLite's full integrity check, for operators; Open
+// runs the quicker check of every page.
+func (d *DB) IntegrityCheck(ctx context.Context) error {
+	return d.check(ctx, "PRAGMA integrity_check(20)")
+}
+
+// check runs one of SQLite's checks: every page and index entry readable
+// and consistent. It reads the whole file, which is what a terminal wants
+// once at start-up before it trusts the journal.
+func (d *DB) check(ctx context.Context, pragma string) error {
+	rows, err := d.db.QueryContext(ctx, pragma)
 	if err != nil {
 		return d.classify("integrity check", err)
 	}

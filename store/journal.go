@@ -89,10 +89,10 @@ func (d *DB) SetDesk(ctx context.Context, deskID string) error {
 	return d.setMeta(ctx, metaDesk, deskID)
 }
 
-// act runs fn in one write transaction and commits it durably. fn decides
-// and calls rec.append for the events it records; nothing is written when
-// fn returns an error.
-func (d *DB) act(ctx context.Context, op string, fn func(tx *sql.Tx, rec *recorder) error) error {
+// act runs fn in one write transaction for the staff member staffID and
+// commits it durably. fn decides and calls rec.append for the events it
+// records; nothing is written when fn returns an error.
+func (d *DB) act(ctx context.Context, op, staffID string, fn func(tx *sql.Tx, rec *recorder) error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	tx, err := d.db.BeginTx(ctx, nil)
@@ -106,6 +106,9 @@ func (d *DB) act(ctx context.Context, op string, fn func(tx *sql.Tx, rec *record
 	}
 	if terminal == "" {
 		return fmt.Errorf("%s: the terminal has no id yet", op)
+	}
+	if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
+		return err
 	}
 	rec := &recorder{d: d, ctx: ctx, tx: tx, terminal: terminal, now: d.now()}
 	if err := fn(tx, rec); err != nil {
@@ -209,29 +212,6 @@ func (d *DB) VerifyJournal(ctx context.Context) (int64, error) {
 	v := balie.NewChainVerifier()
 	err := d.Journal(ctx, 1, v.Next)
 	return v.Count(), err
-}
-
-// IntegrityCheck runs SQLite's full integrity check, for operators.
-func (d *DB) IntegrityCheck(ctx context.Context) error {
-	rows, err := d.db.QueryContext(ctx, "PRAGMA integrity_check(20)")
-	if err != nil {
-		return d.classify("integrity check", err)
-	}
-	defer rows.Close()
-	var problems []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return d.classify("integrity check", err)
-		}
-		if s != "ok" {
-			problems = append(problems, s)
-		}
-	}
-	if len(problems) > 0 {
-		return errCorrupt(d.path, fmt.Sprint(problems))
-	}
-	return d.classify("integrity check", rows.Err())
 }
 
 // TotalLine is the money of one kind, payment method and organiser.

@@ -24,10 +24,7 @@ type VoidResult struct {
 // voided: a correction is a new record with a reason.
 func (d *DB) Void(ctx context.Context, staffID, approverID, targetID, reason string) (VoidResult, error) {
 	var res VoidResult
-	err := d.act(ctx, "void", func(tx *sql.Tx, rec *recorder) error {
-		if _, err := d.requireStaff(ctx, tx, staffID); err != nil {
-			return err
-		}
+	err := d.act(ctx, "void", staffID, func(tx *sql.Tx, rec *recorder) error {
 		approver, err := d.requireStaff(ctx, tx, approverID)
 		if err != nil {
 			return err

@@ -25,50 +25,59 @@ func openExisting(ctx context.Context, path string, log *slog.Logger) (*store.DB
 	return store.Open(ctx, path, store.Options{Logger: log})
 }
 
-func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) int {
-	fset := flag.NewFlagSet("export", flag.ContinueOnError)
-	path := fset.String("db", defaultDB("balie.db"), "the terminal's store")
-	lang := fset.String("lang", "nl", "language of messages: nl or en")
+// operatorStore parses an operator command's flags and opens the store
+// they name. When it returns nil, code is the exit code.
+func operatorStore(ctx context.Context, name string, args []string, stderr io.Writer, log *slog.Logger) (d *store.DB, path, lang string, code int) {
+	fset := flag.NewFlagSet(name, flag.ContinueOnError)
+	fset.StringVar(&path, "db", defaultDB("balie.db"), "the terminal's store")
+	fset.StringVar(&lang, "lang", "nl", "language of messages: nl or en")
 	if code, ok := parse(fset, args, stderr); !ok {
-		return code
+		return nil, path, lang, code
 	}
-	d, err := openExisting(ctx, *path, log)
+	d, err := openExisting(ctx, path, log)
 	if err != nil {
-		say(stderr, *lang, err)
-		return exitFail
+		say(stderr, lang, err)
+		return nil, path, lang, exitFail
+	}
+	return d, path, lang, exitOK
+}
+
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) int {
+	d, _, lang, code := operatorStore(ctx, "export", args, stderr, log)
+	if d == nil {
+		return code
 	}
 	defer d.Close()
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
-	err = d.Journal(ctx, 1, func(e balie.JournalEvent) error { return enc.Encode(e) })
+	err := d.Journal(ctx, 1, func(e balie.JournalEvent) error { return enc.Encode(e) })
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
 	if err != nil {
-		say(stderr, *lang, fmt.Errorf("export: %w", err))
+		say(stderr, lang, fmt.Errorf("export: %w", err))
 		return exitFail
 	}
 	return exitOK
 }
 
+// runVerify checks the whole file with SQLite's integrity check, then the
+// journal's hash chain and sequence from the first event to the last.
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) int {
-	fset := flag.NewFlagSet("verify", flag.ContinueOnError)
-	path := fset.String("db", defaultDB("balie.db"), "the terminal's store")
-	lang := fset.String("lang", "nl", "language of messages: nl or en")
-	if code, ok := parse(fset, args, stderr); !ok {
+	d, path, lang, code := operatorStore(ctx, "verify", args, stderr, log)
+	if d == nil {
 		return code
 	}
-	d, err := openExisting(ctx, *path, log)
-	if err != nil {
-		say(stderr, *lang, err)
+	defer d.Close()
+	if err := d.IntegrityCheck(ctx); err != nil {
+		say(stderr, lang, err)
 		return exitFail
 	}
-	defer d.Close()
 	n, err := d.VerifyJournal(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "verify %s: BROKEN after %d sound events: %v\n", *path, n, err)
+		fmt.Fprintf(stderr, "verify %s: BROKEN after %d sound events: %v\n", path, n, err)
 		return exitFail
 	}
-	fmt.Fprintf(stdout, "verify %s: %d events, hash chain and sequence intact\n", *path, n)
+	fmt.Fprintf(stdout, "verify %s: %d events, hash chain and sequence intact\n", path, n)
 	return exitOK
 }
