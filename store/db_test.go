@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/balie/balie"
 	_ "modernc.org/sqlite"
@@ -206,5 +207,57 @@ func TestDB_indexesUsed(t *testing.T) {
 		if !strings.Contains(strings.Join(plan, "; "), c.index) {
 			t.Errorf("%s\n  plan %q does not use %s", c.query, plan, c.index)
 		}
+	}
+}
+
+// TestOpen_pragmas checks what makes a confirmed act durable, on every
+// connection of the pool: WAL, synchronous FULL, foreign keys.
+func TestOpen_pragmas(t *testing.T) {
+	f := newFixture(t, "desk-box")
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		conn, err := f.db.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var mode string
+		var sync, fk int
+		conn.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode)
+		conn.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync)
+		conn.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk)
+		if mode != "wal" || sync != 2 || fk != 1 {
+			t.Errorf("connection %d: journal_mode %s, synchronous %d, foreign_keys %d; want wal, 2 (FULL), 1", i, mode, sync, fk)
+		}
+	}
+}
+
+func TestDB_UploadQueueAndCursor(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "desk-sport")
+	q, err := f.db.UploadQueue(ctx)
+	if err != nil || q.Pending != 0 || !q.Oldest.IsZero() {
+		t.Fatalf("empty queue = %+v, %v", q, err)
+	}
+	first := f.clock.Now()
+	if _, err := f.db.CheckIn(ctx, staffClerk, cardRegular, "ev-swim"); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(time.Minute)
+	if _, err := f.db.CheckIn(ctx, staffClerk, cardSocial, "ev-swim"); err != nil {
+		t.Fatal(err)
+	}
+	q, err = f.db.UploadQueue(ctx)
+	if err != nil || q.Pending != 2 || !q.Oldest.Equal(first) {
+		t.Errorf("queue = %+v, %v; want 2 pending, oldest %v", q, err, first)
+	}
+	if c, _ := f.db.DownloadCursor(ctx); c != "" {
+		t.Errorf("cursor before any download = %q, want empty", c)
+	}
+	if err := f.db.SetDownloadCursor(ctx, "c-42"); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := f.db.DownloadCursor(ctx); c != "c-42" {
+		t.Errorf("cursor = %q, want c-42", c)
 	}
 }
