@@ -5,8 +5,6 @@
 package sync
 
 import (
-	"encoding/json"
-
 	"github.com/balie/balie"
 )
 
@@ -84,27 +82,16 @@ type UploadRequest struct {
 
 // Verdict statuses.
 const (
-	Accepted = "ACCEPTED" // applied as recorded
-	Adjusted = "ADJUSTED" // applied, with an adjustment flagged for review
-	Rejected = "REJECTED" // kept, not applied; a person must look at it
+	Accepted = balie.VerdictAccepted
+	Adjusted = balie.VerdictAdjusted
+	Rejected = balie.VerdictRejected
 )
 
-// Verdict is the ledger's answer to one event. The same event sent again
-// gets the same verdict.
-type Verdict struct {
-	ID     string `json:"id"`
-	Seq    int64  `json:"seq"`
-	Status string `json:"status"`
-	Code   string `json:"code,omitempty"` // why, for ADJUSTED and REJECTED
-	NL     string `json:"message_nl,omitempty"`
-	EN     string `json:"message_en,omitempty"`
-}
+// Verdict is the ledger's answer to one event.
+type Verdict = balie.Verdict
 
 // Balance is a holder's authoritative points balance after a batch.
-type Balance struct {
-	HolderID string `json:"holder"`
-	Points   int    `json:"points"`
-}
+type Balance = balie.Balance
 
 // UploadResponse answers a batch: a verdict per event, in order, and the
 // balances of the holders the batch touched, as the ledger has them now.
@@ -114,36 +101,29 @@ type UploadResponse struct {
 	Balances []Balance `json:"balances,omitempty"`
 }
 
-// Change kinds: what a download carries.
+// Change kinds: what a download carries (see the root package).
 const (
-	ChangeCardSystem = "card_system"
-	ChangeOrganiser  = "organiser"
-	ChangeDesk       = "desk"
-	ChangeStaff      = "staff"
-	ChangeHolder     = "holder" // balie.Holder with its points balance; never a national number
-	ChangeCard       = "card"   // balie.Card: status changes are the block list
-	ChangeMembership = "membership"
-	ChangeEvent      = "event"
-	ChangeTariff     = "tariff"
-	ChangeReward     = "reward" // RewardState
-	ChangeProduct    = "product"
-	ChangeProgram    = "program"
-	ChangeCardPrices = "card_prices" // CardPrices: a card system's whole table
-	ChangeRates      = "rates"       // RatesState
-	ChangeChild      = "child"
-	ChangeBalance    = "balance" // Balance
-	ChangeLimits     = "limits"  // OfflineLimits
+	ChangeCardSystem = balie.ChangeCardSystem
+	ChangeOrganiser  = balie.ChangeOrganiser
+	ChangeDesk       = balie.ChangeDesk
+	ChangeStaff      = balie.ChangeStaff
+	ChangeHolder     = balie.ChangeHolder
+	ChangeCard       = balie.ChangeCard
+	ChangeMembership = balie.ChangeMembership
+	ChangeEvent      = balie.ChangeEvent
+	ChangeTariff     = balie.ChangeTariff
+	ChangeReward     = balie.ChangeReward
+	ChangeProduct    = balie.ChangeProduct
+	ChangeProgram    = balie.ChangeProgram
+	ChangeCardPrices = balie.ChangeCardPrices
+	ChangeRates      = balie.ChangeRates
+	ChangeChild      = balie.ChangeChild
+	ChangeBalance    = balie.ChangeBalance
+	ChangeLimits     = balie.ChangeLimits
 )
 
-// Change is one row of the ledger's change log. Data is the kind's JSON;
-// Deleted means the entity with Key is gone.
-type Change struct {
-	Seq     int64           `json:"seq"`
-	Kind    string          `json:"kind"`
-	Key     string          `json:"key"`
-	Deleted bool            `json:"deleted,omitempty"`
-	Data    json.RawMessage `json:"data,omitempty"`
-}
+// Change is one row of the ledger's change log.
+type Change = balie.Change
 
 // ChangesResponse is one page of changes after a cursor. More says
 // whether another page follows at once.
@@ -153,29 +133,10 @@ type ChangesResponse struct {
 	More    bool     `json:"more"`
 }
 
-// RewardState is a reward with the units redeemed at every desk so far.
-type RewardState struct {
-	balie.Reward
-	UnitsRedeemed int `json:"units_redeemed"`
-}
-
-// CardPrices is a card system's price table, in order.
-type CardPrices struct {
-	CardSystem string               `json:"card_system"`
-	Rules      balie.CardPriceTable `json:"rules"`
-}
-
-// RatesState is a childcare provider's rates.
-type RatesState struct {
-	ProviderID string               `json:"provider"`
-	Rates      balie.ChildcareRates `json:"rates"`
-}
-
-// OfflineLimits bound what a terminal may do before the ledger confirms
-// it: what offline can get wrong stays small and is flagged.
-type OfflineLimits struct {
-	// RedeemPointsPerDay is how many points one holder may spend at this
-	// terminal per day in events the ledger has not yet acknowledged; 0
-	// means no limit.
-	RedeemPointsPerDay int `json:"redeem_points_per_day"`
-}
+// The data types of some change kinds, from the root package.
+type (
+	RewardState   = balie.RewardState
+	CardPrices    = balie.CardPrices
+	RatesState    = balie.RatesState
+	OfflineLimits = balie.OfflineLimits
+)
