@@ -47,6 +47,7 @@ const (
 	CodeRewardLimit        Code = "reward_limit"
 	CodeWelcomeUsed        Code = "welcome_used"
 	CodePointsShort        Code = "points_short"
+	CodeOfflineLimit       Code = "offline_limit"
 	CodeProgramUnknown     Code = "program_unknown"
 	CodeMembershipEnd      Code = "membership_end"
 	CodeCardPriceUnknown   Code = "card_price_unknown"

@@ -477,7 +477,9 @@ func (d *DB) RedeemReward(ctx context.Context, staffID string, n balie.CardNumbe
 			return err
 		}
 		var u balie.RewardUsage
-		local, err := countRows(ctx, tx, `SELECT count(*) FROM reward_usage WHERE reward_id = ?`, r.ID)
+		// The ledger's count already holds the redemptions it acknowledged;
+		// add only those it has not seen yet.
+		local, err := countRows(ctx, tx, `SELECT count(*) FROM reward_usage r JOIN upload u ON u.seq = r.seq WHERE r.reward_id = ? AND u.status = 'PENDING'`, r.ID)
 		if err != nil {
 			return fmt.Errorf("count rewards: %w", err)
 		}
@@ -492,6 +494,9 @@ func (d *DB) RedeemReward(ctx context.Context, staffID string, n balie.CardNumbe
 		}
 		points, err := balie.DecideRedeem(r, h.Points, rec.now, u)
 		if err != nil {
+			return err
+		}
+		if err := d.checkOfflineRedeem(ctx, tx, h, points, rec.now); err != nil {
 			return err
 		}
 		e, err := rec.append(staffID, balie.KindRewardRedemption, balie.RewardRedemptionPayload{
@@ -509,4 +514,29 @@ func (d *DB) RedeemReward(ctx context.Context, staffID string, n balie.CardNumbe
 		return nil
 	})
 	return res, err
+}
+
+// checkOfflineRedeem enforces the ledger's offline limit: points a holder
+// spends here today in redemptions the ledger has not acknowledged yet.
+// Two desks offline at once could otherwise spend the same points twice
+// without bound.
+func (d *DB) checkOfflineRedeem(ctx context.Context, tx *sql.Tx, h balie.Holder, points int, at time.Time) error {
+	lim, err := d.offlineLimits(ctx, tx)
+	if err != nil || lim.RedeemPointsPerDay == 0 || points == 0 {
+		return err
+	}
+	from, to := balie.PeriodDay.Window(at)
+	spent, err := countRows(ctx, tx, `SELECT coalesce(-sum(p.delta), 0) FROM pending_points p
+		JOIN reward_usage r ON r.seq = p.seq JOIN upload u ON u.seq = p.seq
+		WHERE p.holder_id = ? AND u.status = 'PENDING' AND r.at >= ? AND r.at < ?`, h.ID, fmtTime(from), fmtTime(to))
+	if err != nil {
+		return fmt.Errorf("count offline redemptions: %w", err)
+	}
+	if spent+points > lim.RedeemPointsPerDay {
+		return balie.Errorf(balie.CodeOfflineLimit,
+			"Zonder verbinding met de centrale kan deze pashouder vandaag nog %d punten inruilen aan deze kassa (%d gevraagd). Probeer opnieuw als de kassa weer verbonden is.",
+			"Without a connection to the ledger this holder can exchange %d more points at this terminal today (%d asked). Try again once the terminal is connected.",
+			max(lim.RedeemPointsPerDay-spent, 0), points)
+	}
+	return nil
 }

@@ -38,6 +38,9 @@ const applicationID = 0x42414C49
 type Options struct {
 	Now    func() time.Time // the clock; time.Now when nil
 	Logger *slog.Logger     // slog.Default() when nil
+	// OnCommit is called after every act is committed, outside the
+	// store's lock: the sync worker's wake-up. It must not block.
+	OnCommit func()
 	// QuickOpen skips the full integrity check at open (the header,
 	// application id and schema version are still checked). For tools
 	// that read a store another process is writing.
@@ -46,10 +49,11 @@ type Options struct {
 
 // DB is an open terminal store.
 type DB struct {
-	db   *sql.DB
-	path string
-	now  func() time.Time
-	log  *slog.Logger
+	db       *sql.DB
+	path     string
+	now      func() time.Time
+	log      *slog.Logger
+	onCommit func()
 
 	// mu serialises writers: the journal's next seq and previous hash
 	// must be read and written by one act at a time.
@@ -76,7 +80,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	d := &DB{db: sqldb, path: path, now: opts.Now, log: opts.Logger}
+	d := &DB{db: sqldb, path: path, now: opts.Now, log: opts.Logger, onCommit: opts.OnCommit}
 	if d.now == nil {
 		d.now = time.Now
 	}

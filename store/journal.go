@@ -93,6 +93,16 @@ func (d *DB) SetDesk(ctx context.Context, deskID string) error {
 // commits it durably. fn decides and calls rec.append for the events it
 // records; nothing is written when fn returns an error.
 func (d *DB) act(ctx context.Context, op, staffID string, fn func(tx *sql.Tx, rec *recorder) error) error {
+	if err := d.actLocked(ctx, op, staffID, fn); err != nil {
+		return err
+	}
+	if d.onCommit != nil {
+		d.onCommit()
+	}
+	return nil
+}
+
+func (d *DB) actLocked(ctx context.Context, op, staffID string, fn func(tx *sql.Tx, rec *recorder) error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	tx, err := d.db.BeginTx(ctx, nil)
@@ -170,29 +180,9 @@ func (r *recorder) append(staff string, kind balie.Kind, payload any) (balie.Jou
 func (d *DB) Journal(ctx context.Context, from int64, fn func(balie.JournalEvent) error) error {
 	const page = 1000
 	for {
-		rows, err := d.db.QueryContext(ctx, `SELECT seq, id, terminal, time, staff, kind, payload, prev_hash, hash FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?`, from, page)
+		batch, err := d.journalPage(ctx, from, page)
 		if err != nil {
-			return d.classify("read journal", err)
-		}
-		var batch []balie.JournalEvent
-		for rows.Next() {
-			var e balie.JournalEvent
-			var at, kind string
-			var payload []byte
-			if err := rows.Scan(&e.Seq, &e.ID, &e.Terminal, &at, &e.Staff, &kind, &payload, &e.PrevHash, &e.Hash); err != nil {
-				rows.Close()
-				return d.classify("read journal", err)
-			}
-			if e.Time, err = time.Parse(balie.TimeFormat, at); err != nil {
-				rows.Close()
-				return fmt.Errorf("read journal seq %d: %w", e.Seq, err)
-			}
-			e.Kind, e.Payload = balie.Kind(kind), payload
-			batch = append(batch, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return d.classify("read journal", err)
+			return err
 		}
 		for _, e := range batch {
 			if err := fn(e); err != nil {
@@ -204,6 +194,30 @@ func (d *DB) Journal(ctx context.Context, from int64, fn func(balie.JournalEvent
 		}
 		from = batch[len(batch)-1].Seq + 1
 	}
+}
+
+// journalPage reads up to limit events from seq from on.
+func (d *DB) journalPage(ctx context.Context, from int64, limit int) ([]balie.JournalEvent, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT seq, id, terminal, time, staff, kind, payload, prev_hash, hash FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?`, from, limit)
+	if err != nil {
+		return nil, d.classify("read journal", err)
+	}
+	defer rows.Close()
+	var batch []balie.JournalEvent
+	for rows.Next() {
+		var e balie.JournalEvent
+		var at, kind string
+		var payload []byte
+		if err := rows.Scan(&e.Seq, &e.ID, &e.Terminal, &at, &e.Staff, &kind, &payload, &e.PrevHash, &e.Hash); err != nil {
+			return nil, d.classify("read journal", err)
+		}
+		if e.Time, err = time.Parse(balie.TimeFormat, at); err != nil {
+			return nil, fmt.Errorf("read journal seq %d: %w", e.Seq, err)
+		}
+		e.Kind, e.Payload = balie.Kind(kind), payload
+		batch = append(batch, e)
+	}
+	return batch, d.classify("read journal", rows.Err())
 }
 
 // VerifyJournal checks the hash chain and the sequence from the first

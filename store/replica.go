@@ -21,7 +21,8 @@ type querier interface {
 
 // Loader writes a replica in bulk: the demo city, or a first download.
 // It commits every batch rows so that a million holders never make one
-// huge transaction, and it is not safe for concurrent use.
+// huge transaction, and it is not safe for concurrent use. ApplyChanges
+// uses one with batch 0 inside its own transaction.
 type Loader struct {
 	d     *DB
 	ctx   context.Context
@@ -54,9 +55,7 @@ func (l *Loader) begin() error {
 
 func (l *Loader) commit() error {
 	defer l.d.mu.Unlock()
-	for _, s := range l.stmts {
-		s.Close()
-	}
+	l.closeStatements()
 	if err := l.tx.Commit(); err != nil {
 		return l.d.classify("load replica", err)
 	}
@@ -82,13 +81,20 @@ func (l *Loader) exec(query string, args ...any) error {
 		return l.d.classify("load replica", err)
 	}
 	l.rows++
-	if l.rows%l.batch == 0 {
+	if l.batch > 0 && l.rows%l.batch == 0 {
 		if err := l.commit(); err != nil {
 			return err
 		}
 		return l.begin()
 	}
 	return nil
+}
+
+func (l *Loader) closeStatements() {
+	for _, s := range l.stmts {
+		s.Close()
+	}
+	l.stmts = map[string]*sql.Stmt{}
 }
 
 // Close commits what is left.

@@ -25,12 +25,16 @@ BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
 CREATE TRIGGER journal_append_only_delete BEFORE DELETE ON journal
 BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
 
--- Upload state: a row per event; status PENDING until the ledger answers.
+-- Upload state: a row per event; status PENDING until the ledger answers
+-- with its verdict (ACCEPTED, ADJUSTED, REJECTED), or PARKED when the
+-- ledger refused the event in a way only a person can resolve.
 CREATE TABLE upload (
-	seq     INTEGER PRIMARY KEY REFERENCES journal(seq),
-	status  TEXT NOT NULL DEFAULT 'PENDING',
-	reason  TEXT NOT NULL DEFAULT '',
-	updated TEXT NOT NULL DEFAULT ''
+	seq        INTEGER PRIMARY KEY REFERENCES journal(seq),
+	status     TEXT NOT NULL DEFAULT 'PENDING',
+	code       TEXT NOT NULL DEFAULT '',
+	message_nl TEXT NOT NULL DEFAULT '',
+	message_en TEXT NOT NULL DEFAULT '',
+	updated    TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX upload_pending ON upload(status) WHERE status = 'PENDING';
 
