@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -64,19 +63,17 @@ func (d *DB) UploadBatch(ctx context.Context, from int64, limit int) ([]balie.Jo
 }
 
 // FirstPending returns the seq of the first event the ledger has not
-// answered, and whether an event is parked: a parked event stops the
-// upload until a person resolves it, since the ledger takes events in
-// sequence only.
-func (d *DB) FirstPending(ctx context.Context) (seq int64, parked bool, err error) {
-	var status string
-	err = d.db.QueryRowContext(ctx, `SELECT seq, status FROM upload WHERE status IN ('PENDING', 'PARKED') ORDER BY seq LIMIT 1`).Scan(&seq, &status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
-	}
+// answered (0 when none) and of the first parked event (0 when none). A
+// parked event stops the upload at itself until a person resolves it:
+// the ledger takes a terminal's events in sequence only.
+func (d *DB) FirstPending(ctx context.Context) (pending, parked int64, err error) {
+	err = d.db.QueryRowContext(ctx, `SELECT
+		coalesce((SELECT min(seq) FROM upload WHERE status = 'PENDING'), 0),
+		coalesce((SELECT min(seq) FROM upload WHERE status = 'PARKED'), 0)`).Scan(&pending, &parked)
 	if err != nil {
-		return 0, false, d.classify("read upload state", err)
+		return 0, 0, d.classify("read upload state", err)
 	}
-	return seq, status == "PARKED", nil
+	return pending, parked, nil
 }
 
 // Acknowledge records the ledger's verdicts on a batch and the balances it

@@ -35,8 +35,8 @@ func TestDB_Acknowledge(t *testing.T) {
 		t.Fatal(err)
 	}
 	from, parked, err := f.db.FirstPending(ctx)
-	if err != nil || from != 1 || parked {
-		t.Fatalf("FirstPending = %d, %v, %v; want 1, not parked", from, parked, err)
+	if err != nil || from != 1 || parked != 0 {
+		t.Fatalf("FirstPending = %d, %d, %v; want 1, none parked", from, parked, err)
 	}
 	batch, err := f.db.UploadBatch(ctx, from, 10)
 	if err != nil || len(batch) != 2 {
@@ -87,8 +87,8 @@ func TestDB_Park(t *testing.T) {
 		t.Fatal(err)
 	}
 	from, parked, err := f.db.FirstPending(ctx)
-	if err != nil || from != ci.Seq || !parked {
-		t.Errorf("FirstPending = %d, parked %v, %v; want %d parked", from, parked, err, ci.Seq)
+	if err != nil || from != ci.Seq+1 || parked != ci.Seq {
+		t.Errorf("FirstPending = %d, parked %d, %v; want %d, parked %d", from, parked, err, ci.Seq+1, ci.Seq)
 	}
 	if r, _ := f.db.Review(ctx); len(r) != 1 || r[0].Status != "PARKED" {
 		t.Errorf("Review = %+v, want the parked event", r)

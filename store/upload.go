@@ -8,29 +8,22 @@ import (
 	"github.com/balie/balie"
 )
 
-// Queue is what waits for the ledger: how many events, and the device time
-// of the oldest, so the desk can show how far behind it is.
-type Queue struct {
-	Pending int
-	Oldest  time.Time // zero when nothing waits
-}
-
-// UploadQueue reports the events not yet acknowledged by the ledger.
-func (d *DB) UploadQueue(ctx context.Context) (Queue, error) {
-	var q Queue
-	var err error
-	if q.Pending, err = countRows(ctx, d.db, `SELECT count(*) FROM upload WHERE status = 'PENDING'`); err != nil || q.Pending == 0 {
-		return q, d.classify("read upload queue", err)
+// UploadQueue reports what waits for the ledger: how many events, and
+// the device time of the oldest (zero when none), so the desk can show how
+// far behind it is.
+func (d *DB) UploadQueue(ctx context.Context) (pending int, oldest time.Time, err error) {
+	if pending, err = countRows(ctx, d.db, `SELECT count(*) FROM upload WHERE status = 'PENDING'`); err != nil || pending == 0 {
+		return pending, oldest, d.classify("read upload queue", err)
 	}
 	// The oldest waiting event is the one with the lowest seq.
-	var oldest string
-	if err := d.db.QueryRowContext(ctx, `SELECT j.time FROM upload u JOIN journal j ON j.seq = u.seq WHERE u.status = 'PENDING' ORDER BY u.seq LIMIT 1`).Scan(&oldest); err != nil {
-		return q, d.classify("read upload queue", err)
+	var at string
+	if err := d.db.QueryRowContext(ctx, `SELECT j.time FROM upload u JOIN journal j ON j.seq = u.seq WHERE u.status = 'PENDING' ORDER BY u.seq LIMIT 1`).Scan(&at); err != nil {
+		return pending, oldest, d.classify("read upload queue", err)
 	}
-	if q.Oldest, err = time.Parse(balie.TimeFormat, oldest); err != nil {
-		return q, fmt.Errorf("read upload queue: %w", err)
+	if oldest, err = time.Parse(balie.TimeFormat, at); err != nil {
+		return pending, oldest, fmt.Errorf("read upload queue: %w", err)
 	}
-	return q, nil
+	return pending, oldest, nil
 }
 
 // DownloadCursor is where the next download from the ledger starts; ""

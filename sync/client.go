@@ -1,0 +1,159 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/balie/balie"
+)
+
+// ProblemError is a ledger's refusal: the HTTP status and its problem.
+type ProblemError struct {
+	Problem
+}
+
+func (e *ProblemError) Error() string {
+	return fmt.Sprintf("ledger: %d %s: %s", e.Status, e.Code, e.EN)
+}
+
+// Retryable reports whether the same request may succeed later: the
+// ledger failed or was busy, as opposed to refusing what was sent.
+func (e *ProblemError) Retryable() bool {
+	return e.Status >= 500 || e.Status == http.StatusTooManyRequests
+}
+
+// AsProblem returns the ledger's problem inside err, if there is one.
+func AsProblem(err error) (*ProblemError, bool) {
+	var p *ProblemError
+	ok := errors.As(err, &p)
+	return p, ok
+}
+
+// Retryable reports whether err is worth trying again: the network, a
+// timeout or a 5xx. A refusal by the ledger is not.
+func Retryable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	if p, ok := AsProblem(err); ok {
+		return p.Retryable()
+	}
+	return true // transport errors: offline, reset, timeout
+}
+
+// Client speaks the protocol for one enrolled terminal.
+type Client struct {
+	base     *url.URL
+	http     *http.Client
+	terminal string
+	secret   string
+}
+
+// NewClient returns a client for the ledger at base. hc may be nil for a
+// client with a 30 s timeout per request.
+func NewClient(base, terminal, secret string, hc *http.Client) (*Client, error) {
+	u, err := parseBase(base)
+	if err != nil {
+		return nil, err
+	}
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	return &Client{base: u, http: hc, terminal: terminal, secret: secret}, nil
+}
+
+func parseBase(base string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("ledger address %q: want http://host:port or https://host:port", base)
+	}
+	return u, nil
+}
+
+// Enrol trades a one-time token for a terminal's credentials.
+func Enrol(ctx context.Context, hc *http.Client, base, token string) (EnrolResponse, error) {
+	var resp EnrolResponse
+	u, err := parseBase(base)
+	if err != nil {
+		return resp, err
+	}
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	c := &Client{base: u, http: hc}
+	err = c.do(ctx, http.MethodPost, PathEnrol, EnrolRequest{Token: token}, &resp)
+	return resp, err
+}
+
+// Upload sends a batch of events and returns the ledger's verdicts.
+func (c *Client) Upload(ctx context.Context, events []balie.JournalEvent) (UploadResponse, error) {
+	var resp UploadResponse
+	err := c.do(ctx, http.MethodPost, PathEvents, UploadRequest{Events: events}, &resp)
+	return resp, err
+}
+
+// Changes downloads a page of changes after cursor.
+func (c *Client) Changes(ctx context.Context, cursor string, limit int) (ChangesResponse, error) {
+	var resp ChangesResponse
+	q := url.Values{"cursor": {cursor}}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	err := c.do(ctx, http.MethodGet, PathChanges+"?"+q.Encode(), nil, &resp)
+	return resp, err
+}
+
+// do sends one request and decodes the answer into out, or the problem
+// into a *ProblemError.
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("encode request: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, body)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.terminal != "" {
+		req.Header.Set("Authorization", "Bearer "+c.terminal+"."+c.secret)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		p := Problem{Status: res.StatusCode}
+		b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+		if json.Unmarshal(b, &p) != nil || p.Code == "" {
+			// Not a problem document: a proxy or a server that is not a
+			// ledger answered.
+			p = Problem{Status: res.StatusCode, Code: CodeInternal,
+				NL: fmt.Sprintf("De centrale antwoordde onverwacht (%s).", res.Status),
+				EN: fmt.Sprintf("The ledger answered unexpectedly (%s).", res.Status)}
+		}
+		p.Status = res.StatusCode
+		return &ProblemError{Problem: p}
+	}
+	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+		return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+	}
+	return nil
+}

@@ -1,0 +1,324 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	gosync "sync"
+	"time"
+
+	"github.com/balie/balie"
+)
+
+// Store is what the worker needs of the terminal's store.
+type Store interface {
+	FirstPending(ctx context.Context) (pending, parked int64, err error)
+	UploadBatch(ctx context.Context, from int64, limit int) ([]balie.JournalEvent, error)
+	Acknowledge(ctx context.Context, verdicts []balie.Verdict, balances []balie.Balance) error
+	Park(ctx context.Context, seq int64, code, nl, en string) error
+	UploadQueue(ctx context.Context) (pending int, oldest time.Time, err error)
+	DownloadCursor(ctx context.Context) (string, error)
+	ApplyChanges(ctx context.Context, changes []balie.Change, next string) error
+}
+
+// Ledger is the other side: Client in production, a fake or a wrapper
+// that fails on purpose in tests.
+type Ledger interface {
+	Upload(ctx context.Context, events []balie.JournalEvent) (UploadResponse, error)
+	Changes(ctx context.Context, cursor string, limit int) (ChangesResponse, error)
+}
+
+// Options tune a Worker; the zero value is what a terminal runs with.
+type Options struct {
+	Batch      int           // events per upload; default 500
+	Page       int           // changes per download page; default MaxPage
+	Poll       time.Duration // how often an idle terminal asks for changes; default 15 s
+	MinBackoff time.Duration // default 500 ms
+	MaxBackoff time.Duration // default 1 min
+	Logger     *slog.Logger
+	Now        func() time.Time
+	// Progress, when set, is told after every page of a download how many
+	// changes were applied so far: a first download is long work.
+	Progress func(applied int)
+}
+
+// Status is a snapshot of the worker for the screen.
+type Status struct {
+	Online    bool      // the last attempt reached the ledger
+	LastSync  time.Time // the last complete sync; zero before the first
+	LastError string    // the last failure, "" after a success
+	Queued    int       // events waiting for the ledger
+	Oldest    time.Time // device time of the oldest waiting event
+	// Blocked is set while a parked event stops the upload: a person must
+	// look at the review list.
+	Blocked bool
+}
+
+// Worker uploads the terminal's journal and downloads the ledger's
+// changes, in the background and on demand.
+type Worker struct {
+	store  Store
+	ledger Ledger
+	opts   Options
+	log    *slog.Logger
+	wake   chan struct{}
+
+	cancel context.CancelFunc
+	wg     gosync.WaitGroup
+
+	mu     gosync.Mutex // guards status
+	status Status
+}
+
+// NewWorker returns a worker; Start runs it in the background.
+func NewWorker(s Store, l Ledger, opts Options) *Worker {
+	if opts.Batch <= 0 {
+		opts.Batch = 500
+	}
+	if opts.Batch > MaxBatch {
+		opts.Batch = MaxBatch
+	}
+	if opts.Page <= 0 || opts.Page > MaxPage {
+		opts.Page = MaxPage
+	}
+	if opts.Poll <= 0 {
+		opts.Poll = 15 * time.Second
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = 500 * time.Millisecond
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = time.Minute
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Worker{store: s, ledger: l, opts: opts, log: opts.Logger, wake: make(chan struct{}, 1)}
+}
+
+// Wake asks for a sync soon: a new event was recorded. It never blocks.
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Status returns the latest snapshot.
+func (w *Worker) Status() Status {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.status
+}
+
+// Start runs the worker until Stop or ctx ends.
+func (w *Worker) Start(ctx context.Context) {
+	ctx, w.cancel = context.WithCancel(ctx)
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		w.loop(ctx)
+	}()
+}
+
+// Stop ends the worker and waits for it; a request in flight is
+// cancelled, which the ledger's idempotent ingest makes harmless.
+func (w *Worker) Stop() {
+	if w.cancel != nil {
+		w.cancel()
+	}
+	w.wg.Wait()
+}
+
+func (w *Worker) loop(ctx context.Context) {
+	var backoff time.Duration
+	failing := false
+	for {
+		err := w.Sync(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		var wait time.Duration
+		if err == nil {
+			if failing {
+				w.log.Info("sync recovered")
+			}
+			failing, backoff, wait = false, 0, w.opts.Poll
+		} else {
+			backoff = min(max(2*backoff, w.opts.MinBackoff), w.opts.MaxBackoff)
+			// Jitter spreads the terminals of a city that lost the
+			// network together, so they do not all come back at once.
+			wait = backoff/2 + rand.N(backoff/2+1)
+			if !failing || !Retryable(err) {
+				w.log.Warn("sync failed", "err", err, "retry_in", wait.Round(time.Millisecond))
+			}
+			failing = true
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case <-w.wake:
+			// New events while healthy go out at once; while failing they
+			// wait for the backoff, so an offline desk does not hammer.
+			if failing {
+				<-timer.C
+			}
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// Sync uploads everything waiting, then downloads every change: one whole
+// cycle, for tests and for a "sync now" button.
+func (w *Worker) Sync(ctx context.Context) error {
+	err := w.upload(ctx)
+	if err == nil || errors.Is(err, errBlocked) {
+		if derr := w.download(ctx); derr != nil {
+			err = derr
+		}
+	}
+	w.record(ctx, err)
+	if errors.Is(err, errBlocked) {
+		return nil // a parked event is shown in the review list, not retried
+	}
+	return err
+}
+
+// errBlocked says the upload stopped at a parked event.
+var errBlocked = errors.New("upload blocked by a parked event")
+
+func (w *Worker) upload(ctx context.Context) error {
+	batch := w.opts.Batch
+	var resume int64
+	gaps := 0
+	for {
+		from, parked, err := w.store.FirstPending(ctx)
+		if err != nil {
+			return err
+		}
+		if resume > 0 {
+			from, resume = resume, 0
+		}
+		limit := batch
+		if parked > 0 {
+			// Send what comes before the parked event; nothing after it
+			// can be taken by the ledger.
+			if from == 0 || from >= parked {
+				return errBlocked
+			}
+			limit = min(limit, int(parked-from))
+		}
+		if from == 0 {
+			return nil
+		}
+		events, err := w.store.UploadBatch(ctx, from, limit)
+		if err != nil {
+			return err
+		}
+		if len(events) == 0 {
+			return nil
+		}
+		resp, err := w.ledger.Upload(ctx, events)
+		if p, ok := AsProblem(err); ok && !p.Retryable() {
+			switch p.Code {
+			case CodeSequenceGap:
+				// The ledger lacks events before ours (it was restored) or
+				// has ours already; either way it says where to go on.
+				if gaps++; gaps > 3 || p.Resume < 1 {
+					return fmt.Errorf("upload: the ledger keeps asking to resume (%d): %w", p.Resume, err)
+				}
+				resume = p.Resume
+				continue
+			case CodeTooLarge:
+				if batch > 1 {
+					batch /= 2
+					continue
+				}
+			case CodeEventConflict, CodeChainBroken, CodeWrongTerminal, CodeBadRequest:
+				seq := p.Seq
+				if seq == 0 {
+					seq = events[0].Seq
+				}
+				if perr := w.store.Park(ctx, seq, p.Code, p.NL, p.EN); perr != nil {
+					return perr
+				}
+				w.log.Error("event parked: the ledger refused it", "seq", seq, "code", p.Code, "reason", p.EN)
+				return errBlocked
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("upload: %w", err)
+		}
+		if err := w.store.Acknowledge(ctx, resp.Verdicts, resp.Balances); err != nil {
+			return err
+		}
+		for _, v := range resp.Verdicts {
+			if v.Status != Accepted {
+				w.log.Warn("event needs review", "seq", v.Seq, "status", v.Status, "code", v.Code)
+			}
+		}
+		gaps = 0
+	}
+}
+
+func (w *Worker) download(ctx context.Context) error {
+	cursor, err := w.store.DownloadCursor(ctx)
+	if err != nil {
+		return err
+	}
+	applied, restarted := 0, false
+	for {
+		page, err := w.ledger.Changes(ctx, cursor, w.opts.Page)
+		if p, ok := AsProblem(err); ok && p.Code == CodeCursorInvalid && !restarted {
+			// A ledger restored from a backup no longer knows our cursor:
+			// start over; applying a change twice is harmless.
+			w.log.Warn("download cursor refused; downloading from the start", "cursor", cursor)
+			cursor, restarted = "", true
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("download: %w", err)
+		}
+		if len(page.Changes) > 0 || page.Next != cursor {
+			if err := w.store.ApplyChanges(ctx, page.Changes, page.Next); err != nil {
+				return err
+			}
+			applied += len(page.Changes)
+			if w.opts.Progress != nil {
+				w.opts.Progress(applied)
+			}
+		}
+		cursor = page.Next
+		if !page.More {
+			return nil
+		}
+	}
+}
+
+// record updates the status after a cycle.
+func (w *Worker) record(ctx context.Context, err error) {
+	queued, oldest, qerr := w.store.UploadQueue(ctx)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if qerr == nil {
+		w.status.Queued, w.status.Oldest = queued, oldest
+	}
+	w.status.Blocked = errors.Is(err, errBlocked)
+	switch {
+	case err == nil || errors.Is(err, errBlocked):
+		w.status.Online, w.status.LastSync, w.status.LastError = true, w.opts.Now(), ""
+	case errors.Is(err, context.Canceled):
+	default:
+		_, refused := AsProblem(err)
+		w.status.Online = refused && !Retryable(err)
+		w.status.LastError = err.Error()
+	}
+}
