@@ -10,14 +10,9 @@ import (
 	"github.com/google/uuid"
 )
 
-// Recorded identifies the journal event an act left.
-type Recorded struct {
-	ID  string
-	Seq int64
-	At  time.Time
+func recorded(e balie.JournalEvent) balie.Recorded {
+	return balie.Recorded{ID: e.ID, Seq: e.Seq, At: e.Time}
 }
-
-func recorded(e balie.JournalEvent) Recorded { return Recorded{ID: e.ID, Seq: e.Seq, At: e.Time} }
 
 func (d *DB) requireStaff(ctx context.Context, q querier, id string) (balie.Staff, error) {
 	return d.staff(ctx, q, "id", id)
@@ -73,15 +68,6 @@ func checkPayment(total balie.Cents, m balie.PaymentMethod) error {
 		"Kies hoe er betaald wordt: cash, kaart of factuur.", "Choose how it is paid: cash, card or invoice.")
 }
 
-// CheckinResult is what the screen shows after a check-in.
-type CheckinResult struct {
-	Recorded
-	Event   balie.Event
-	Points  int // saved now
-	Balance int // the holder's points after
-	Holder  balie.Holder
-}
-
 func (d *DB) decideCheckin(ctx context.Context, q querier, n balie.CardNumber, eventID string, at time.Time) (balie.Holder, balie.Event, int, error) {
 	_, h, err := d.activeCard(ctx, q, n)
 	if err != nil {
@@ -109,8 +95,8 @@ func (d *DB) PreviewCheckin(ctx context.Context, n balie.CardNumber, eventID str
 }
 
 // CheckIn saves points for the holder of card n at an event.
-func (d *DB) CheckIn(ctx context.Context, staffID string, n balie.CardNumber, eventID string) (CheckinResult, error) {
-	var res CheckinResult
+func (d *DB) CheckIn(ctx context.Context, staffID string, n balie.CardNumber, eventID string) (balie.CheckinResult, error) {
+	var res balie.CheckinResult
 	err := d.act(ctx, "check in", staffID, func(tx *sql.Tx, rec *recorder) error {
 		h, ev, points, err := d.decideCheckin(ctx, tx, n, eventID, rec.now)
 		if err != nil {
@@ -127,7 +113,7 @@ func (d *DB) CheckIn(ctx context.Context, staffID string, n balie.CardNumber, ev
 		if err := addPoints(ctx, tx, e.Seq, h.ID, points); err != nil {
 			return err
 		}
-		res = CheckinResult{Recorded: recorded(e), Event: ev, Points: points, Balance: h.Points + points, Holder: h}
+		res = balie.CheckinResult{Recorded: recorded(e), Event: ev, Points: points, Balance: h.Points + points, Holder: h}
 		return nil
 	})
 	return res, err
@@ -143,30 +129,7 @@ func addPoints(ctx context.Context, tx *sql.Tx, seq int64, holderID string, delt
 	return nil
 }
 
-// TicketOrder is a number of tickets at one tariff.
-type TicketOrder struct {
-	TariffID string
-	Quantity int
-}
-
-// TicketRequest is a sale of tickets for one event. Card may be empty for
-// regular tickets sold to someone without a pass.
-type TicketRequest struct {
-	Card    balie.CardNumber
-	EventID string
-	Lines   []TicketOrder
-	Payment balie.PaymentMethod
-}
-
-// TicketResult is what the screen and the receipt show.
-type TicketResult struct {
-	Recorded
-	Event  balie.Event
-	Quotes []balie.TicketQuote
-	Total  balie.Cents
-}
-
-func (d *DB) quoteTickets(ctx context.Context, q querier, req TicketRequest, at time.Time) (balie.Holder, balie.Event, []balie.TicketQuote, balie.Cents, error) {
+func (d *DB) quoteTickets(ctx context.Context, q querier, req balie.TicketRequest, at time.Time) (balie.Holder, balie.Event, []balie.TicketQuote, balie.Cents, error) {
 	var h balie.Holder
 	if len(req.Lines) == 0 {
 		return h, balie.Event{}, nil, 0, balie.Errorf(balie.CodeQuantityInvalid, "Kies minstens één ticket.", "Choose at least one ticket.")
@@ -219,14 +182,14 @@ func (d *DB) quoteTickets(ctx context.Context, q querier, req TicketRequest, at 
 }
 
 // QuoteTickets prices a basket without recording it.
-func (d *DB) QuoteTickets(ctx context.Context, req TicketRequest) ([]balie.TicketQuote, balie.Cents, error) {
+func (d *DB) QuoteTickets(ctx context.Context, req balie.TicketRequest) ([]balie.TicketQuote, balie.Cents, error) {
 	_, _, quotes, total, err := d.quoteTickets(ctx, d.db, req, d.now())
 	return quotes, total, d.classify("quote tickets", err)
 }
 
 // SellTickets sells tickets for one event.
-func (d *DB) SellTickets(ctx context.Context, staffID string, req TicketRequest) (TicketResult, error) {
-	var res TicketResult
+func (d *DB) SellTickets(ctx context.Context, staffID string, req balie.TicketRequest) (balie.TicketResult, error) {
+	var res balie.TicketResult
 	err := d.act(ctx, "sell tickets", staffID, func(tx *sql.Tx, rec *recorder) error {
 		h, ev, quotes, total, err := d.quoteTickets(ctx, tx, req, rec.now)
 		if err != nil {
@@ -258,34 +221,15 @@ func (d *DB) SellTickets(ctx context.Context, staffID string, req TicketRequest)
 		if err := addTotal(ctx, tx, rec.now, balie.KindTicketSale, pay, ev.OrganiserID, 1, total); err != nil {
 			return err
 		}
-		res = TicketResult{Recorded: recorded(e), Event: ev, Quotes: quotes, Total: total}
+		res = balie.TicketResult{Recorded: recorded(e), Event: ev, Quotes: quotes, Total: total}
 		return nil
 	})
 	return res, err
 }
 
-// CardSaleRequest sells a card from this desk's stock: a first card to a
-// new holder, or a new card to a holder who has one (replacement, a
-// change of social-tariff status).
-type CardSaleRequest struct {
-	Card       balie.CardNumber // the stock card handed over
-	HolderCard balie.CardNumber // the holder's current card; empty for a first card
-	NewHolder  *balie.Holder    // for a first card: names, birth date, postal code
-	Reason     balie.PurchaseReason
-	Payment    balie.PaymentMethod
-}
-
-// CardSaleResult is what the screen and the receipt show.
-type CardSaleResult struct {
-	Recorded
-	Card   balie.CardNumber
-	Holder balie.Holder
-	Price  balie.Cents
-}
-
 // SellCard sells a card from this desk's stock.
-func (d *DB) SellCard(ctx context.Context, staffID string, req CardSaleRequest) (CardSaleResult, error) {
-	var res CardSaleResult
+func (d *DB) SellCard(ctx context.Context, staffID string, req balie.CardSaleRequest) (balie.CardSaleResult, error) {
+	var res balie.CardSaleResult
 	err := d.act(ctx, "sell card", staffID, func(tx *sql.Tx, rec *recorder) error {
 		desk, err := d.currentDesk(ctx, tx)
 		if err != nil {
@@ -379,33 +323,16 @@ func (d *DB) SellCard(ctx context.Context, staffID string, req CardSaleRequest) 
 		if err := addTotal(ctx, tx, rec.now, balie.KindCardSale, pay, desk.OrganiserID, 1, price); err != nil {
 			return err
 		}
-		res = CardSaleResult{Recorded: recorded(e), Card: req.Card, Holder: h, Price: price}
+		res = balie.CardSaleResult{Recorded: recorded(e), Card: req.Card, Holder: h, Price: price}
 		return nil
 	})
 	return res, err
 }
 
-// MembershipRequest pays (or renews) a membership.
-type MembershipRequest struct {
-	Card      balie.CardNumber
-	ProgramID string
-	Payment   balie.PaymentMethod
-}
-
-// MembershipResult is what the screen and the receipt show.
-type MembershipResult struct {
-	Recorded
-	Program balie.MembershipProgram
-	Price   balie.Cents
-	Start   time.Time
-	End     time.Time
-	Renewal bool
-}
-
 // PayMembership records a membership payment: a new membership, or a
 // renewal that extends a still-valid one from its end date.
-func (d *DB) PayMembership(ctx context.Context, staffID string, req MembershipRequest) (MembershipResult, error) {
-	var res MembershipResult
+func (d *DB) PayMembership(ctx context.Context, staffID string, req balie.MembershipRequest) (balie.MembershipResult, error) {
+	var res balie.MembershipResult
 	err := d.act(ctx, "pay membership", staffID, func(tx *sql.Tx, rec *recorder) error {
 		_, h, err := d.activeCard(ctx, tx, req.Card)
 		if err != nil {
@@ -449,24 +376,15 @@ func (d *DB) PayMembership(ctx context.Context, staffID string, req MembershipRe
 		if err := addTotal(ctx, tx, rec.now, balie.KindMembershipPayment, pay, p.OrganiserID, 1, price); err != nil {
 			return err
 		}
-		res = MembershipResult{Recorded: recorded(e), Program: p, Price: price, Start: start, End: end, Renewal: current != nil}
+		res = balie.MembershipResult{Recorded: recorded(e), Program: p, Price: price, Start: start, End: end, Renewal: current != nil}
 		return nil
 	})
 	return res, err
 }
 
-// RewardResult is what the screen shows: the points before and after.
-type RewardResult struct {
-	Recorded
-	Reward balie.Reward
-	Points int // spent
-	Before int
-	After  int
-}
-
 // RedeemReward exchanges a holder's points for a reward.
-func (d *DB) RedeemReward(ctx context.Context, staffID string, n balie.CardNumber, rewardID string) (RewardResult, error) {
-	var res RewardResult
+func (d *DB) RedeemReward(ctx context.Context, staffID string, n balie.CardNumber, rewardID string) (balie.RewardResult, error) {
+	var res balie.RewardResult
 	err := d.act(ctx, "redeem reward", staffID, func(tx *sql.Tx, rec *recorder) error {
 		_, h, err := d.activeCard(ctx, tx, n)
 		if err != nil {
@@ -510,7 +428,7 @@ func (d *DB) RedeemReward(ctx context.Context, staffID string, n balie.CardNumbe
 		if err := addPoints(ctx, tx, e.Seq, h.ID, -points); err != nil {
 			return err
 		}
-		res = RewardResult{Recorded: recorded(e), Reward: r, Points: points, Before: h.Points, After: h.Points - points}
+		res = balie.RewardResult{Recorded: recorded(e), Reward: r, Points: points, Before: h.Points, After: h.Points - points}
 		return nil
 	})
 	return res, err

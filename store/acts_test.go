@@ -79,22 +79,22 @@ func TestDB_SellTickets(t *testing.T) {
 	f := newFixture(t, "desk-box")
 	cases := []struct {
 		name      string
-		req       TicketRequest
+		req       balie.TicketRequest
 		wantTotal balie.Cents
 		code      balie.Code
 	}{
-		{"regular without a card", TicketRequest{EventID: "ev-show", Lines: []TicketOrder{{"t-reg", 2}}, Payment: balie.PayCash}, 3600, ""},
-		{"social without a card", TicketRequest{EventID: "ev-show", Lines: []TicketOrder{{"t-soc", 1}}, Payment: balie.PayCash}, 0, balie.CodeTariffNotAllowed},
-		{"social for a holder without the status", TicketRequest{Card: cardRegular, EventID: "ev-show", Lines: []TicketOrder{{"t-soc", 1}}, Payment: balie.PayCash}, 0, balie.CodeSocialTariffNeeded},
-		{"social for an expired status", TicketRequest{Card: f.expired, EventID: "ev-show", Lines: []TicketOrder{{"t-soc", 1}}, Payment: balie.PayCash}, 0, balie.CodeSocialTariffNeeded},
-		{"social twice in one basket", TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []TicketOrder{{"t-soc", 1}, {"t-soc", 1}}, Payment: balie.PayCash}, 0, balie.CodeTicketLimit},
-		{"social plus regular", TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []TicketOrder{{"t-soc", 1}, {"t-reg", 1}}, Payment: balie.PayCard}, 360 + 1800, ""},
-		{"social again this month", TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []TicketOrder{{"t-soc", 1}}, Payment: balie.PayCash}, 0, balie.CodeTicketLimit},
-		{"no payment method", TicketRequest{EventID: "ev-show", Lines: []TicketOrder{{"t-reg", 1}}}, 0, balie.CodeAmountInvalid},
-		{"no lines", TicketRequest{EventID: "ev-show", Payment: balie.PayCash}, 0, balie.CodeQuantityInvalid},
-		{"zero quantity", TicketRequest{EventID: "ev-show", Lines: []TicketOrder{{"t-reg", 0}}, Payment: balie.PayCash}, 0, balie.CodeQuantityInvalid},
-		{"tariff of another event", TicketRequest{EventID: "ev-swim", Lines: []TicketOrder{{"t-reg", 1}}, Payment: balie.PayCash}, 0, balie.CodeTariffUnknown},
-		{"blocked card", TicketRequest{Card: f.blocked, EventID: "ev-show", Lines: []TicketOrder{{"t-reg", 1}}, Payment: balie.PayCash}, 0, balie.CodeCardBlocked},
+		{"regular without a card", balie.TicketRequest{EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-reg", Quantity: 2}}, Payment: balie.PayCash}, 3600, ""},
+		{"social without a card", balie.TicketRequest{EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeTariffNotAllowed},
+		{"social for a holder without the status", balie.TicketRequest{Card: cardRegular, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeSocialTariffNeeded},
+		{"social for an expired status", balie.TicketRequest{Card: f.expired, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeSocialTariffNeeded},
+		{"social twice in one basket", balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}, {TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeTicketLimit},
+		{"social plus regular", balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}, {TariffID: "t-reg", Quantity: 1}}, Payment: balie.PayCard}, 360 + 1800, ""},
+		{"social again this month", balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeTicketLimit},
+		{"no payment method", balie.TicketRequest{EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-reg", Quantity: 1}}}, 0, balie.CodeAmountInvalid},
+		{"no lines", balie.TicketRequest{EventID: "ev-show", Payment: balie.PayCash}, 0, balie.CodeQuantityInvalid},
+		{"zero quantity", balie.TicketRequest{EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-reg", Quantity: 0}}, Payment: balie.PayCash}, 0, balie.CodeQuantityInvalid},
+		{"tariff of another event", balie.TicketRequest{EventID: "ev-swim", Lines: []balie.TicketOrder{{TariffID: "t-reg", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeTariffUnknown},
+		{"blocked card", balie.TicketRequest{Card: f.blocked, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-reg", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeCardBlocked},
 	}
 	recorded := 0
 	for _, c := range cases {
@@ -123,7 +123,7 @@ func TestDB_SellTickets(t *testing.T) {
 	}
 	// Next month the social tariff is available again.
 	f.clock.Set(at(2026, 12, 1, 19, 30))
-	if _, err := f.db.SellTickets(ctx, staffClerk, TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []TicketOrder{{"t-soc", 1}}, Payment: balie.PayCash}); err != nil {
+	if _, err := f.db.SellTickets(ctx, staffClerk, balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}); err != nil {
 		t.Errorf("social ticket next month: %v", err)
 	}
 	verify(t, f.db, int64(recorded+1))
@@ -133,7 +133,7 @@ func TestDB_SellCard(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, "desk-box")
 	newHolder := &balie.Holder{FirstName: "Nora", LastName: "Maes", BirthDate: at(2012, 4, 1, 0, 0), PostalCode: "2500"}
-	res, err := f.db.SellCard(ctx, staffClerk, CardSaleRequest{Card: f.stock[0], NewHolder: newHolder, Reason: balie.ReasonFirstCard})
+	res, err := f.db.SellCard(ctx, staffClerk, balie.CardSaleRequest{Card: f.stock[0], NewHolder: newHolder, Reason: balie.ReasonFirstCard})
 	if err != nil {
 		t.Fatalf("SellCard first card: %v", err)
 	}
@@ -149,7 +149,7 @@ func TestDB_SellCard(t *testing.T) {
 	}
 
 	// A replacement for a lost card blocks the old one.
-	res, err = f.db.SellCard(ctx, staffClerk, CardSaleRequest{Card: f.stock[1], HolderCard: cardSocial, Reason: balie.ReasonReplaceLost, Payment: balie.PayCash})
+	res, err = f.db.SellCard(ctx, staffClerk, balie.CardSaleRequest{Card: f.stock[1], HolderCard: cardSocial, Reason: balie.ReasonReplaceLost, Payment: balie.PayCash})
 	if err != nil {
 		t.Fatalf("SellCard replacement: %v", err)
 	}
@@ -164,13 +164,13 @@ func TestDB_SellCard(t *testing.T) {
 
 	for _, c := range []struct {
 		name string
-		req  CardSaleRequest
+		req  balie.CardSaleRequest
 		code balie.Code
 	}{
-		{"sold twice", CardSaleRequest{Card: f.stock[0], NewHolder: newHolder, Reason: balie.ReasonFirstCard}, balie.CodeCardNotInStock},
-		{"no reason", CardSaleRequest{Card: f.stock[2], NewHolder: newHolder}, balie.CodeReasonInvalid},
-		{"first card without a name", CardSaleRequest{Card: f.stock[2], NewHolder: &balie.Holder{}, Reason: balie.ReasonFirstCard}, balie.CodeHolderUnknown},
-		{"unpaid", CardSaleRequest{Card: f.stock[2], HolderCard: cardRegular, Reason: balie.ReasonReplaceDefect}, balie.CodeAmountInvalid},
+		{"sold twice", balie.CardSaleRequest{Card: f.stock[0], NewHolder: newHolder, Reason: balie.ReasonFirstCard}, balie.CodeCardNotInStock},
+		{"no reason", balie.CardSaleRequest{Card: f.stock[2], NewHolder: newHolder}, balie.CodeReasonInvalid},
+		{"first card without a name", balie.CardSaleRequest{Card: f.stock[2], NewHolder: &balie.Holder{}, Reason: balie.ReasonFirstCard}, balie.CodeHolderUnknown},
+		{"unpaid", balie.CardSaleRequest{Card: f.stock[2], HolderCard: cardRegular, Reason: balie.ReasonReplaceDefect}, balie.CodeAmountInvalid},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := f.db.SellCard(ctx, staffClerk, c.req)
@@ -180,7 +180,7 @@ func TestDB_SellCard(t *testing.T) {
 
 	// Another desk's stock is not this desk's to sell.
 	g := newFixture(t, "desk-sport")
-	_, err = g.db.SellCard(ctx, staffClerk, CardSaleRequest{Card: g.stock[0], NewHolder: newHolder, Reason: balie.ReasonFirstCard})
+	_, err = g.db.SellCard(ctx, staffClerk, balie.CardSaleRequest{Card: g.stock[0], NewHolder: newHolder, Reason: balie.ReasonFirstCard})
 	wantCode(t, err, balie.CodeCardNotInStock)
 	verify(t, f.db, 2)
 }
@@ -188,7 +188,7 @@ func TestDB_SellCard(t *testing.T) {
 func TestDB_PayMembership(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, "desk-box")
-	res, err := f.db.PayMembership(ctx, staffClerk, MembershipRequest{Card: cardRegular, ProgramID: "p-friends", Payment: balie.PayCash})
+	res, err := f.db.PayMembership(ctx, staffClerk, balie.MembershipRequest{Card: cardRegular, ProgramID: "p-friends", Payment: balie.PayCash})
 	if err != nil {
 		t.Fatalf("PayMembership: %v", err)
 	}
@@ -214,7 +214,7 @@ func TestDB_PayMembership(t *testing.T) {
 
 	// A sports pass with the social tariff, then renewed while valid:
 	// the renewal starts where the current one ends.
-	first, err := f.db.PayMembership(ctx, staffClerk, MembershipRequest{Card: cardSocial, ProgramID: "p-sport", Payment: balie.PayCard})
+	first, err := f.db.PayMembership(ctx, staffClerk, balie.MembershipRequest{Card: cardSocial, ProgramID: "p-sport", Payment: balie.PayCard})
 	if err != nil {
 		t.Fatalf("PayMembership sport: %v", err)
 	}
@@ -222,14 +222,14 @@ func TestDB_PayMembership(t *testing.T) {
 		t.Errorf("sports pass with social tariff = %v, want € 10,00", first.Price)
 	}
 	f.clock.Advance(30 * 24 * time.Hour)
-	renewal, err := f.db.PayMembership(ctx, staffClerk, MembershipRequest{Card: cardSocial, ProgramID: "p-sport", Payment: balie.PayCard})
+	renewal, err := f.db.PayMembership(ctx, staffClerk, balie.MembershipRequest{Card: cardSocial, ProgramID: "p-sport", Payment: balie.PayCard})
 	if err != nil {
 		t.Fatalf("renew: %v", err)
 	}
 	if !renewal.Renewal || !renewal.Start.Equal(first.End) {
 		t.Errorf("renewal start = %v (renewal %v), want %v", renewal.Start, renewal.Renewal, first.End)
 	}
-	_, err = f.db.PayMembership(ctx, staffClerk, MembershipRequest{Card: cardSocial, ProgramID: "p-none", Payment: balie.PayCard})
+	_, err = f.db.PayMembership(ctx, staffClerk, balie.MembershipRequest{Card: cardSocial, ProgramID: "p-none", Payment: balie.PayCard})
 	wantCode(t, err, balie.CodeProgramUnknown)
 	verify(t, f.db, 3)
 }
@@ -329,7 +329,7 @@ func TestDB_Void(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sale, err := f.db.SellTickets(ctx, staffClerk, TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []TicketOrder{{"t-soc", 1}}, Payment: balie.PayCash})
+	sale, err := f.db.SellTickets(ctx, staffClerk, balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +353,7 @@ func TestDB_Void(t *testing.T) {
 	if _, err := f.db.Void(ctx, staffClerk, staffSuper, sale.ID, "klant wil niet meer"); err != nil {
 		t.Fatalf("Void sale: %v", err)
 	}
-	if _, err := f.db.SellTickets(ctx, staffClerk, TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []TicketOrder{{"t-soc", 1}}, Payment: balie.PayCash}); err != nil {
+	if _, err := f.db.SellTickets(ctx, staffClerk, balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}); err != nil {
 		t.Errorf("social ticket after the voided one: %v", err)
 	}
 	totals, err := f.db.Totals(ctx, f.clock.Now())

@@ -143,7 +143,7 @@ func benchLookupDecide(b *testing.B, holders int) {
 		if _, err := d.PreviewCheckin(ctx, n, benchEvent); err != nil && balie.ErrorCode(err) == "" {
 			b.Fatal(err)
 		}
-		if _, _, err := d.QuoteTickets(ctx, TicketRequest{Card: n, EventID: benchEvent, Lines: []TicketOrder{{benchEvent + "-normaal", 1}}}); err != nil {
+		if _, _, err := d.QuoteTickets(ctx, balie.TicketRequest{Card: n, EventID: benchEvent, Lines: []balie.TicketOrder{{TariffID: benchEvent + "-normaal", Quantity: 1}}}); err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(t0))

@@ -11,15 +11,6 @@ import (
 	"github.com/balie/balie"
 )
 
-// AttendanceResult is what the childcare desk shows after a sign-in or
-// sign-out: who, when, and how many children are present now.
-type AttendanceResult struct {
-	Recorded
-	Child      balie.Holder
-	PickedUpBy string
-	Present    int
-}
-
 // enrolledHere reads a child and refuses one enrolled at another provider.
 func (d *DB) enrolledHere(ctx context.Context, q querier, childID string) (balie.Child, balie.Holder, error) {
 	desk, err := d.currentDesk(ctx, q)
@@ -47,8 +38,8 @@ func presentCount(ctx context.Context, q querier, provider string) (int, error) 
 }
 
 // SignIn records a child's arrival, at the moment it happens.
-func (d *DB) SignIn(ctx context.Context, staffID, childID string) (AttendanceResult, error) {
-	var res AttendanceResult
+func (d *DB) SignIn(ctx context.Context, staffID, childID string) (balie.AttendanceResult, error) {
+	var res balie.AttendanceResult
 	err := d.act(ctx, "sign in", staffID, func(tx *sql.Tx, rec *recorder) error {
 		c, h, err := d.enrolledHere(ctx, tx, childID)
 		if err != nil {
@@ -76,7 +67,7 @@ func (d *DB) SignIn(ctx context.Context, staffID, childID string) (AttendanceRes
 		if err != nil {
 			return err
 		}
-		res = AttendanceResult{Recorded: recorded(e), Child: h, Present: n}
+		res = balie.AttendanceResult{Recorded: recorded(e), Child: h, Present: n}
 		return nil
 	})
 	return res, err
@@ -98,8 +89,8 @@ func pickupBy(c balie.Child, who string) (string, bool) {
 }
 
 // SignOut records a child's departure and which authorised adult came.
-func (d *DB) SignOut(ctx context.Context, staffID, childID, pickedUpBy string) (AttendanceResult, error) {
-	var res AttendanceResult
+func (d *DB) SignOut(ctx context.Context, staffID, childID, pickedUpBy string) (balie.AttendanceResult, error) {
+	var res balie.AttendanceResult
 	err := d.act(ctx, "sign out", staffID, func(tx *sql.Tx, rec *recorder) error {
 		c, h, err := d.enrolledHere(ctx, tx, childID)
 		if err != nil {
@@ -131,24 +122,15 @@ func (d *DB) SignOut(ctx context.Context, staffID, childID, pickedUpBy string) (
 		if err != nil {
 			return err
 		}
-		res = AttendanceResult{Recorded: recorded(e), Child: h, PickedUpBy: name, Present: n}
+		res = balie.AttendanceResult{Recorded: recorded(e), Child: h, PickedUpBy: name, Present: n}
 		return nil
 	})
 	return res, err
 }
 
-// PresentChild is a child present now.
-type PresentChild struct {
-	HolderID  string
-	FirstName string
-	LastName  string
-	Group     string
-	Since     time.Time
-}
-
 // Present lists the children present now at this desk's childcare, by
 // arrival: the roll call the fire service asks for.
-func (d *DB) Present(ctx context.Context) ([]PresentChild, error) {
+func (d *DB) Present(ctx context.Context) ([]balie.PresentChild, error) {
 	desk, err := d.currentDesk(ctx, d.db)
 	if err != nil {
 		return nil, err
@@ -160,9 +142,9 @@ func (d *DB) Present(ctx context.Context) ([]PresentChild, error) {
 		return nil, d.classify("list present", err)
 	}
 	defer rows.Close()
-	var out []PresentChild
+	var out []balie.PresentChild
 	for rows.Next() {
-		var p PresentChild
+		var p balie.PresentChild
 		var since string
 		if err := rows.Scan(&p.HolderID, &p.FirstName, &p.LastName, &p.Group, &since); err != nil {
 			return nil, d.classify("list present", err)

@@ -44,7 +44,7 @@ func TestOpen_refusesBadFiles(t *testing.T) {
 		{"a damaged store", func(t *testing.T, path string) {
 			f := newFixtureAt(t, path)
 			for i := 0; i < 200; i++ {
-				if _, err := f.db.SellTickets(ctx, staffClerk, TicketRequest{EventID: "ev-show", Lines: []TicketOrder{{"t-reg", 1}}, Payment: balie.PayCash}); err != nil {
+				if _, err := f.db.SellTickets(ctx, staffClerk, balie.TicketRequest{EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-reg", Quantity: 1}}, Payment: balie.PayCash}); err != nil {
 					t.Fatal(err)
 				}
 			}

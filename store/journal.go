@@ -228,25 +228,16 @@ func (d *DB) VerifyJournal(ctx context.Context) (int64, error) {
 	return v.Count(), err
 }
 
-// TotalLine is the money of one kind, payment method and organiser.
-type TotalLine struct {
-	Kind        balie.Kind
-	Payment     balie.PaymentMethod
-	OrganiserID string
-	Count       int
-	Amount      balie.Cents
-}
-
 // Totals lists the money taken on the Brussels day of at.
-func (d *DB) Totals(ctx context.Context, at time.Time) ([]TotalLine, error) {
+func (d *DB) Totals(ctx context.Context, at time.Time) ([]balie.TotalLine, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT kind, payment, organiser_id, count, amount FROM totals WHERE day = ? ORDER BY kind, payment, organiser_id`, businessDay(at))
 	if err != nil {
 		return nil, d.classify("read totals", err)
 	}
 	defer rows.Close()
-	var out []TotalLine
+	var out []balie.TotalLine
 	for rows.Next() {
-		var l TotalLine
+		var l balie.TotalLine
 		var kind, pay string
 		if err := rows.Scan(&kind, &pay, &l.OrganiserID, &l.Count, &l.Amount); err != nil {
 			return nil, d.classify("read totals", err)

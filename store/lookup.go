@@ -7,57 +7,32 @@ import (
 	"github.com/balie/balie"
 )
 
-// Notice is something the clerk should see about a holder. Notices are
-// for the clerk's side of the screen only.
-type Notice struct {
-	Code balie.Code
-	NL   string
-	EN   string
-}
-
-// MembershipView is a membership with its program's name.
-type MembershipView struct {
-	balie.Membership
-	Program string
-	Valid   bool
-}
-
-// Lookup is what a scan shows: the card, its holder with the points they
-// have now, their memberships and the notices for the clerk.
-type Lookup struct {
-	Card        balie.Card
-	Holder      balie.Holder
-	Memberships []MembershipView
-	Child       bool // enrolled in childcare
-	Notices     []Notice
-}
-
 // socialEndingWithin is how early the clerk is told that a holder's
 // social tariff ends, so they can point them to renew in time.
 const socialEndingWithin = 30 * 24 * time.Hour
 
 // LookupCard finds the holder of a card by number; a blocked, unsold or
 // deleted card is refused with its domain error.
-func (d *DB) LookupCard(ctx context.Context, n balie.CardNumber) (Lookup, error) {
+func (d *DB) LookupCard(ctx context.Context, n balie.CardNumber) (balie.HolderLookup, error) {
 	c, err := d.cardByNumber(ctx, d.db, n)
 	if err != nil {
-		return Lookup{}, err
+		return balie.HolderLookup{}, err
 	}
 	return d.lookup(ctx, c)
 }
 
 // LookupChip finds the holder of a card by its chip UID.
-func (d *DB) LookupChip(ctx context.Context, u balie.ChipUID) (Lookup, error) {
+func (d *DB) LookupChip(ctx context.Context, u balie.ChipUID) (balie.HolderLookup, error) {
 	c, err := d.cardByChip(ctx, d.db, u)
 	if err != nil {
-		return Lookup{}, err
+		return balie.HolderLookup{}, err
 	}
 	return d.lookup(ctx, c)
 }
 
 // LookupInput finds the holder of what was typed or scanned: a card
 // number, or a chip UID. A bad number is refused with the reason.
-func (d *DB) LookupInput(ctx context.Context, input string) (Lookup, error) {
+func (d *DB) LookupInput(ctx context.Context, input string) (balie.HolderLookup, error) {
 	n, nerr := balie.ParseCardNumber(input)
 	if nerr == nil {
 		return d.LookupCard(ctx, n)
@@ -67,7 +42,7 @@ func (d *DB) LookupInput(ctx context.Context, input string) (Lookup, error) {
 			return l, err
 		}
 	}
-	return Lookup{}, nerr
+	return balie.HolderLookup{}, nerr
 }
 
 func isAllDigits(s string) bool {
@@ -79,22 +54,22 @@ func isAllDigits(s string) bool {
 	return s != ""
 }
 
-func (d *DB) lookup(ctx context.Context, c balie.Card) (Lookup, error) {
+func (d *DB) lookup(ctx context.Context, c balie.Card) (balie.HolderLookup, error) {
 	if err := usableCard(c); err != nil {
-		return Lookup{}, err
+		return balie.HolderLookup{}, err
 	}
 	h, err := d.holder(ctx, d.db, c.HolderID)
 	if err != nil {
-		return Lookup{}, err
+		return balie.HolderLookup{}, err
 	}
-	l := Lookup{Card: c, Holder: h}
+	l := balie.HolderLookup{Card: c, Holder: h}
 	now := d.now()
 	ms, err := d.memberships(ctx, d.db, h.ID)
 	if err != nil {
-		return Lookup{}, err
+		return balie.HolderLookup{}, err
 	}
 	for _, m := range ms {
-		v := MembershipView{Membership: m, Valid: m.Valid(now)}
+		v := balie.MembershipView{Membership: m, Valid: m.Valid(now)}
 		if p, err := d.program(ctx, d.db, m.ProgramID); err == nil {
 			v.Program = p.Name
 		} else {
@@ -108,13 +83,13 @@ func (d *DB) lookup(ctx context.Context, c balie.Card) (Lookup, error) {
 			end = h.SocialTariff.GraceEnd
 		}
 		day := end.In(balie.Brussels()).Format("02/01/2006")
-		l.Notices = append(l.Notices, Notice{Code: "social_ending",
+		l.Notices = append(l.Notices, balie.Notice{Code: "social_ending",
 			NL: "Het kansenstatuut loopt af op " + day + ". Verwijs de pashouder door om het te verlengen.",
 			EN: "The social-tariff status ends on " + day + ". Point the holder to renewing it."})
 	}
 	n, err := countRows(ctx, d.db, `SELECT count(*) FROM children WHERE holder_id = ?`, h.ID)
 	if err != nil {
-		return Lookup{}, d.classify("read child", err)
+		return balie.HolderLookup{}, d.classify("read child", err)
 	}
 	l.Child = n > 0
 	return l, nil

@@ -119,30 +119,17 @@ func (d *DB) Park(ctx context.Context, seq int64, code, nl, en string) error {
 	return d.classify("park", err)
 }
 
-// ReviewItem is an event a person must look at: adjusted or rejected by
-// the ledger, or parked.
-type ReviewItem struct {
-	Seq    int64
-	ID     string
-	Kind   balie.Kind
-	Time   time.Time
-	Status string
-	Code   string
-	NL     string
-	EN     string
-}
-
 // Review lists the events that need a person's review, oldest first.
-func (d *DB) Review(ctx context.Context) ([]ReviewItem, error) {
+func (d *DB) Review(ctx context.Context) ([]balie.ReviewItem, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT j.seq, j.id, j.kind, j.time, u.status, u.code, u.message_nl, u.message_en
 		FROM upload u JOIN journal j ON j.seq = u.seq WHERE u.status IN ('ADJUSTED', 'REJECTED', 'PARKED') ORDER BY j.seq`)
 	if err != nil {
 		return nil, d.classify("read review", err)
 	}
 	defer rows.Close()
-	var out []ReviewItem
+	var out []balie.ReviewItem
 	for rows.Next() {
-		var r ReviewItem
+		var r balie.ReviewItem
 		var kind, at string
 		if err := rows.Scan(&r.Seq, &r.ID, &kind, &at, &r.Status, &r.Code, &r.NL, &r.EN); err != nil {
 			return nil, d.classify("read review", err)

@@ -99,7 +99,7 @@ func TestDB_ApplyChanges(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, "desk-box")
 	// A membership sold here, then served back by the ledger: one row.
-	if _, err := f.db.PayMembership(ctx, staffClerk, MembershipRequest{Card: cardSocial, ProgramID: "p-friends", Payment: balie.PayCash}); err != nil {
+	if _, err := f.db.PayMembership(ctx, staffClerk, balie.MembershipRequest{Card: cardSocial, ProgramID: "p-friends", Payment: balie.PayCash}); err != nil {
 		t.Fatal(err)
 	}
 	served := balie.Membership{HolderID: "h-social", ProgramID: "p-friends", Start: at(2026, 11, 25, 0, 0), End: at(2027, 9, 1, 0, 0)}
@@ -134,9 +134,9 @@ func TestDB_ApplyChanges(t *testing.T) {
 	}
 	_, err = f.db.RedeemReward(ctx, staffClerk, cardSocial, "r-coffee")
 	wantCode(t, err, balie.CodeRewardSoldOut)
-	_, _, err = f.db.QuoteTickets(ctx, TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []TicketOrder{{"t-cpn", 1}}})
+	_, _, err = f.db.QuoteTickets(ctx, balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-cpn", Quantity: 1}}})
 	wantCode(t, err, balie.CodeTariffUnknown)
-	res, err := f.db.SellCard(ctx, staffClerk, CardSaleRequest{Card: f.stock[0], HolderCard: cardSocial, Reason: balie.ReasonReplaceDefect, Payment: balie.PayCash})
+	res, err := f.db.SellCard(ctx, staffClerk, balie.CardSaleRequest{Card: f.stock[0], HolderCard: cardSocial, Reason: balie.ReasonReplaceDefect, Payment: balie.PayCash})
 	if err != nil || res.Price != 700 {
 		t.Errorf("card price after the new table = %v, %v; want € 7,00", res.Price, err)
 	}

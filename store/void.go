@@ -12,18 +12,12 @@ import (
 	"github.com/balie/balie"
 )
 
-// VoidResult is what the screen shows after a void.
-type VoidResult struct {
-	Recorded
-	Target balie.JournalEvent
-}
-
 // Void cancels an earlier act of this terminal with a supervisor's
 // approval. The earlier event stays in the journal; a VOID event is added
 // and the projections undo the act's effect. Childcare records are never
 // voided: a correction is a new record with a reason.
-func (d *DB) Void(ctx context.Context, staffID, approverID, targetID, reason string) (VoidResult, error) {
-	var res VoidResult
+func (d *DB) Void(ctx context.Context, staffID, approverID, targetID, reason string) (balie.VoidResult, error) {
+	var res balie.VoidResult
 	err := d.act(ctx, "void", staffID, func(tx *sql.Tx, rec *recorder) error {
 		approver, err := d.requireStaff(ctx, tx, approverID)
 		if err != nil {
@@ -58,7 +52,7 @@ func (d *DB) Void(ctx context.Context, staffID, approverID, targetID, reason str
 		if _, err := tx.ExecContext(ctx, `INSERT INTO voided(target_seq, void_seq) VALUES (?, ?)`, target.Seq, e.Seq); err != nil {
 			return fmt.Errorf("project void: %w", err)
 		}
-		res = VoidResult{Recorded: recorded(e), Target: target}
+		res = balie.VoidResult{Recorded: recorded(e), Target: target}
 		return nil
 	})
 	return res, err

@@ -64,7 +64,7 @@ func sell(t testing.TB, d *store.DB, n int) []string {
 	t.Helper()
 	var ids []string
 	for i := 0; i < n; i++ {
-		res, err := d.SellTickets(context.Background(), clerk, store.TicketRequest{EventID: swim, Lines: []store.TicketOrder{{TariffID: swimRegular, Quantity: 1}}, Payment: balie.PayCash})
+		res, err := d.SellTickets(context.Background(), clerk, balie.TicketRequest{EventID: swim, Lines: []balie.TicketOrder{{TariffID: swimRegular, Quantity: 1}}, Payment: balie.PayCash})
 		if err != nil {
 			t.Fatal(err)
 		}
