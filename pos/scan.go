@@ -26,8 +26,10 @@ import (
 // It has no social-tariff field on purpose: the card looks the same for
 // everyone, and so must the screen.
 type HolderView struct {
+	HolderID            string
 	FirstName, LastName string
 	Card                string // the card number
+	Child               bool   // enrolled in childcare
 	Points              int
 	Memberships         []MembershipLine
 	Notices             []string // already in the clerk's language
@@ -80,6 +82,11 @@ type ScanScreen struct {
 	// Only touched on the Fyne goroutine.
 	seq    uint64             // numbers the scans; a result for an older one is dropped
 	cancel context.CancelFunc // of the lookup in flight
+
+	// OnHolder, when set, is told on the Fyne goroutine who is on the
+	// screen after each scan: the holder, or nil after a refusal or when
+	// the screen is cleared. The desk's actions follow it.
+	OnHolder func(h *HolderView)
 }
 
 // NewScanScreen returns the scan screen. lang is the clerk's language,
@@ -201,8 +208,10 @@ func (s *ScanScreen) apply(h HolderView, err error) {
 	if err == nil {
 		s.setResult(s.holderView(h))
 		s.setStatus(msgActionShown)
+		s.tell(&h)
 		return
 	}
+	s.tell(nil)
 	if e, ok := balie.AsError(err); ok {
 		s.setResult(s.errorView(e.Message(string(s.lang))))
 		s.setStatus(msgActionRefused)
@@ -220,8 +229,23 @@ func (s *ScanScreen) apply(h HolderView, err error) {
 	s.setStatus(msgActionFailed)
 }
 
+func (s *ScanScreen) tell(h *HolderView) {
+	if s.OnHolder != nil {
+		s.OnHolder(h)
+	}
+}
+
+// Refresh looks the holder on the screen up again, after an act changed
+// their points or memberships.
+func (s *ScanScreen) Refresh(card string) {
+	if card != "" {
+		s.Scan(card)
+	}
+}
+
 // clear empties the field and the result panel: what Escape does.
 func (s *ScanScreen) clear() {
+	s.tell(nil)
 	s.abandon()
 	s.field.SetText("")
 	s.setResult(s.idleView())
