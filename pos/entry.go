@@ -10,6 +10,9 @@ import (
 type scanEntry struct {
 	widget.Entry
 	onEscape func()
+	// onKey, when set, sees every key first and reports whether it took
+	// it: the app's function keys work while the cursor is in the field.
+	onKey func(*fyne.KeyEvent) bool
 }
 
 func newScanEntry() *scanEntry {
@@ -20,6 +23,9 @@ func newScanEntry() *scanEntry {
 
 // TypedKey handles Escape and leaves every other key to the entry.
 func (e *scanEntry) TypedKey(k *fyne.KeyEvent) {
+	if e.onKey != nil && e.onKey(k) {
+		return
+	}
 	if k.Name == fyne.KeyEscape && e.onEscape != nil {
 		e.onEscape()
 		return

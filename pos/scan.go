@@ -368,3 +368,45 @@ func iconRow(icon fyne.Resource, text string, importance widget.Importance) fyne
 func lastDay(end time.Time) string {
 	return end.In(balie.Brussels()).Add(-time.Nanosecond).Format("02/01/2006")
 }
+
+// HolderLookups finds the holder of a scanned or typed input, as the
+// terminal's store does.
+type HolderLookups interface {
+	LookupInput(ctx context.Context, input string) (balie.HolderLookup, error)
+}
+
+// NewDirectory shows lookups to the scan screen: the holder in the
+// clerk's language. Each outcome is logged without the input, which may
+// be a national register number.
+func NewDirectory(l HolderLookups, lang string, log *slog.Logger) Directory {
+	return lookupDirectory{l: l, lang: newLanguage(lang), log: log}
+}
+
+type lookupDirectory struct {
+	l    HolderLookups
+	lang language
+	log  *slog.Logger
+}
+
+func (d lookupDirectory) Lookup(ctx context.Context, input string) (HolderView, error) {
+	start := time.Now()
+	l, err := d.l.LookupInput(ctx, input)
+	if err != nil {
+		d.log.Info("scan refused", "code", balie.ErrorCode(err), "took", time.Since(start))
+		return HolderView{}, err
+	}
+	d.log.Info("scan", "holder", l.Holder.ID, "took", time.Since(start))
+	v := HolderView{HolderID: l.Holder.ID, FirstName: l.Holder.FirstName, LastName: l.Holder.LastName,
+		Card: string(l.Card.Number), Points: l.Holder.Points, Child: l.Child}
+	for _, m := range l.Memberships {
+		v.Memberships = append(v.Memberships, MembershipLine{Name: m.Program, Until: m.End, Valid: m.Valid})
+	}
+	for _, n := range l.Notices {
+		if d.lang == "en" {
+			v.Notices = append(v.Notices, n.EN)
+		} else {
+			v.Notices = append(v.Notices, n.NL)
+		}
+	}
+	return v, nil
+}

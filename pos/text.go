@@ -33,9 +33,13 @@ const (
 	msgMembershipLine msg = "membership.line"
 )
 
-// texts holds each sentence in Dutch (nl-BE, the default) and English.
+// textPair is one sentence in Dutch (nl-BE, the default) and English.
 // Sentences with verbs take fmt arguments, the same in both languages.
-var texts = map[msg]struct{ nl, en string }{
+type textPair struct{ nl, en string }
+
+// texts holds the scan screen's sentences; each other screen keeps a
+// table of its own beside its code.
+var texts = map[msg]textPair{
 	msgScanHint:       {"Scan of typ een UiTPAS-nummer", "Scan or type a UiTPAS number"},
 	msgScanKeys:       {"Enter om op te zoeken · Esc om te wissen", "Enter to look up · Esc to clear"},
 	msgIdle:           {"Nog geen pashouder gescand.", "No pass holder scanned yet."},
@@ -72,9 +76,14 @@ func newLanguage(lang string) language {
 	return "nl"
 }
 
-// text returns the sentence id in l, formatted with args when there are any.
-func (l language) text(id msg, args ...any) string {
-	t, ok := texts[id]
+// text returns the scan screen's sentence id in l, formatted with args
+// when there are any.
+func (l language) text(id msg, args ...any) string { return l.from(texts, id, args...) }
+
+// from returns sentence id of table in l, formatted with args when there
+// are any.
+func (l language) from(table map[msg]textPair, id msg, args ...any) string {
+	t, ok := table[id]
 	if !ok {
 		// A programming error, but the clerk should still see something.
 		return string(id)

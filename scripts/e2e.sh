@@ -21,11 +21,15 @@ passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "e2e: ok   $1"; }
 fail() { failed=$((failed + 1)); echo "e2e: FAIL $1"; echo "--- app log"; cat "$tmp/app.log"; }
 
-# wait_for PATTERN SECONDS: until the app's log has a line matching PATTERN.
+# count PATTERN: how many lines of the app's log match PATTERN.
+count() { grep -cE "$1" "$tmp/app.log" 2>/dev/null || true; }
+
+# wait_for PATTERN SECONDS [BEFORE]: until the app's log has more than
+# BEFORE (default 0) lines matching PATTERN.
 wait_for() {
-	local deadline=$((SECONDS + $2))
+	local deadline=$((SECONDS + $2)) before=${3:-0}
 	while [ $SECONDS -lt $deadline ]; do
-		grep -qE "$1" "$tmp/app.log" 2>/dev/null && return 0
+		[ "$(count "$1")" -gt "$before" ] && return 0
 		sleep 0.2
 	done
 	return 1
@@ -45,7 +49,7 @@ for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
 xdpyinfo >/dev/null 2>&1 || { echo "e2e: Xvfb did not start"; cat "$tmp/xvfb.log"; exit 1; }
 
 start=$(date +%s%N)
-"$tmp/balie" --demo --db "$tmp/demo.db" >"$tmp/app.log" 2>&1 &
+"$tmp/balie" --demo --db "$tmp/demo.db" --desk desk-sport >"$tmp/app.log" 2>&1 &
 app_pid=$!
 if wait_for 'msg="balie ready"' 60; then
 	pass "the app starts on the demo city in $(( ($(date +%s%N) - start) / 1000000 )) ms"
@@ -56,9 +60,11 @@ xdotool search --sync --onlyvisible --name '^Balie' >/dev/null
 
 # scan TYPED PATTERN NAME: type as a wedge scanner does, expect PATTERN.
 scan() {
+	local before
+	before=$(count "$2")
 	xdotool type --delay 15 "$1"
 	xdotool key Return
-	if wait_for "$2" 10; then
+	if wait_for "$2" 10 "$before"; then
 		sleep 0.3 # let the frame that shows the outcome be drawn before the screenshot
 		command -v import >/dev/null && import -window root "$out/$3.png"
 		pass "$3"
@@ -66,11 +72,32 @@ scan() {
 		fail "$3: no log line matching $2"
 	fi
 }
+# Staff sign in with their own card and PIN (the demo's supervisor).
+xdotool type --delay 15 0990000000010; xdotool key Return
+xdotool type --delay 15 1234; xdotool key Return
+if wait_for 'msg="staff signed in" staff=staff-sup' 10; then pass "staff sign in with card and PIN"; else fail "sign in"; fi
+
 scan 0900000095902 'msg=scan holder=h-0000000' scan-holder
 scan 0931268758204 'msg="scan refused" code=card_blocked' scan-blocked
 scan 0900000095903 'msg="scan refused" code=card_number_check' scan-bad-check-digit
 
+# The sports pass for the holder on screen: F7, paid cash.
+scan 0900000095902 'msg=scan holder=h-0000000' sports-holder
+xdotool key F7
+if wait_for 'msg=act op="pay membership"' 10; then
+	sleep 0.3
+	import -window root "$out/sports-pass-paid.png"
+	pass "sports pass paid with F7"
+else
+	fail "sports pass: no act in the log"
+fi
+
 kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
+if "$tmp/balie" export --db "$tmp/demo.db" | grep -q '"kind":"MEMBERSHIP_PAYMENT"'; then
+	pass "the payment is in the journal (balie export)"
+else
+	fail "no MEMBERSHIP_PAYMENT in balie export"
+fi
 if "$tmp/balie" verify --db "$tmp/demo.db" >"$tmp/verify.log" 2>&1; then
 	pass "the journal verifies after the session"
 else

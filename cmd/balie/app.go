@@ -58,13 +58,26 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		title = "Balie — " + desk.Name
 	}
 	w := a.NewWindow(title)
-	screen := pos.NewScanScreen(directory{db: d, lang: cfg.lang, log: log}, cfg.lang, desk.Name)
-	w.SetContent(screen.Content())
-	w.Resize(fyne.NewSize(1024, 720))
-	screen.Focus(w.Canvas())
+	app := pos.NewApp(pos.Config{Lang: cfg.lang, Desk: desk, Logger: log}, pos.Deps{
+		Directory: pos.NewDirectory(d, cfg.lang, log),
+		Staff:     d,
+		Sports:    d,
+	})
+	w.SetContent(app.Content())
+	w.Resize(fyne.NewSize(1280, 800))
+	app.Start(w.Canvas())
 	go func() {
-		<-ctx.Done()
-		fyne.Do(a.Quit)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				fyne.Do(a.Quit)
+				return
+			case <-tick.C:
+				fyne.Do(app.Tick)
+			}
+		}
 	}()
 	log.Info("balie ready", "db", d.Path(), "desk", desk.ID, "lang", cfg.lang)
 	w.ShowAndRun()
@@ -183,35 +196,4 @@ func (p *progressSink) Holder(h balie.Holder, cards []balie.Card, ms []balie.Mem
 		p.log.Info("generating demo city", "holders", p.done, "of", p.total)
 	}
 	return p.Loader.Holder(h, cards, ms)
-}
-
-// directory shows the store's lookups to the scan screen.
-type directory struct {
-	db   *store.DB
-	lang string
-	log  *slog.Logger
-}
-
-func (d directory) Lookup(ctx context.Context, input string) (pos.HolderView, error) {
-	start := time.Now()
-	l, err := d.db.LookupInput(ctx, input)
-	// The input stays out of the log: a clerk may have typed a national
-	// register number into the field.
-	if err != nil {
-		d.log.Info("scan refused", "code", balie.ErrorCode(err), "took", time.Since(start))
-		return pos.HolderView{}, err
-	}
-	d.log.Info("scan", "holder", l.Holder.ID, "took", time.Since(start))
-	v := pos.HolderView{FirstName: l.Holder.FirstName, LastName: l.Holder.LastName, Card: string(l.Card.Number), Points: l.Holder.Points}
-	for _, m := range l.Memberships {
-		v.Memberships = append(v.Memberships, pos.MembershipLine{Name: m.Program, Until: m.End, Valid: m.Valid})
-	}
-	for _, n := range l.Notices {
-		if d.lang == "en" {
-			v.Notices = append(v.Notices, n.EN)
-		} else {
-			v.Notices = append(v.Notices, n.NL)
-		}
-	}
-	return v, nil
 }

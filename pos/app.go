@@ -1,0 +1,327 @@
+package pos
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/balie/balie"
+)
+
+// StaffDirectory signs staff in.
+type StaffDirectory interface {
+	Authenticate(ctx context.Context, cardOrID, pin string) (balie.Staff, error)
+}
+
+// SyncState is what the screen shows of the terminal's link with the
+// ledger.
+type SyncState struct {
+	Enabled   bool // false when the terminal has no ledger
+	Online    bool
+	Queued    int       // events waiting for the ledger
+	Oldest    time.Time // device time of the oldest waiting event
+	LastSync  time.Time
+	LastError string
+	Blocked   bool // a parked event stops the upload
+}
+
+// Config is how the app looks and behaves.
+type Config struct {
+	Lang     string
+	Desk     balie.Desk
+	IdleLock time.Duration // the screen locks after this long without input; default 5 minutes
+	Now      func() time.Time
+	Logger   *slog.Logger
+}
+
+// Deps are what the app works with, each a small interface the terminal's
+// store (or its sync worker) satisfies. A desk's interface may be nil
+// when the terminal serves another desk.
+type Deps struct {
+	Directory Directory
+	Staff     StaffDirectory
+	Sports    SportsDesk
+	Sync      func() SyncState // nil: no ledger
+}
+
+// deskPanel is the part of the main screen with a desk's actions.
+type deskPanel interface {
+	content() fyne.CanvasObject
+	// setHolder is told who is on screen after each scan; nil when no one.
+	setHolder(h *HolderView)
+	// key runs the action of a function key and reports whether it had one.
+	key(name fyne.KeyName) bool
+}
+
+// App is the counter app: a sign-in screen, then the scan-first main
+// screen with the desk's actions, a header with who works and how the
+// link with the ledger is, and the screen lock.
+type App struct {
+	cfg  Config
+	deps Deps
+	lang language
+	log  *slog.Logger
+	do   func(func()) // fyne.Do; tests replace it, as ScanScreen's
+
+	canvas  fyne.Canvas
+	root    *fyne.Container // the screen shown
+	header  *fyne.Container
+	who     *widget.Label
+	link    *widget.Label
+	signIn  *signInScreen
+	scan    *ScanScreen
+	desk    deskPanel
+	main    fyne.CanvasObject
+	content fyne.CanvasObject
+
+	// Only touched on the Fyne goroutine.
+	staff     *balie.Staff
+	lastInput time.Time
+}
+
+// NewApp builds the app; Start shows it on a canvas.
+func NewApp(cfg Config, deps Deps) *App { return newAppWith(cfg, deps, fyne.Do) }
+
+// newAppWith is NewApp with the function that runs work on the Fyne
+// goroutine; tests pass one that hands it to them.
+func newAppWith(cfg Config, deps Deps, do func(func())) *App {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.IdleLock <= 0 {
+		cfg.IdleLock = 5 * time.Minute
+	}
+	a := &App{cfg: cfg, deps: deps, lang: newLanguage(cfg.Lang), log: cfg.Logger, do: do}
+	a.build()
+	a.scan.do = do
+	return a
+}
+
+func (a *App) build() {
+	a.who = widget.NewLabel("")
+	a.link = widget.NewLabel("")
+	a.link.Alignment = fyne.TextAlignTrailing
+	a.header = container.NewBorder(nil, widget.NewSeparator(), nil, a.link, a.who)
+
+	a.signIn = newSignInScreen(a)
+	a.scan = NewScanScreen(a.deps.Directory, string(a.lang), a.cfg.Desk.Name)
+	a.scan.now = a.cfg.Now
+	a.scan.log = a.log
+	switch a.cfg.Desk.Mode {
+	case balie.DeskSports:
+		if a.deps.Sports != nil {
+			a.desk = newSportsPanel(a, a.deps.Sports)
+		}
+	}
+	right := fyne.CanvasObject(widget.NewLabel(""))
+	if a.desk != nil {
+		right = a.desk.content()
+		a.scan.OnHolder = a.desk.setHolder
+	}
+	split := container.NewHSplit(a.scan.Content(), container.NewThemeOverride(right, screenTheme{text: bodyTextSize}))
+	split.Offset = 0.55
+	a.main = split
+	a.root = container.NewStack(a.signIn.content())
+	a.content = container.NewBorder(container.NewThemeOverride(a.header, screenTheme{text: bodyTextSize}), nil, nil, nil, a.root)
+	a.refreshHeader()
+}
+
+// Content returns the app, to put in a window.
+func (a *App) Content() fyne.CanvasObject { return a.content }
+
+// Start shows the sign-in screen on c and takes the keyboard.
+func (a *App) Start(c fyne.Canvas) {
+	a.canvas = c
+	a.lastInput = a.cfg.Now()
+	a.showSignIn()
+}
+
+// Tick does what time alone triggers: the header's link and clock, and
+// the lock after idle time. The window calls it every second.
+func (a *App) Tick() {
+	a.refreshHeader()
+	if a.staff != nil && a.cfg.Now().Sub(a.lastInput) >= a.cfg.IdleLock {
+		a.log.Info("screen locked after idle time", "staff", a.staff.ID)
+		a.lock()
+	}
+}
+
+// touch notes input: the idle lock counts from the last key.
+func (a *App) touch() { a.lastInput = a.cfg.Now() }
+
+func (a *App) show(o fyne.CanvasObject) {
+	a.root.Objects = []fyne.CanvasObject{o}
+	a.root.Refresh()
+}
+
+func (a *App) showSignIn() {
+	a.show(a.signIn.content())
+	a.signIn.reset()
+	if a.canvas != nil {
+		a.signIn.focus(a.canvas)
+	}
+	a.refreshHeader()
+}
+
+// signedIn opens the main screen for staff s.
+func (a *App) signedIn(s balie.Staff) {
+	a.staff = &s
+	a.touch()
+	a.log.Info("staff signed in", "staff", s.ID, "role", s.Role)
+	a.show(a.main)
+	if a.canvas != nil {
+		a.scan.Focus(a.canvas)
+		a.canvas.SetOnTypedKey(func(k *fyne.KeyEvent) { a.typedKey(k) })
+	}
+	a.scan.field.onKey = a.typedKey
+	a.refreshHeader()
+}
+
+// lock hides the main screen until someone signs in again; what was on
+// the screen is cleared so the next person does not see the last holder.
+func (a *App) lock() {
+	a.staff = nil
+	a.scan.clear()
+	a.showSignIn()
+}
+
+// typedKey handles the function keys on the main screen.
+func (a *App) typedKey(k *fyne.KeyEvent) bool {
+	a.touch()
+	switch k.Name {
+	case fyne.KeyF12:
+		a.lock()
+		return true
+	case fyne.KeyEscape:
+		a.scan.clear()
+		return true
+	}
+	if a.desk != nil && a.desk.key(k.Name) {
+		return true
+	}
+	return false
+}
+
+func (a *App) refreshHeader() {
+	who := a.cfg.Desk.Name
+	if a.staff != nil {
+		who = a.lang.from(appTexts, msgAppWho, a.cfg.Desk.Name, a.staff.Name)
+	}
+	a.who.SetText(who)
+	a.link.SetText(a.linkText())
+	switch {
+	case a.deps.Sync == nil:
+		a.link.Importance = widget.LowImportance
+	case !a.deps.Sync().Online || a.deps.Sync().Blocked:
+		a.link.Importance = widget.WarningImportance
+	default:
+		a.link.Importance = widget.SuccessImportance
+	}
+	a.link.Refresh()
+}
+
+// linkText says how the link with the ledger is: online or offline, what
+// waits and since when, the last sync.
+func (a *App) linkText() string {
+	if a.deps.Sync == nil {
+		return a.lang.from(appTexts, msgLinkNone)
+	}
+	st := a.deps.Sync()
+	now := a.cfg.Now()
+	state := a.lang.from(appTexts, msgLinkOnline)
+	if !st.Online {
+		state = a.lang.from(appTexts, msgLinkOffline)
+	}
+	parts := state
+	if st.Queued > 0 {
+		parts += " · " + a.lang.from(appTexts, msgLinkQueued, st.Queued, ago(a.lang, now.Sub(st.Oldest)))
+	}
+	if !st.LastSync.IsZero() {
+		parts += " · " + a.lang.from(appTexts, msgLinkLast, st.LastSync.In(balie.Brussels()).Format("15:04"))
+	}
+	if st.Blocked {
+		parts += " · " + a.lang.from(appTexts, msgLinkBlocked)
+	}
+	return parts
+}
+
+// ago says how long ago, coarsely: the clerk needs the order of
+// magnitude, not the seconds.
+func ago(l language, d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return l.from(appTexts, msgAgoNow)
+	case d < time.Hour:
+		return l.from(appTexts, msgAgoMinutes, int(d/time.Minute))
+	case d < 48*time.Hour:
+		return l.from(appTexts, msgAgoHours, int(d/time.Hour))
+	}
+	return l.from(appTexts, msgAgoDays, int(d/(24*time.Hour)))
+}
+
+// run runs f off the Fyne goroutine and its outcome on it: every act and
+// lookup of a desk goes through here so the screen never freezes.
+func (a *App) run(f func(ctx context.Context) func()) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		done := f(ctx)
+		a.do(done)
+	}()
+}
+
+// sentence is what the clerk reads for err: a domain error's own
+// sentence, or a generic one (and the error in the log).
+func (a *App) sentence(op string, err error) string {
+	if e, ok := balie.AsError(err); ok {
+		return e.Message(string(a.lang))
+	}
+	a.log.Error(op, "err", err)
+	return a.lang.text(msgGenericError)
+}
+
+// keyLabel is a button's text with its key, as the clerk sees it: "Inchecken [F5]".
+func keyLabel(text string, key fyne.KeyName) string { return fmt.Sprintf("%s  [%s]", text, key) }
+
+// bigButton is a button large enough for a finger on a touch screen.
+func bigButton(text string, icon fyne.Resource, tapped func()) *widget.Button {
+	b := widget.NewButtonWithIcon(text, icon, tapped)
+	b.Importance = widget.HighImportance
+	return b
+}
+
+const (
+	msgAppWho      msg = "app.who"
+	msgLinkNone    msg = "link.none"
+	msgLinkOnline  msg = "link.online"
+	msgLinkOffline msg = "link.offline"
+	msgLinkQueued  msg = "link.queued"
+	msgLinkLast    msg = "link.last"
+	msgLinkBlocked msg = "link.blocked"
+	msgAgoNow      msg = "ago.now"
+	msgAgoMinutes  msg = "ago.minutes"
+	msgAgoHours    msg = "ago.hours"
+	msgAgoDays     msg = "ago.days"
+)
+
+var appTexts = map[msg]textPair{
+	msgAppWho:      {"%s — %s", "%s — %s"},
+	msgLinkNone:    {"Zonder centrale (demo)", "No ledger (demo)"},
+	msgLinkOnline:  {"● Verbonden", "● Online"},
+	msgLinkOffline: {"○ Offline — alles wordt bewaard", "○ Offline — everything is kept"},
+	msgLinkQueued:  {"%d te versturen (oudste %s)", "%d to send (oldest %s)"},
+	msgLinkLast:    {"laatst gesynchroniseerd %s", "last synced %s"},
+	msgLinkBlocked: {"⚠ controle nodig", "⚠ review needed"},
+	msgAgoNow:      {"net", "just now"},
+	msgAgoMinutes:  {"%d min geleden", "%d min ago"},
+	msgAgoHours:    {"%d u geleden", "%d h ago"},
+	msgAgoDays:     {"%d dagen geleden", "%d days ago"},
+}

@@ -1,0 +1,135 @@
+package pos
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/balie/balie"
+)
+
+// signInScreen is where staff sign in: scan their own card (or type its
+// number), then type their PIN. It is also the lock screen.
+type signInScreen struct {
+	a       *App
+	card    *scanEntry
+	pin     *scanEntry
+	message *widget.Label
+	box     fyne.CanvasObject
+	busy    bool
+}
+
+func newSignInScreen(a *App) *signInScreen {
+	s := &signInScreen{a: a, card: newScanEntry(), pin: newScanEntry()}
+	l := a.lang
+	s.card.SetPlaceHolder(l.from(signInTexts, msgSignInCard))
+	s.card.OnSubmitted = func(string) { s.next() }
+	s.card.onEscape = s.reset
+	s.pin.Password = true
+	s.pin.SetPlaceHolder(l.from(signInTexts, msgSignInPIN))
+	s.pin.OnSubmitted = func(string) { s.submit() }
+	s.pin.onEscape = s.reset
+	s.message = widget.NewLabel("")
+	s.message.Wrapping = fyne.TextWrapWord
+	title := widget.NewLabelWithStyle(l.from(signInTexts, msgSignInTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	hint := widget.NewLabel(l.from(signInTexts, msgSignInHint))
+	hint.Wrapping = fyne.TextWrapWord
+	form := container.NewVBox(title, hint,
+		container.NewThemeOverride(s.card, screenTheme{text: scanTextSize}),
+		container.NewThemeOverride(s.pin, screenTheme{text: scanTextSize}),
+		s.message)
+	s.box = container.NewThemeOverride(
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 420), newPanel(form, theme.ColorNameInputBackground, theme.ColorNameInputBorder))),
+		screenTheme{text: bodyTextSize})
+	return s
+}
+
+func (s *signInScreen) content() fyne.CanvasObject { return s.box }
+
+func (s *signInScreen) focus(c fyne.Canvas) {
+	c.Focus(s.card)
+	c.SetOnTypedKey(nil)
+	c.SetOnTypedRune(func(r rune) {
+		c.Focus(s.card)
+		s.card.TypedRune(r)
+	})
+}
+
+// reset empties the form for the next person.
+func (s *signInScreen) reset() {
+	s.card.SetText("")
+	s.pin.SetText("")
+	s.setMessage("", widget.MediumImportance)
+	if s.a.canvas != nil {
+		s.a.canvas.Focus(s.card)
+	}
+}
+
+// next moves from the card to the PIN, as Enter after a scan does.
+func (s *signInScreen) next() {
+	if strings.TrimSpace(s.card.Text) == "" {
+		return
+	}
+	if s.a.canvas != nil {
+		s.a.canvas.Focus(s.pin)
+	}
+}
+
+func (s *signInScreen) setMessage(text string, importance widget.Importance) {
+	s.message.SetText(text)
+	s.message.Importance = importance
+	s.message.Refresh()
+}
+
+// submit checks the card and PIN with the store, off the Fyne goroutine.
+func (s *signInScreen) submit() {
+	card, pin := strings.TrimSpace(s.card.Text), s.pin.Text
+	if card == "" || pin == "" || s.busy {
+		return
+	}
+	s.busy = true
+	s.setMessage(s.a.lang.from(signInTexts, msgSignInChecking), widget.LowImportance)
+	s.a.run(func(ctx context.Context) func() {
+		staff, err := s.a.deps.Staff.Authenticate(ctx, card, pin)
+		return func() {
+			s.busy = false
+			if err != nil {
+				s.pin.SetText("")
+				s.setMessage(s.a.sentence("sign in", err), widget.DangerImportance)
+				if s.a.canvas != nil {
+					// A wrong PIN keeps the card: type the PIN again. An
+					// unknown card starts over.
+					if balie.ErrorCode(err) == balie.CodeStaffPIN {
+						s.a.canvas.Focus(s.pin)
+					} else {
+						s.card.SetText("")
+						s.a.canvas.Focus(s.card)
+					}
+				}
+				return
+			}
+			s.a.signedIn(staff)
+		}
+	})
+}
+
+const (
+	msgSignInTitle    msg = "signin.title"
+	msgSignInHint     msg = "signin.hint"
+	msgSignInCard     msg = "signin.card"
+	msgSignInPIN      msg = "signin.pin"
+	msgSignInChecking msg = "signin.checking"
+)
+
+var signInTexts = map[msg]textPair{
+	msgSignInTitle:    {"Aanmelden", "Sign in"},
+	msgSignInHint:     {"Scan je personeelskaart of typ je kaartnummer, druk Enter en typ je pincode.", "Scan your staff card or type its number, press Enter and type your PIN."},
+	msgSignInCard:     {"Personeelskaart", "Staff card"},
+	msgSignInPIN:      {"Pincode", "PIN"},
+	msgSignInChecking: {"Controleren…", "Checking…"},
+}

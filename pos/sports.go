@@ -1,0 +1,319 @@
+package pos
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/balie/balie"
+)
+
+// SportsDesk is what the sports counter asks of the terminal.
+type SportsDesk interface {
+	EventsBetween(ctx context.Context, from, to time.Time) ([]balie.Event, error)
+	CheckIn(ctx context.Context, staffID string, n balie.CardNumber, eventID string) (balie.CheckinResult, error)
+	Rewards(ctx context.Context, organiserID string) ([]balie.Reward, error)
+	RedeemReward(ctx context.Context, staffID string, n balie.CardNumber, rewardID string) (balie.RewardResult, error)
+	Programs(ctx context.Context, organiserID string) ([]balie.MembershipProgram, error)
+	PayMembership(ctx context.Context, staffID string, req balie.MembershipRequest) (balie.MembershipResult, error)
+}
+
+// sportsPanel is the sports counter: check-in with points, rewards for
+// points, and the sports pass.
+type sportsPanel struct {
+	a    *App
+	desk SportsDesk
+
+	events   []balie.Event
+	rewards  []balie.Reward
+	programs []balie.MembershipProgram
+
+	eventPick   *widget.Select
+	rewardPick  *widget.Select
+	programPick *widget.Select
+	payPick     *widget.RadioGroup
+	checkIn     *widget.Button
+	redeem      *widget.Button
+	pay         *widget.Button
+	outcome     *fyne.Container
+	box         fyne.CanvasObject
+
+	holder *HolderView // on the Fyne goroutine only
+}
+
+func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
+	p := &sportsPanel{a: a, desk: desk}
+	l := a.lang
+	p.eventPick = widget.NewSelect(nil, func(string) { p.enable() })
+	p.eventPick.PlaceHolder = l.from(sportsTexts, msgSportsNoEvent)
+	p.rewardPick = widget.NewSelect(nil, func(string) { p.enable() })
+	p.rewardPick.PlaceHolder = l.from(sportsTexts, msgSportsPickReward)
+	p.programPick = widget.NewSelect(nil, func(string) { p.enable() })
+	p.payPick = widget.NewRadioGroup([]string{l.from(sportsTexts, msgPayCash), l.from(sportsTexts, msgPayCard)}, nil)
+	p.payPick.Horizontal = true
+	p.payPick.SetSelected(l.from(sportsTexts, msgPayCash))
+
+	p.checkIn = bigButton(keyLabel(l.from(sportsTexts, msgSportsCheckIn), fyne.KeyF5), theme.ConfirmIcon(), p.doCheckIn)
+	p.redeem = bigButton(keyLabel(l.from(sportsTexts, msgSportsRedeem), fyne.KeyF6), theme.ContentAddIcon(), p.doRedeem)
+	p.pay = bigButton(keyLabel(l.from(sportsTexts, msgSportsPay), fyne.KeyF7), theme.AccountIcon(), p.doPay)
+	p.outcome = container.NewVBox()
+
+	heading := func(id msg) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(l.from(sportsTexts, id), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	p.box = container.NewVScroll(container.NewPadded(container.NewVBox(
+		heading(msgSportsEvent), p.eventPick, p.checkIn, widget.NewSeparator(),
+		heading(msgSportsRewards), p.rewardPick, p.redeem, widget.NewSeparator(),
+		heading(msgSportsPass), p.programPick, p.payPick, p.pay, widget.NewSeparator(),
+		p.outcome,
+	)))
+	p.enable()
+	p.load()
+	return p
+}
+
+func (p *sportsPanel) content() fyne.CanvasObject { return p.box }
+
+// load reads today's events, the rewards and the programs of this desk's
+// organiser, off the Fyne goroutine.
+func (p *sportsPanel) load() {
+	org := p.a.cfg.Desk.OrganiserID
+	now := p.a.cfg.Now()
+	p.a.run(func(ctx context.Context) func() {
+		from, to := balie.PeriodDay.Window(now)
+		evs, err := p.desk.EventsBetween(ctx, from, to)
+		var mine []balie.Event
+		for _, e := range evs {
+			if e.OrganiserID == org {
+				mine = append(mine, e)
+			}
+		}
+		rewards, rerr := p.desk.Rewards(ctx, org)
+		programs, perr := p.desk.Programs(ctx, org)
+		return func() {
+			for _, e := range []error{err, rerr, perr} {
+				if e != nil {
+					p.show(false, p.a.sentence("load sports desk", e))
+				}
+			}
+			p.events, p.rewards, p.programs = mine, rewards, programs
+			p.fill(now)
+		}
+	})
+}
+
+// fill puts the lists in their pickers; the event open now is chosen.
+func (p *sportsPanel) fill(now time.Time) {
+	l := p.a.lang
+	// The event open now is chosen; before the first opens, the next one.
+	var names []string
+	chosen, next := -1, -1
+	for i, e := range p.events {
+		names = append(names, e.Name+" ("+e.Start.In(balie.Brussels()).Format("15:04")+"–"+e.End.In(balie.Brussels()).Format("15:04")+")")
+		opens, closes := balie.CheckinWindow(e)
+		if chosen < 0 && !now.Before(opens) && now.Before(closes) {
+			chosen = i
+		}
+		if next < 0 && now.Before(opens) {
+			next = i
+		}
+	}
+	p.eventPick.SetOptions(names)
+	if chosen < 0 {
+		chosen = next
+	}
+	if chosen >= 0 {
+		p.eventPick.SetSelectedIndex(chosen)
+	}
+	names = nil
+	for _, r := range p.rewards {
+		names = append(names, l.from(sportsTexts, msgSportsRewardLine, r.Name, l.points(r.Points)))
+	}
+	p.rewardPick.SetOptions(names)
+	names = nil
+	for _, pr := range p.programs {
+		names = append(names, pr.Name)
+	}
+	p.programPick.SetOptions(names)
+	if len(names) > 0 {
+		p.programPick.SetSelectedIndex(0)
+	}
+	p.enable()
+}
+
+func (p *sportsPanel) setHolder(h *HolderView) {
+	// The outcome of an act stays while its holder is looked up again
+	// with the new points; another holder or none clears it.
+	if h == nil || p.holder == nil || h.Card != p.holder.Card {
+		p.outcome.RemoveAll()
+	}
+	p.holder = h
+	p.enable()
+}
+
+// enable allows each action only when it has what it needs.
+func (p *sportsPanel) enable() {
+	set := func(b *widget.Button, ok bool) {
+		if ok {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	has := p.holder != nil
+	set(p.checkIn, has && p.eventPick.SelectedIndex() >= 0)
+	set(p.redeem, has && p.rewardPick.SelectedIndex() >= 0)
+	set(p.pay, has && p.programPick.SelectedIndex() >= 0)
+}
+
+func (p *sportsPanel) key(name fyne.KeyName) bool {
+	for _, k := range []struct {
+		key fyne.KeyName
+		b   *widget.Button
+	}{{fyne.KeyF5, p.checkIn}, {fyne.KeyF6, p.redeem}, {fyne.KeyF7, p.pay}} {
+		if name == k.key {
+			if !k.b.Disabled() {
+				k.b.OnTapped()
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// act runs an act for the holder on screen; done shows its outcome.
+func (p *sportsPanel) act(op string, f func(ctx context.Context, staff string, card balie.CardNumber) (string, error)) {
+	if p.holder == nil || p.a.staff == nil {
+		return
+	}
+	card, staff := balie.CardNumber(p.holder.Card), p.a.staff.ID
+	p.checkIn.Disable()
+	p.redeem.Disable()
+	p.pay.Disable()
+	p.a.run(func(ctx context.Context) func() {
+		ok, err := f(ctx, staff, card)
+		if err != nil {
+			p.a.log.Info("act refused", "op", op, "code", balie.ErrorCode(err))
+		} else {
+			p.a.log.Info("act", "op", op)
+		}
+		return func() {
+			if err != nil {
+				p.show(false, p.a.sentence(op, err))
+			} else {
+				p.show(true, ok)
+				// The points and memberships on the left change with the act.
+				p.a.scan.Refresh(string(card))
+			}
+			p.enable()
+			p.a.scan.refocus()
+		}
+	})
+}
+
+func (p *sportsPanel) doCheckIn() {
+	i := p.eventPick.SelectedIndex()
+	if i < 0 {
+		return
+	}
+	ev := p.events[i]
+	l := p.a.lang
+	p.act("check in", func(ctx context.Context, staff string, card balie.CardNumber) (string, error) {
+		res, err := p.desk.CheckIn(ctx, staff, card, ev.ID)
+		if err != nil {
+			return "", err
+		}
+		return l.from(sportsTexts, msgSportsCheckedIn, res.Holder.FirstName, l.points(res.Points), l.points(res.Balance)), nil
+	})
+}
+
+func (p *sportsPanel) doRedeem() {
+	i := p.rewardPick.SelectedIndex()
+	if i < 0 {
+		return
+	}
+	r := p.rewards[i]
+	l := p.a.lang
+	p.act("redeem reward", func(ctx context.Context, staff string, card balie.CardNumber) (string, error) {
+		res, err := p.desk.RedeemReward(ctx, staff, card, r.ID)
+		if err != nil {
+			return "", err
+		}
+		return l.from(sportsTexts, msgSportsRedeemed, r.Name, l.points(res.Before), l.points(res.After)), nil
+	})
+}
+
+func (p *sportsPanel) doPay() {
+	i := p.programPick.SelectedIndex()
+	if i < 0 {
+		return
+	}
+	pr := p.programs[i]
+	l := p.a.lang
+	pay := balie.PayCash
+	if p.payPick.Selected == l.from(sportsTexts, msgPayCard) {
+		pay = balie.PayCard
+	}
+	p.act("pay membership", func(ctx context.Context, staff string, card balie.CardNumber) (string, error) {
+		res, err := p.desk.PayMembership(ctx, staff, balie.MembershipRequest{Card: card, ProgramID: pr.ID, Payment: pay})
+		if err != nil {
+			return "", err
+		}
+		return l.from(sportsTexts, msgSportsPaid, pr.Name, res.Price.Format(string(l)), lastDay(res.End)), nil
+	})
+}
+
+// show puts an act's outcome under the actions: green for done, red for
+// refused.
+func (p *sportsPanel) show(ok bool, text string) {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	var icon fyne.Resource = theme.NewSuccessThemedResource(theme.ConfirmIcon())
+	edge := theme.ColorNameSuccess
+	l.Importance = widget.SuccessImportance
+	if !ok {
+		icon = theme.NewErrorThemedResource(theme.ErrorIcon())
+		edge = theme.ColorNameError
+		l.Importance = widget.DangerImportance
+	}
+	p.outcome.Objects = []fyne.CanvasObject{newAlertPanel(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l), edge)}
+	p.outcome.Refresh()
+}
+
+const (
+	msgSportsEvent      msg = "sports.event"
+	msgSportsNoEvent    msg = "sports.event.none"
+	msgSportsCheckIn    msg = "sports.checkin"
+	msgSportsCheckedIn  msg = "sports.checkedin"
+	msgSportsRewards    msg = "sports.rewards"
+	msgSportsPickReward msg = "sports.reward.pick"
+	msgSportsRewardLine msg = "sports.reward.line"
+	msgSportsRedeem     msg = "sports.redeem"
+	msgSportsRedeemed   msg = "sports.redeemed"
+	msgSportsPass       msg = "sports.pass"
+	msgSportsPay        msg = "sports.pay"
+	msgSportsPaid       msg = "sports.paid"
+	msgPayCash          msg = "pay.cash"
+	msgPayCard          msg = "pay.card"
+)
+
+var sportsTexts = map[msg]textPair{
+	msgSportsEvent:      {"Inchecken en punt sparen", "Check in and save a point"},
+	msgSportsNoEvent:    {"Kies een activiteit", "Choose an activity"},
+	msgSportsCheckIn:    {"Inchecken", "Check in"},
+	msgSportsCheckedIn:  {"%s is ingecheckt: +%s, nu %s.", "%s is checked in: +%s, now %s."},
+	msgSportsRewards:    {"Voordeel omruilen", "Exchange a reward"},
+	msgSportsPickReward: {"Kies een voordeel", "Choose a reward"},
+	msgSportsRewardLine: {"%s — %s", "%s — %s"},
+	msgSportsRedeem:     {"Omruilen", "Exchange"},
+	msgSportsRedeemed:   {"%s omgeruild: %s voor, %s na.", "%s exchanged: %s before, %s after."},
+	msgSportsPass:       {"Sportpas", "Sports pass"},
+	msgSportsPay:        {"Betalen", "Take payment"},
+	msgSportsPaid:       {"%s betaald (%s), geldig tot %s.", "%s paid (%s), valid until %s."},
+	msgPayCash:          {"Cash", "Cash"},
+	msgPayCard:          {"Kaart", "Card"},
+}
