@@ -46,6 +46,8 @@ type Deps struct {
 	Directory Directory
 	Staff     StaffDirectory
 	Sports    SportsDesk
+	BoxOffice BoxOfficeDesk
+	Childcare ChildcareDesk
 	Sync      func() SyncState // nil: no ledger
 }
 
@@ -120,9 +122,17 @@ func (a *App) build() {
 		if a.deps.Sports != nil {
 			a.desk = newSportsPanel(a, a.deps.Sports)
 		}
+	case balie.DeskBoxOffice:
+		if a.deps.BoxOffice != nil {
+			a.desk = newBoxOfficePanel(a, a.deps.BoxOffice)
+		}
+	case balie.DeskChildcare:
+		if a.deps.Childcare != nil {
+			a.desk = newChildcarePanel(a, a.deps.Childcare)
+		}
 	}
 	right := fyne.CanvasObject(widget.NewLabel(""))
-	if a.desk != nil {
+	if a.desk != nil && a.desk.content() != nil {
 		right = a.desk.content()
 		a.scan.OnHolder = a.desk.setHolder
 	}

@@ -62,6 +62,8 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		Directory: pos.NewDirectory(d, cfg.lang, log),
 		Staff:     d,
 		Sports:    d,
+		BoxOffice: d,
+		Childcare: d,
 	})
 	w.SetContent(app.Content())
 	w.Resize(fyne.NewSize(1280, 800))
