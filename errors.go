@@ -64,6 +64,13 @@ const (
 	CodeStorageCorrupt     Code = "storage_corrupt"
 	CodeStorageForeign     Code = "storage_foreign"
 	CodeStorageNewer       Code = "storage_newer"
+	// Shifts (kassa-afsluiting).
+	CodeShiftOpen           Code = "shift_already_open"
+	CodeShiftNotOpen        Code = "shift_not_open"
+	CodeShiftUnknown        Code = "shift_unknown"
+	CodeShiftUnsynced       Code = "shift_unsynced"
+	CodeDenominationUnknown Code = "denomination_unknown"
+	CodeCountInvalid        Code = "count_invalid"
 )
 
 // Error is a refusal by a domain rule. NL is the sentence the clerk reads

@@ -18,6 +18,8 @@ const (
 	KindChildSignIn       Kind = "CHILD_SIGN_IN"
 	KindChildSignOut      Kind = "CHILD_SIGN_OUT"
 	KindVoid              Kind = "VOID"
+	KindShiftOpen         Kind = "SHIFT_OPEN"
+	KindShiftClose        Kind = "SHIFT_CLOSE"
 )
 
 // JournalEvent is one immutable act as the terminal recorded it. Hash is
