@@ -35,8 +35,11 @@ type Config struct {
 	Lang     string
 	Desk     balie.Desk
 	IdleLock time.Duration // the screen locks after this long without input; default 5 minutes
-	Now      func() time.Time
-	Logger   *slog.Logger
+	// ReportDir is where Z reports are saved as PDF; the temp folder when
+	// empty.
+	ReportDir string
+	Now       func() time.Time
+	Logger    *slog.Logger
 }
 
 // Deps are what the app works with, each a small interface the terminal's
@@ -48,6 +51,8 @@ type Deps struct {
 	Sports    SportsDesk
 	BoxOffice BoxOfficeDesk
 	Childcare ChildcareDesk
+	Shifts    Shifts
+	Review    Reviews
 	Sync      func() SyncState // nil: no ledger
 }
 
@@ -75,6 +80,7 @@ type App struct {
 	header  *fyne.Container
 	who     *widget.Label
 	link    *widget.Label
+	note    *widget.Label // a notice under the header: a shift opened, a failure
 	signIn  *signInScreen
 	scan    *ScanScreen
 	desk    deskPanel
@@ -84,6 +90,8 @@ type App struct {
 	// Only touched on the Fyne goroutine.
 	staff     *balie.Staff
 	lastInput time.Time
+	overlays  []fyne.CanvasObject // screens over the main screen, the top last
+	till      *shiftScreen        // nil without Deps.Shifts
 }
 
 // NewApp builds the app; Start shows it on a canvas.
@@ -111,9 +119,15 @@ func (a *App) build() {
 	a.who = widget.NewLabel("")
 	a.link = widget.NewLabel("")
 	a.link.Alignment = fyne.TextAlignTrailing
-	a.header = container.NewBorder(nil, widget.NewSeparator(), nil, a.link, a.who)
+	a.note = widget.NewLabel("")
+	a.note.Wrapping = fyne.TextWrapWord
+	a.note.Hide()
+	a.header = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), a.note), nil, a.link, a.who)
 
 	a.signIn = newSignInScreen(a)
+	if a.deps.Shifts != nil {
+		a.till = newShiftScreen(a, a.deps.Shifts)
+	}
 	a.scan = NewScanScreen(a.deps.Directory, string(a.lang), a.cfg.Desk.Name)
 	a.scan.now = a.cfg.Now
 	a.scan.log = a.log
@@ -181,24 +195,89 @@ func (a *App) showSignIn() {
 	a.refreshHeader()
 }
 
-// signedIn opens the main screen for staff s.
+// signedIn opens the main screen for staff s; at a desk that takes cash
+// with no shift open, the till is opened first (or later, the clerk's
+// choice: the desk never stops for a missing shift).
 func (a *App) signedIn(s balie.Staff) {
 	a.staff = &s
 	a.touch()
 	a.log.Info("staff signed in", "staff", s.ID, "role", s.Role)
+	a.overlays = nil
+	a.showMain()
+	a.refreshHeader()
+	if a.deps.Shifts != nil && a.cfg.Desk.Mode != balie.DeskChildcare {
+		a.run(func(ctx context.Context) func() {
+			_, open, err := a.deps.Shifts.CurrentShift(ctx)
+			return func() {
+				if err == nil && !open && a.staff != nil {
+					a.till.show()
+				}
+			}
+		})
+	}
+}
+
+// showMain shows the main screen with the cursor in the scan field.
+func (a *App) showMain() {
 	a.show(a.main)
 	if a.canvas != nil {
 		a.scan.Focus(a.canvas)
 		a.canvas.SetOnTypedKey(func(k *fyne.KeyEvent) { a.typedKey(k) })
 	}
 	a.scan.field.onKey = a.typedKey
-	a.refreshHeader()
+}
+
+// overlay shows o over the main screen until closeOverlay; focus puts the
+// cursor in it.
+func (a *App) overlay(o fyne.CanvasObject, focus func()) {
+	a.overlays = append(a.overlays, o)
+	a.show(container.NewThemeOverride(o, screenTheme{text: bodyTextSize}))
+	if a.canvas != nil {
+		a.canvas.SetOnTypedKey(func(k *fyne.KeyEvent) {
+			a.touch()
+			if k.Name == fyne.KeyEscape {
+				a.closeOverlay()
+			}
+		})
+	}
+	if focus != nil {
+		focus()
+	}
+}
+
+// closeOverlay goes back to what was under the top overlay.
+func (a *App) closeOverlay() {
+	if len(a.overlays) == 0 {
+		return
+	}
+	a.overlays = a.overlays[:len(a.overlays)-1]
+	if n := len(a.overlays); n > 0 {
+		top := a.overlays[n-1]
+		a.overlays = a.overlays[:n-1]
+		a.overlay(top, nil)
+		return
+	}
+	a.showMain()
+}
+
+// notice shows a sentence under the header: good news in green, a
+// failure in red. The next notice replaces it.
+func (a *App) notice(text string, ok bool) {
+	a.note.SetText(text)
+	a.note.Importance = widget.DangerImportance
+	if ok {
+		a.note.Importance = widget.SuccessImportance
+	}
+	a.note.Show()
+	a.note.Refresh()
 }
 
 // lock hides the main screen until someone signs in again; what was on
 // the screen is cleared so the next person does not see the last holder.
 func (a *App) lock() {
 	a.staff = nil
+	a.overlays = nil
+	a.note.Hide()
 	a.scan.clear()
 	a.showSignIn()
 }
@@ -212,6 +291,16 @@ func (a *App) typedKey(k *fyne.KeyEvent) bool {
 		return true
 	case fyne.KeyEscape:
 		a.scan.clear()
+		return true
+	case fyne.KeyF2:
+		if a.till != nil {
+			a.till.show()
+		}
+		return true
+	case fyne.KeyF3:
+		if a.deps.Review != nil {
+			newReviewScreen(a, a.deps.Review).show()
+		}
 		return true
 	}
 	if a.desk != nil && a.desk.key(k.Name) {

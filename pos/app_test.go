@@ -21,6 +21,9 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 type fakeStaff struct{}
 
 func (fakeStaff) Authenticate(ctx context.Context, card, pin string) (balie.Staff, error) {
+	if card == "0990000000028" && pin == "1234" {
+		return balie.Staff{ID: "staff-box-1", Name: "Pieter Maes", Role: balie.RoleClerk}, nil
+	}
 	if card != "0990000000010" {
 		return balie.Staff{}, balie.Errorf(balie.CodeStaffUnknown, "Onbekende medewerker.", "Unknown staff member.")
 	}
@@ -81,15 +84,19 @@ type appRig struct {
 	state SyncState
 }
 
-func newAppRig(t *testing.T, lang string) *appRig {
+func newAppRig(t *testing.T, lang string, more ...func(*Deps)) *appRig {
 	t.Helper()
 	test.NewTempApp(t)
 	r := &appRig{ui: make(chan func(), 16), now: time.Date(2026, 11, 25, 10, 0, 0, 0, balie.Brussels()), desk: &fakeSports{}}
 	r.state = SyncState{Enabled: true, Online: true, LastSync: r.now.Add(-2 * time.Minute)}
 	cfg := Config{Lang: lang, Desk: balie.Desk{ID: "desk-sport", Name: "Sporthal", OrganiserID: "org-sport", Mode: balie.DeskSports},
 		Now: func() time.Time { return r.now }, IdleLock: 5 * time.Minute, Logger: quiet()}
-	r.a = newAppWith(cfg, Deps{Directory: newFakeDirectory(), Staff: fakeStaff{}, Sports: r.desk, Sync: func() SyncState { return r.state }},
-		func(f func()) { r.ui <- f })
+	deps := Deps{Directory: newFakeDirectory(), Staff: fakeStaff{}, Sports: r.desk, Sync: func() SyncState { return r.state }}
+	for _, f := range more {
+		f(&deps)
+	}
+	cfg.ReportDir = t.TempDir()
+	r.a = newAppWith(cfg, deps, func(f func()) { r.ui <- f })
 	r.w = test.NewWindow(r.a.Content())
 	r.w.Resize(fyne.NewSize(1280, 800))
 	r.a.Start(r.w.Canvas())

@@ -58,12 +58,15 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		title = "Balie — " + desk.Name
 	}
 	w := a.NewWindow(title)
-	app := pos.NewApp(pos.Config{Lang: cfg.lang, Desk: desk, Logger: log}, pos.Deps{
+	reports := filepath.Join(filepath.Dir(d.Path()), "z-rapporten")
+	app := pos.NewApp(pos.Config{Lang: cfg.lang, Desk: desk, Logger: log, ReportDir: reports}, pos.Deps{
 		Directory: pos.NewDirectory(d, cfg.lang, log),
 		Staff:     d,
 		Sports:    d,
 		BoxOffice: d,
 		Childcare: d,
+		Shifts:    d,
+		Review:    d,
 	})
 	w.SetContent(app.Content())
 	w.Resize(fyne.NewSize(1280, 800))

@@ -1,0 +1,190 @@
+package pos
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/balie/balie"
+)
+
+// fakeShifts is a till: it opens, reports and closes one shift, and
+// refuses to close while events wait for the ledger unless a supervisor
+// approves.
+type fakeShifts struct {
+	open     bool
+	float    balie.Cents
+	unsynced int
+	closes   []string // "by override"
+}
+
+func (f *fakeShifts) CurrentShift(ctx context.Context) (balie.Shift, bool, error) {
+	return balie.Shift{ID: "0193aaaa-0000-7000-8000-0000000000ab", Float: f.float}, f.open, nil
+}
+
+func (f *fakeShifts) OpenShift(ctx context.Context, staff string, float balie.Cents) (balie.ZReport, error) {
+	f.open, f.float = true, float
+	return balie.ZReport{Shift: balie.Shift{ID: "0193aaaa-0000-7000-8000-0000000000ab", Float: float}}, nil
+}
+
+func (f *fakeShifts) ShiftReport(ctx context.Context, id string) (balie.ZReport, error) {
+	return balie.ZReport{Shift: balie.Shift{ID: id, Float: f.float}, ExpectedCash: f.float + 3600}, nil
+}
+
+func (f *fakeShifts) CloseShift(ctx context.Context, staff string, counted []balie.DenominationCount, override string) (balie.ZReport, error) {
+	if f.unsynced > 0 && override == "" {
+		return balie.ZReport{}, balie.Errorf(balie.CodeShiftUnsynced, "Nog 3 handelingen niet bij de centrale.", "3 acts not yet with the ledger.")
+	}
+	total, err := balie.CountTotal(counted)
+	if err != nil {
+		return balie.ZReport{}, err
+	}
+	f.closes = append(f.closes, staff+" by "+override)
+	f.open = false
+	z := balie.ZReport{Shift: balie.Shift{ID: "0193aaaa-0000-7000-8000-0000000000ab", Float: f.float}, IsClosed: true,
+		ExpectedCash: f.float + 3600, CountedTotal: total, Difference: total - f.float - 3600, Unsynced: f.unsynced}
+	return z, nil
+}
+
+type fakeReview struct{ items []balie.ReviewItem }
+
+func (f fakeReview) Review(ctx context.Context) ([]balie.ReviewItem, error) { return f.items, nil }
+
+func TestApp_shift(t *testing.T) {
+	till := &fakeShifts{unsynced: 3}
+	r := newAppRig(t, "nl", func(d *Deps) { d.Shifts = till })
+	r.signIn(t, "0990000000028", "1234") // a clerk
+	r.wait(t)                            // the current shift: none, so the till is opened first
+	r.wait(t)                            // the shift screen reads it again
+	if r.onMain() {
+		t.Fatalf("no till-opening screen after sign-in")
+	}
+	s := findShiftScreen(t, r)
+	test.Type(s.float, "150")
+	s.float.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	r.wait(t)
+	if !till.open || till.float != 15000 {
+		t.Fatalf("till open %v with float %v, want open with € 150,00", till.open, till.float)
+	}
+	if !r.onMain() || r.a.note.Text != "Kassa geopend met € 150,00 wisselgeld." {
+		t.Errorf("after opening: main %v, notice %q", r.onMain(), r.a.note.Text)
+	}
+
+	// F2: count and close. 1 × € 100 + 4 × € 20 + 3 × € 2 = € 186,00 against
+	// € 186,00 expected.
+	r.key(fyne.KeyF2)
+	r.wait(t)
+	s = findShiftScreen(t, r)
+	test.Type(s.count[10000], "1")
+	test.Type(s.count[2000], "4")
+	test.Type(s.count[200], "3")
+	if got := s.sum.Text; got != "Geteld € 186,00 · verwacht € 186,00 · verschil € 0,00" {
+		t.Errorf("count line = %q", got)
+	}
+	test.Type(s.count[50], "x")
+	if !strings.Contains(s.sum.Text, "geen geheel getal") {
+		t.Errorf("a letter in the count shows %q, want a sentence saying it is not a whole number", s.sum.Text)
+	}
+	s.count[50].SetText("")
+	s.count[10000].TypedKey(&fyne.KeyEvent{Name: fyne.KeyF9})
+	r.wait(t)
+	// Events wait for the ledger: a supervisor must approve, a clerk cannot.
+	if len(till.closes) != 0 {
+		t.Fatalf("closed without approval: %v", till.closes)
+	}
+	card, pin := approvalFields(t, r)
+	test.Type(card, "0990000000028")
+	card.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(pin, "1234")
+	pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	r.wait(t)
+	if len(till.closes) != 0 {
+		t.Fatalf("a clerk approved the close: %v", till.closes)
+	}
+	test.Type(card, "0990000000010")
+	test.Type(pin, "1234")
+	pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	r.wait(t) // approved
+	r.wait(t) // closed
+	if len(till.closes) != 1 || till.closes[0] != "staff-box-1 by staff-sup" {
+		t.Fatalf("closes = %v, want one by the clerk approved by the supervisor", till.closes)
+	}
+	pdfs, _ := filepath.Glob(filepath.Join(r.a.cfg.ReportDir, "z-rapport-*.pdf"))
+	if len(pdfs) != 1 {
+		t.Fatalf("Z report PDFs saved: %v, want 1", pdfs)
+	}
+	if b, _ := os.ReadFile(pdfs[0]); !strings.HasPrefix(string(b), "%PDF") {
+		t.Errorf("%s is not a PDF", pdfs[0])
+	}
+}
+
+func TestApp_review(t *testing.T) {
+	items := []balie.ReviewItem{{Seq: 7, ID: "0193aaaa-0000-7000-8000-00000000beef", Kind: balie.KindRewardRedemption,
+		Time: r0(), Status: balie.VerdictAdjusted, Code: "points_negative", NL: "Het saldo ging onder nul.", EN: "The balance went below zero."}}
+	r := newAppRig(t, "nl", func(d *Deps) { d.Review = fakeReview{items} })
+	r.signIn(t, "0990000000010", "1234")
+	r.key(fyne.KeyF3)
+	r.wait(t)
+	got := strings.Join(labelTexts(r.a.root), " | ")
+	for _, want := range []string{"Na te kijken (1)", "aangepast", "Het saldo ging onder nul.  (points_negative)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("review screen %q lacks %q", got, want)
+		}
+	}
+	r.a.canvas.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if !r.onMain() {
+		t.Errorf("Escape did not go back to the main screen")
+	}
+}
+
+func r0() time.Time { return time.Date(2026, 11, 24, 16, 5, 0, 0, balie.Brussels()) }
+
+// walk visits o and everything inside it, depth first.
+func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	visit(o)
+	switch o := o.(type) {
+	case *panel:
+		walk(o.content, visit)
+	case *container.Scroll:
+		walk(o.Content, visit)
+	case *container.ThemeOverride:
+		walk(o.Content, visit)
+	case *container.Split:
+		walk(o.Leading, visit)
+		walk(o.Trailing, visit)
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			walk(c, visit)
+		}
+	}
+}
+
+func findShiftScreen(t *testing.T, r *appRig) *shiftScreen {
+	t.Helper()
+	if r.a.till == nil || len(r.a.overlays) == 0 {
+		t.Fatalf("no shift screen shown")
+	}
+	return r.a.till
+}
+
+// approvalFields returns the card and PIN fields of the approval screen.
+func approvalFields(t *testing.T, r *appRig) (card, pin *scanEntry) {
+	t.Helper()
+	var es []*scanEntry
+	walk(r.a.root, func(o fyne.CanvasObject) {
+		if e, ok := o.(*scanEntry); ok {
+			es = append(es, e)
+		}
+	})
+	if len(es) != 2 || !es[1].Password {
+		t.Fatalf("approval screen has %d fields, want card and PIN", len(es))
+	}
+	return es[0], es[1]
+}
