@@ -45,6 +45,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return runExport(ctx, args[1:], stdout, stderr, log)
 		case "verify":
 			return runVerify(ctx, args[1:], stdout, stderr, log)
+		case "readers":
+			return runReaders(ctx, args[1:], stdout, stderr, log)
+		case "reader-test":
+			return runReaderTest(ctx, args[1:], stdout, stderr, log)
 		case "help", "-h", "--help":
 			usage(stdout)
 			return exitOK
@@ -60,6 +64,8 @@ func usage(w io.Writer) {
   balie --demo [--holders N] [--desk ID]         start on a demo city (no hardware needed)
   balie export --db FILE                         print the journal as JSON lines
   balie verify --db FILE                         check the journal's hash chain and sequence
+  balie readers                                  list the serial ports a card reader can be on
+  balie reader-test --port P --protocol line|uid|pn532   show a reader's reads and rejects live
 
 Run 'balie COMMAND --help' for a command's flags.
 `)
