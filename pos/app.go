@@ -30,6 +30,13 @@ type SyncState struct {
 	Blocked   bool // a parked event stops the upload
 }
 
+// ReaderState is what the screen shows of a serial card reader.
+type ReaderState struct {
+	Connected bool
+	Port      string
+	Problem   string // why it is not connected, in the clerk's words
+}
+
 // Config is how the app looks and behaves.
 type Config struct {
 	Lang     string
@@ -92,6 +99,7 @@ type App struct {
 	lastInput time.Time
 	overlays  []fyne.CanvasObject // screens over the main screen, the top last
 	till      *shiftScreen        // nil without Deps.Shifts
+	reader    *ReaderState        // nil without a serial reader
 }
 
 // NewApp builds the app; Start shows it on a canvas.
@@ -172,10 +180,35 @@ func (a *App) Start(c fyne.Canvas) {
 // the lock after idle time. The window calls it every second.
 func (a *App) Tick() {
 	a.refreshHeader()
+	// A desk that shows what time changes (children still present at
+	// closing time) looks again.
+	if t, ok := a.desk.(interface{ tick() }); ok && a.staff != nil {
+		t.tick()
+	}
 	if a.staff != nil && a.cfg.Now().Sub(a.lastInput) >= a.cfg.IdleLock {
 		a.log.Info("screen locked after idle time", "staff", a.staff.ID)
 		a.lock()
 	}
+}
+
+// Scanned takes a card read from a serial reader, as if it was typed
+// into the field the screen has open: a staff card on the sign-in screen,
+// a holder's card on the main screen.
+func (a *App) Scanned(input string) {
+	a.touch()
+	switch {
+	case a.staff == nil:
+		a.signIn.card.SetText(input)
+		a.signIn.next()
+	case len(a.overlays) == 0:
+		a.scan.Scan(input)
+	}
+}
+
+// SetReader shows the serial reader's state in the header.
+func (a *App) SetReader(st ReaderState) {
+	a.reader = &st
+	a.refreshHeader()
 }
 
 // touch notes input: the idle lock counts from the last key.
@@ -315,12 +348,22 @@ func (a *App) refreshHeader() {
 		who = a.lang.from(appTexts, msgAppWho, a.cfg.Desk.Name, a.staff.Name)
 	}
 	a.who.SetText(who)
-	a.link.SetText(a.linkText())
+	link := a.linkText()
+	warn := a.deps.Sync != nil && (!a.deps.Sync().Online || a.deps.Sync().Blocked)
+	if a.reader != nil {
+		if a.reader.Connected {
+			link = a.lang.from(appTexts, msgReaderOK) + " · " + link
+		} else {
+			link = a.lang.from(appTexts, msgReaderDown, a.reader.Problem) + " · " + link
+			warn = true
+		}
+	}
+	a.link.SetText(link)
 	switch {
+	case warn:
+		a.link.Importance = widget.WarningImportance
 	case a.deps.Sync == nil:
 		a.link.Importance = widget.LowImportance
-	case !a.deps.Sync().Online || a.deps.Sync().Blocked:
-		a.link.Importance = widget.WarningImportance
 	default:
 		a.link.Importance = widget.SuccessImportance
 	}
@@ -409,6 +452,8 @@ const (
 	msgAgoMinutes  msg = "ago.minutes"
 	msgAgoHours    msg = "ago.hours"
 	msgAgoDays     msg = "ago.days"
+	msgReaderOK    msg = "reader.ok"
+	msgReaderDown  msg = "reader.down"
 )
 
 var appTexts = map[msg]textPair{
@@ -423,4 +468,6 @@ var appTexts = map[msg]textPair{
 	msgAgoMinutes:  {"%d min geleden", "%d min ago"},
 	msgAgoHours:    {"%d u geleden", "%d h ago"},
 	msgAgoDays:     {"%d dagen geleden", "%d days ago"},
+	msgReaderOK:    {"Lezer klaar", "Reader ready"},
+	msgReaderDown:  {"⚠ Lezer niet verbonden (%s)", "⚠ Reader not connected (%s)"},
 }

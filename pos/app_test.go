@@ -264,3 +264,32 @@ func TestApp_link(t *testing.T) {
 		})
 	}
 }
+
+func TestApp_Scanned(t *testing.T) {
+	r := newAppRig(t, "nl")
+	// A staff card read on the sign-in screen fills the card field and
+	// waits for the PIN.
+	r.a.Scanned("0990000000010")
+	if got := r.a.signIn.card.Text; got != "0990000000010" {
+		t.Errorf("card field after a read = %q", got)
+	}
+	test.Type(r.a.signIn.pin, "1234")
+	r.a.signIn.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	r.wait(t)
+	if !r.onMain() {
+		t.Fatal("not signed in with a read staff card")
+	}
+	r.a.Scanned(tomCard)
+	r.wait(t)
+	if got := labelTexts(r.a.scan.result); len(got) == 0 || got[0] != "Tom Peeters" {
+		t.Errorf("after a read the screen shows %q, want Tom Peeters", got)
+	}
+	r.a.SetReader(ReaderState{Port: "/dev/ttyACM0", Problem: "no such file or directory"})
+	if got := r.a.link.Text; !strings.HasPrefix(got, "⚠ Lezer niet verbonden (no such file or directory)") {
+		t.Errorf("header with the reader gone = %q", got)
+	}
+	r.a.SetReader(ReaderState{Connected: true, Port: "/dev/ttyACM0"})
+	if got := r.a.link.Text; !strings.HasPrefix(got, "Lezer klaar · ") {
+		t.Errorf("header with the reader back = %q", got)
+	}
+}

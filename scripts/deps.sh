@@ -9,7 +9,7 @@ set -euo pipefail
 profile=${1:-build}
 pkgs=(gcc pkg-config libc6-dev libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 if [ "$profile" = test ]; then
-	pkgs+=(xvfb xdotool x11-utils imagemagick poppler-utils)
+	pkgs+=(xvfb xdotool x11-utils imagemagick poppler-utils socat)
 fi
 
 need_go="1.26"

@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 out=${E2E_OUT:-out/e2e}
 mkdir -p "$out"
 tmp=$(mktemp -d)
-app_pid="" xvfb_pid=""
+app_pid="" xvfb_pid="" socat_pid=""
 cleanup() {
 	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+	[ -n "$socat_pid" ] && kill "$socat_pid" 2>/dev/null || true
 	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
 	rm -rf "$tmp"
 }
@@ -48,8 +49,14 @@ export DISPLAY=$display
 for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
 xdpyinfo >/dev/null 2>&1 || { echo "e2e: Xvfb did not start"; cat "$tmp/xvfb.log"; exit 1; }
 
+# A serial barcode scanner on a real pseudo-terminal pair: the app opens
+# one end exactly as it opens /dev/ttyACM0; the test writes to the other.
+socat pty,raw,echo=0,link="$tmp/reader" pty,raw,echo=0,link="$tmp/scanner" 2>"$tmp/socat.log" &
+socat_pid=$!
+for _ in $(seq 1 50); do [ -e "$tmp/scanner" ] && break; sleep 0.1; done
+
 start=$(date +%s%N)
-"$tmp/balie" --demo --db "$tmp/demo.db" --desk desk-sport >"$tmp/app.log" 2>&1 &
+"$tmp/balie" --demo --db "$tmp/demo.db" --desk desk-sport --reader "$tmp/reader" >"$tmp/app.log" 2>&1 &
 app_pid=$!
 if wait_for 'msg="balie ready"' 60; then
 	pass "the app starts on the demo city in $(( ($(date +%s%N) - start) / 1000000 )) ms"
@@ -77,9 +84,26 @@ xdotool type --delay 15 0990000000010; xdotool key Return
 xdotool type --delay 15 1234; xdotool key Return
 if wait_for 'msg="staff signed in" staff=staff-sup' 10; then pass "staff sign in with card and PIN"; else fail "sign in"; fi
 
+# No shift is open: the till opens first, with a float of € 150.
+sleep 0.5
+import -window root "$out/till-open.png"
+xdotool type --delay 15 150; xdotool key Return
+if wait_for 'msg=act op="open shift"' 10; then pass "till opened with a float"; else fail "till: no open shift in the log"; fi
+
 scan 0900000095902 'msg=scan holder=h-0000000' scan-holder
 scan 0931268758204 'msg="scan refused" code=card_blocked' scan-blocked
 scan 0900000095903 'msg="scan refused" code=card_number_check' scan-bad-check-digit
+
+# The serial scanner reads a card: CR-terminated, as such scanners send.
+before=$(count 'msg=scan holder=h-0000001')
+printf '1000000520006\r' >"$tmp/scanner"
+if wait_for 'msg=scan holder=h-0000001' 10 "$before"; then
+	sleep 0.3
+	import -window root "$out/serial-scan.png"
+	pass "a card read by the serial scanner shows its holder"
+else
+	fail "serial scanner: no scan in the log"
+fi
 
 # The sports pass for the holder on screen: F7, paid cash.
 scan 0900000095902 'msg=scan holder=h-0000000' sports-holder

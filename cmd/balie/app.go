@@ -18,6 +18,7 @@ import (
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/pos"
+	"github.com/balie/balie/reader"
 	"github.com/balie/balie/store"
 )
 
@@ -28,6 +29,7 @@ type appConfig struct {
 	lang    string
 	demo    bool
 	holders int
+	reader  readerFlags
 }
 
 func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) int {
@@ -38,8 +40,17 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	fset.StringVar(&cfg.lang, "lang", "nl", "language of the interface: nl or en")
 	fset.BoolVar(&cfg.demo, "demo", false, "start on a generated demo city, with no ledger and no hardware")
 	fset.IntVar(&cfg.holders, "holders", demo.DefaultHolders, "with --demo: how many holders the demo city has (up to 1000000 and more)")
+	cfg.reader.register(fset, "reader-", "reader")
 	if code, ok := parse(fset, args, stderr); !ok {
 		return code
+	}
+	var rcfg reader.Config
+	if cfg.reader.port != "" {
+		var err error
+		if rcfg, err = cfg.reader.config(); err != nil {
+			fmt.Fprintln(stderr, "balie:", err)
+			return exitUsage
+		}
 	}
 	if cfg.lang != "nl" && cfg.lang != "en" {
 		fmt.Fprintf(stderr, "balie: --lang must be nl or en, not %q\n", cfg.lang)
@@ -71,6 +82,12 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	w.SetContent(app.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	app.Start(w.Canvas())
+	if cfg.reader.port != "" {
+		if err := startReader(ctx, rcfg, app, log); err != nil {
+			say(stderr, cfg.lang, err)
+			return exitUsage
+		}
+	}
 	go func() {
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
@@ -201,4 +218,42 @@ func (p *progressSink) Holder(h balie.Holder, cards []balie.Card, ms []balie.Mem
 		p.log.Info("generating demo city", "holders", p.done, "of", p.total)
 	}
 	return p.Loader.Holder(h, cards, ms)
+}
+
+// startReader runs a serial card reader for the app: every read goes to
+// the screen as a scan, every change of the port's state to its header.
+func startReader(ctx context.Context, cfg reader.Config, app *pos.App, log *slog.Logger) error {
+	cfg.Log = log
+	cfg.OnStatus = func(st reader.Status) {
+		rs := pos.ReaderState{Connected: st.State == reader.Connected, Port: st.Port}
+		if st.Err != nil {
+			rs.Problem = st.Err.Error()
+		}
+		fyne.Do(func() { app.SetReader(rs) })
+	}
+	s, err := reader.NewSerial(cfg)
+	if err != nil {
+		return fmt.Errorf("card reader: %w", err)
+	}
+	reads := make(chan reader.Read)
+	go func() {
+		if err := s.Run(ctx, reads); err != nil && ctx.Err() == nil {
+			log.Error("card reader stopped", "err", err)
+		}
+	}()
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case r := <-reads:
+				input := string(r.Number)
+				if input == "" {
+					input = string(r.Chip)
+				}
+				fyne.Do(func() { app.Scanned(input) })
+			}
+		}
+	}()
+	return nil
 }

@@ -47,57 +47,78 @@ func runReaders(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 
 // runReaderTest runs one serial reader and prints every read and every
 // rejected frame with its reason, until Ctrl-C.
+// readerFlags are the flags that describe a serial reader: reader-test
+// takes them as they are, the app with "reader-" in front.
+type readerFlags struct {
+	port, protocol, parity, term, prefix, suffix, uidPrefix string
+	baud, dataBits, stopBits                                int
+	stxetx, reverse                                         bool
+	debounce                                                time.Duration
+}
+
+// register adds the flags to fset; port names the flag of the port.
+func (f *readerFlags) register(fset *flag.FlagSet, pre, port string) {
+	fset.StringVar(&f.port, port, "", "the serial port: a /dev/serial/by-id/... link or a device such as /dev/ttyACM0 (see 'balie readers')")
+	fset.StringVar(&f.protocol, pre+"protocol", "line", "line (barcode scanner), uid (NFC/RFID reader printing UIDs) or pn532")
+	fset.IntVar(&f.baud, pre+"baud", 0, "baud rate (default 9600, 115200 for pn532)")
+	fset.IntVar(&f.dataBits, pre+"data-bits", 8, "data bits: 5 to 8")
+	fset.StringVar(&f.parity, pre+"parity", "none", "parity: none, even or odd")
+	fset.IntVar(&f.stopBits, pre+"stop-bits", 1, "stop bits: 1 or 2")
+	fset.StringVar(&f.term, pre+"terminator", "auto", "line and uid: the end of a code: auto (CR, LF or CRLF), cr, lf or crlf")
+	fset.BoolVar(&f.stxetx, pre+"stx-etx", false, "line and uid: codes come between STX and ETX")
+	fset.StringVar(&f.prefix, pre+"prefix", "", "line and uid: text the reader puts before every code (removed)")
+	fset.StringVar(&f.suffix, pre+"suffix", "", "line and uid: text the reader puts after every code (removed)")
+	fset.StringVar(&f.uidPrefix, pre+"uid-prefix", "", "uid: text before the UID on each line, such as UID: (any case)")
+	fset.BoolVar(&f.reverse, pre+"reverse", false, "uid: the reader writes the UID's bytes last byte first")
+	fset.DurationVar(&f.debounce, pre+"debounce", time.Second, "the same card again within this window counts once (0: off)")
+}
+
+// config checks the flags and makes the reader's configuration.
+func (f *readerFlags) config() (reader.Config, error) {
+	proto, err := reader.ParseProtocol(f.protocol)
+	if err != nil {
+		return reader.Config{}, err
+	}
+	par, err := reader.ParseParity(f.parity)
+	if err != nil {
+		return reader.Config{}, err
+	}
+	terminator, err := reader.ParseTerminator(f.term)
+	if err != nil {
+		return reader.Config{}, err
+	}
+	return reader.Config{
+		Port:     reader.Port{Name: f.port, Baud: f.baud, DataBits: f.dataBits, Parity: par, StopBits: f.stopBits},
+		Protocol: proto,
+		Line:     reader.LineFormat{Terminator: terminator, STXETX: f.stxetx, Prefix: f.prefix, Suffix: f.suffix},
+		UID:      reader.UIDFormat{Prefix: f.uidPrefix, Reverse: f.reverse},
+		Debounce: f.debounce,
+	}, nil
+}
+
 func runReaderTest(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) int {
 	fset := flag.NewFlagSet("reader-test", flag.ContinueOnError)
-	port := fset.String("port", "", "the serial port: a /dev/serial/by-id/... link or a device such as /dev/ttyACM0 (see 'balie readers')")
-	protocol := fset.String("protocol", "line", "line (barcode scanner), uid (NFC/RFID reader printing UIDs) or pn532")
-	baud := fset.Int("baud", 0, "baud rate (default 9600, 115200 for pn532)")
-	dataBits := fset.Int("data-bits", 8, "data bits: 5 to 8")
-	parity := fset.String("parity", "none", "parity: none, even or odd")
-	stopBits := fset.Int("stop-bits", 1, "stop bits: 1 or 2")
-	term := fset.String("terminator", "auto", "line and uid: the end of a code: auto (CR, LF or CRLF), cr, lf or crlf")
-	stxetx := fset.Bool("stx-etx", false, "line and uid: codes come between STX and ETX")
-	prefix := fset.String("prefix", "", "line and uid: text the reader puts before every code (removed)")
-	suffix := fset.String("suffix", "", "line and uid: text the reader puts after every code (removed)")
-	uidPrefix := fset.String("uid-prefix", "", "uid: text before the UID on each line, such as UID: (any case)")
-	reverse := fset.Bool("reverse", false, "uid: the reader writes the UID's bytes last byte first")
-	debounce := fset.Duration("debounce", time.Second, "the same card again within this window counts once (0: off)")
+	var rf readerFlags
+	rf.register(fset, "", "port")
 	if code, ok := parse(fset, args, stderr); !ok {
 		return code
 	}
-	if *port == "" {
+	if rf.port == "" {
 		fmt.Fprintln(stderr, "balie reader-test: --port is required; 'balie readers' lists the ports")
 		return exitUsage
 	}
-	proto, err := reader.ParseProtocol(*protocol)
+	cfg, err := rf.config()
 	if err != nil {
 		fmt.Fprintln(stderr, "balie reader-test:", err)
 		return exitUsage
 	}
-	par, err := reader.ParseParity(*parity)
-	if err != nil {
-		fmt.Fprintln(stderr, "balie reader-test:", err)
-		return exitUsage
-	}
-	terminator, err := reader.ParseTerminator(*term)
-	if err != nil {
-		fmt.Fprintln(stderr, "balie reader-test:", err)
-		return exitUsage
-	}
+	proto := cfg.Protocol
 
 	p := &printer{w: stdout, hex: proto == reader.ProtocolPN532}
-	s, err := reader.NewSerial(reader.Config{
-		Port:     reader.Port{Name: *port, Baud: *baud, DataBits: *dataBits, Parity: par, StopBits: *stopBits},
-		Protocol: proto,
-		Line:     reader.LineFormat{Terminator: terminator, STXETX: *stxetx, Prefix: *prefix, Suffix: *suffix},
-		UID:      reader.UIDFormat{Prefix: *uidPrefix, Reverse: *reverse},
-		Debounce: *debounce,
-		// Everything the reader has to say is printed below, so its log
-		// would only say it twice.
-		Log:      nil,
-		OnReject: p.reject,
-		OnStatus: p.status,
-	})
+	// Everything the reader has to say is printed below, so its log would
+	// only say it twice.
+	cfg.OnReject, cfg.OnStatus = p.reject, p.status
+	s, err := reader.NewSerial(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "balie reader-test:", err)
 		return exitUsage
