@@ -2,6 +2,7 @@
 GO      ?= go
 BIN     := bin
 HOLDERS ?= 8200
+DESK    ?= desk-box
 
 .PHONY: all build demo test vet bench fuzz-help deps deps-test clean
 
@@ -19,7 +20,7 @@ build: deps
 # The app with a generated demo city and keyboard-wedge input: no ledger
 # and no hardware needed. HOLDERS=1000000 for a city of a million.
 demo: build
-	$(BIN)/balie --demo --holders $(HOLDERS)
+	$(BIN)/balie --demo --holders $(HOLDERS) --desk $(DESK)
 
 vet: deps
 	$(GO) vet ./...
