@@ -41,8 +41,21 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	fset.BoolVar(&cfg.demo, "demo", false, "start on a generated demo city, with no ledger and no hardware")
 	fset.IntVar(&cfg.holders, "holders", demo.DefaultHolders, "with --demo: how many holders the demo city has (up to 1000000 and more)")
 	cfg.reader.register(fset, "reader-", "reader")
+	config := fset.String("config", "", "the configuration file (default: balie.conf in the user's config folder; none with --demo)")
 	if code, ok := parse(fset, args, stderr); !ok {
 		return code
+	}
+	// The demo never reads the desk's own configuration, which could point
+	// it at the desk's real store.
+	if *config != "" || !cfg.demo {
+		path := *config
+		if path == "" {
+			path = defaultConfig()
+		}
+		if err := loadConfig(fset, path, *config == ""); err != nil {
+			fmt.Fprintln(stderr, "balie:", err)
+			return exitUsage
+		}
 	}
 	var rcfg reader.Config
 	if cfg.reader.port != "" {
