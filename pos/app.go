@@ -312,6 +312,10 @@ func (a *App) lock() {
 	a.overlays = nil
 	a.note.Hide()
 	a.scan.clear()
+	// A desk that holds a customer's data (a basket, a form) drops it.
+	if r, ok := a.desk.(interface{ reset() }); ok {
+		r.reset()
+	}
 	a.showSignIn()
 }
 

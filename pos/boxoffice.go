@@ -457,20 +457,20 @@ func tariffPrice(t balie.Tariff) balie.Cents {
 
 func (p *boxOfficePanel) money(c balie.Cents) string { return c.Format(string(p.a.lang)) }
 
+// reset is what the lock does: the next person to sign in finds no
+// basket, and no one's name or birth date in the card form.
+func (p *boxOfficePanel) reset() {
+	p.holder = nil
+	p.lines = nil
+	p.sel = 0
+	p.resetCard()
+	p.outcome.RemoveAll()
+	p.receiptFor = ""
+	p.showView(viewTickets)
+	p.requote()
+}
+
 func (p *boxOfficePanel) setHolder(h *HolderView) {
-	if h == nil && p.a.staff == nil && !p.busy {
-		// The screen locked: the next person to sign in finds no basket,
-		// and no one's name or birth date in the card form.
-		p.holder = nil
-		p.lines = nil
-		p.sel = 0
-		p.resetCard()
-		p.outcome.RemoveAll()
-		p.receiptFor = ""
-		p.showView(viewTickets)
-		p.requote()
-		return
-	}
 	// The receipt stays while its holder is looked up again after the
 	// sale (a new card's holder is looked up by the new card); another
 	// holder or none clears it.
@@ -1132,20 +1132,6 @@ func (p *boxOfficePanel) act(op string, f func(ctx context.Context, staff string
 	})
 }
 
-// withFreeRetry runs sell with the payment chosen; when the store finds
-// the price is zero it wants no payment method, so sell runs once more
-// with none. (The store prices cards and some memberships only in the
-// act itself.)
-func withFreeRetry[T any](ctx context.Context, pay balie.PaymentMethod, sell func(context.Context, balie.PaymentMethod) (T, error)) (T, error) {
-	res, err := sell(ctx, pay)
-	if balie.ErrorCode(err) == balie.CodeAmountInvalid && pay != balie.PayNone {
-		if free, ferr := sell(ctx, balie.PayNone); ferr == nil {
-			return free, nil
-		}
-	}
-	return res, err
-}
-
 func (p *boxOfficePanel) sellTickets(method balie.PaymentMethod, tendered balie.Cents) {
 	if p.quote.total == 0 {
 		method, tendered = balie.PayNone, 0
@@ -1300,11 +1286,11 @@ func (p *boxOfficePanel) cardRequest() (req balie.CardSaleRequest, ok bool) {
 
 func (p *boxOfficePanel) sellCard(req balie.CardSaleRequest, method balie.PaymentMethod, tendered balie.Cents, typed bool) {
 	p.act("sell card", func(ctx context.Context, staff string) (func(), error) {
-		res, err := withFreeRetry(ctx, method, func(ctx context.Context, pay balie.PaymentMethod) (balie.CardSaleResult, error) {
-			r := req
-			r.Payment = pay
-			return p.desk.SellCard(ctx, staff, r)
-		})
+		// The store prices a card in the sale itself; a free card is
+		// recorded as paid with nothing, whatever method was chosen.
+		r := req
+		r.Payment = method
+		res, err := p.desk.SellCard(ctx, staff, r)
 		if err != nil {
 			return nil, err
 		}
@@ -1349,9 +1335,7 @@ func (p *boxOfficePanel) payMembership(method balie.PaymentMethod, tendered bali
 	card := balie.CardNumber(p.holder.Card)
 	first := p.holder.FirstName
 	p.act("pay membership", func(ctx context.Context, staff string) (func(), error) {
-		res, err := withFreeRetry(ctx, method, func(ctx context.Context, pay balie.PaymentMethod) (balie.MembershipResult, error) {
-			return p.desk.PayMembership(ctx, staff, balie.MembershipRequest{Card: card, ProgramID: pr.ID, Payment: pay})
-		})
+		res, err := p.desk.PayMembership(ctx, staff, balie.MembershipRequest{Card: card, ProgramID: pr.ID, Payment: method})
 		if err != nil {
 			return nil, err
 		}

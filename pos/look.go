@@ -19,16 +19,29 @@ import (
 // own: a widget built after its override was applied meets the app's
 // theme for a moment, and that theme knows only Fyne's names.
 type screenTheme struct {
-	text float32
+	text  float32
+	under fyne.Theme // set for the app's own theme: what it builds on
+}
+
+// Theme is the app's theme: Fyne's, with the text sizes of a counter,
+// so that what opens outside the screen's overrides (a drop-down list, a
+// dialog) is as readable as the rest.
+func Theme() fyne.Theme { return screenTheme{text: bodyTextSize, under: theme.DefaultTheme()} }
+
+func (t screenTheme) base() fyne.Theme {
+	if t.under != nil {
+		return t.under
+	}
+	return base()
 }
 
 func (t screenTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	return base().Color(n, v)
+	return t.base().Color(n, v)
 }
 
-func (t screenTheme) Font(s fyne.TextStyle) fyne.Resource { return base().Font(s) }
+func (t screenTheme) Font(s fyne.TextStyle) fyne.Resource { return t.base().Font(s) }
 
-func (t screenTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return base().Icon(n) }
+func (t screenTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
 
 func (t screenTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
@@ -43,7 +56,7 @@ func (t screenTheme) Size(n fyne.ThemeSizeName) float32 {
 	case theme.SizeNameInlineIcon:
 		return 24
 	}
-	return base().Size(n)
+	return t.base().Size(n)
 }
 
 func base() fyne.Theme {

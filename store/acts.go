@@ -56,9 +56,11 @@ func addTotal(ctx context.Context, tx *sql.Tx, at time.Time, kind balie.Kind, pa
 	return nil
 }
 
-// checkPayment refuses a payment method that does not fit the amount.
+// checkPayment refuses a payment method that does not fit the amount. A
+// free act takes any method (the screen may not know it is free before
+// the store priced it) and is recorded as paid with nothing.
 func checkPayment(total balie.Cents, m balie.PaymentMethod) error {
-	if total == 0 && (m == balie.PayNone || m == "") {
+	if total == 0 && (m == "" || m.Valid()) {
 		return nil
 	}
 	if total > 0 && m.Valid() && m != balie.PayNone {

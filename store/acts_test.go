@@ -133,12 +133,19 @@ func TestDB_SellCard(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, "desk-box")
 	newHolder := &balie.Holder{FirstName: "Nora", LastName: "Maes", BirthDate: at(2012, 4, 1, 0, 0), PostalCode: "2500"}
-	res, err := f.db.SellCard(ctx, staffClerk, balie.CardSaleRequest{Card: f.stock[0], NewHolder: newHolder, Reason: balie.ReasonFirstCard})
+	// Cash chosen before the store priced the card: a free card is
+	// recorded as paid with nothing.
+	res, err := f.db.SellCard(ctx, staffClerk, balie.CardSaleRequest{Card: f.stock[0], NewHolder: newHolder, Reason: balie.ReasonFirstCard, Payment: balie.PayCash})
 	if err != nil {
 		t.Fatalf("SellCard first card: %v", err)
 	}
 	if res.Price != 0 {
 		t.Errorf("price for a resident under 18 = %v, want € 0,00", res.Price)
+	}
+	var sale balie.CardSalePayload
+	f.db.Journal(ctx, 1, func(e balie.JournalEvent) error { return json.Unmarshal(e.Payload, &sale) })
+	if sale.Payment != balie.PayNone {
+		t.Errorf("free card recorded as paid %s, want NONE", sale.Payment)
 	}
 	l, err := f.db.LookupCard(ctx, f.stock[0])
 	if err != nil {

@@ -77,6 +77,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	defer d.Close()
 
 	a := fyneapp.NewWithID("be.balie.terminal")
+	a.Settings().SetTheme(pos.Theme())
 	title := "Balie"
 	if desk.Name != "" {
 		title = "Balie — " + desk.Name
