@@ -61,6 +61,9 @@ type Deps struct {
 	Shifts    Shifts
 	Review    Reviews
 	Sync      func() SyncState // nil: no ledger
+	// Sound, when set, plays the confirmation (ok) or the error sound. It
+	// must not block; it may be called off the Fyne goroutine.
+	Sound func(ok bool)
 }
 
 // deskPanel is the part of the main screen with a desk's actions.
@@ -158,6 +161,7 @@ func (a *App) build() {
 		right = a.desk.content()
 		a.scan.OnHolder = a.desk.setHolder
 	}
+	a.scan.OnOutcome = a.beep
 	split := container.NewHSplit(a.scan.Content(), container.NewThemeOverride(right, screenTheme{text: bodyTextSize}))
 	split.Offset = 0.55
 	a.main = split
@@ -422,6 +426,23 @@ func (a *App) run(f func(ctx context.Context) func()) {
 		done := f(ctx)
 		a.do(done)
 	}()
+}
+
+// logAct logs an act's outcome (the end-to-end test reads these lines)
+// and sounds it: a short tone when done, a low one when refused.
+func (a *App) logAct(op string, err error) {
+	if err != nil {
+		a.log.Info("act refused", "op", op, "code", balie.ErrorCode(err))
+	} else {
+		a.log.Info("act", "op", op)
+	}
+	a.beep(err == nil)
+}
+
+func (a *App) beep(ok bool) {
+	if a.deps.Sound != nil {
+		a.deps.Sound(ok)
+	}
 }
 
 // sentence is what the clerk reads for err: a domain error's own

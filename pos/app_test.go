@@ -293,3 +293,21 @@ func TestApp_Scanned(t *testing.T) {
 		t.Errorf("header with the reader back = %q", got)
 	}
 }
+
+func TestApp_sounds(t *testing.T) {
+	var heard []bool
+	r := newAppRig(t, "nl", func(d *Deps) { d.Sound = func(ok bool) { heard = append(heard, ok) } })
+	r.signIn(t, "0990000000010", "1234")
+	r.scan(t, tomCard)
+	r.scan(t, blockedCard)
+	r.scan(t, tomCard)
+	r.key(fyne.KeyF5)
+	r.wait(t) // the check-in
+	r.wait(t) // the holder again
+	r.key(fyne.KeyF5)
+	r.wait(t) // refused: already checked in
+	want := []bool{true, false, true, true, false}
+	if !slices.Equal(heard, want) {
+		t.Errorf("sounds = %v, want %v (scan, blocked card, scan, check-in, refused check-in; the lookup after an act is silent)", heard, want)
+	}
+}

@@ -1113,11 +1113,7 @@ func (p *boxOfficePanel) act(op string, f func(ctx context.Context, staff string
 	p.showBasket()
 	p.a.run(func(ctx context.Context) func() {
 		done, err := f(ctx, staff)
-		if err != nil {
-			p.a.log.Info("act refused", "op", op, "code", balie.ErrorCode(err))
-		} else {
-			p.a.log.Info("act", "op", op)
-		}
+		p.a.logAct(op, err)
 		return func() {
 			p.busy = false
 			if err != nil {

@@ -426,14 +426,6 @@ func (p *childcarePanel) pickAdult(i int) {
 	p.signOut(who)
 }
 
-func (p *childcarePanel) logAct(op string, err error) {
-	if err != nil {
-		p.a.log.Info("act refused", "op", op, "code", balie.ErrorCode(err))
-	} else {
-		p.a.log.Info("act", "op", op)
-	}
-}
-
 func (p *childcarePanel) signIn(id string) {
 	if p.busy || p.a.staff == nil {
 		return
@@ -446,7 +438,7 @@ func (p *childcarePanel) signIn(id string) {
 	p.enable()
 	p.a.run(func(ctx context.Context) func() {
 		res, err := p.desk.SignIn(ctx, staff, id)
-		p.logAct("sign in child", err)
+		p.a.logAct("sign in child", err)
 		d := p.read(ctx, now)
 		return func() {
 			p.busy = false
@@ -475,7 +467,7 @@ func (p *childcarePanel) signOut(who string) {
 	p.a.run(func(ctx context.Context) func() {
 		// Who came stays out of the log: it may be a pick-up code.
 		res, err := p.desk.SignOut(ctx, staff, id, who)
-		p.logAct("sign out child", err)
+		p.a.logAct("sign out child", err)
 		var bill balie.ChildcareBill
 		var berr error
 		if err == nil {

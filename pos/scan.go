@@ -83,6 +83,11 @@ type ScanScreen struct {
 	seq    uint64             // numbers the scans; a result for an older one is dropped
 	cancel context.CancelFunc // of the lookup in flight
 
+	// OnOutcome, when set, is told whether each scan found a holder: the
+	// app sounds it.
+	OnOutcome func(ok bool)
+	quiet     bool // set by Refresh around its Scan
+
 	// OnHolder, when set, is told on the Fyne goroutine who is on the
 	// screen after each scan: the holder, or nil after a refusal or when
 	// the screen is cleared. The desk's actions follow it.
@@ -173,7 +178,7 @@ func (s *ScanScreen) Scan(input string) {
 		return
 	}
 
-	seq := s.abandon()
+	seq, quiet := s.abandon(), s.quiet
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	s.cancel = cancel
 	s.setResult(s.lookingView())
@@ -185,7 +190,7 @@ func (s *ScanScreen) Scan(input string) {
 		s.do(func() {
 			if seq == s.seq {
 				s.cancel = nil
-				s.apply(h, err)
+				s.apply(h, err, quiet)
 			}
 		})
 	}()
@@ -203,8 +208,11 @@ func (s *ScanScreen) abandon() uint64 {
 }
 
 // apply shows the outcome of the current lookup.
-func (s *ScanScreen) apply(h HolderView, err error) {
+func (s *ScanScreen) apply(h HolderView, err error, quiet bool) {
 	defer s.refocus()
+	if s.OnOutcome != nil && !quiet {
+		s.OnOutcome(err == nil)
+	}
 	if err == nil {
 		s.setResult(s.holderView(h))
 		s.setStatus(msgActionShown)
@@ -239,7 +247,10 @@ func (s *ScanScreen) tell(h *HolderView) {
 // their points or memberships.
 func (s *ScanScreen) Refresh(card string) {
 	if card != "" {
+		// The act already made its sound; the lookup after it makes none.
+		s.quiet = true
 		s.Scan(card)
+		s.quiet = false
 	}
 }
 

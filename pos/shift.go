@@ -125,13 +125,13 @@ func (s *shiftScreen) doOpen() {
 		return
 	}
 	s.a.run(func(ctx context.Context) func() {
-		z, err := s.desk.OpenShift(ctx, staff.ID, float)
+		_, err := s.desk.OpenShift(ctx, staff.ID, float)
+		s.a.logAct("open shift", err)
 		return func() {
 			if err != nil {
 				s.say(s.a.sentence("open shift", err), false)
 				return
 			}
-			s.a.log.Info("act", "op", "open shift", "shift", z.ID)
 			s.a.closeOverlay()
 			s.a.notice(s.t(msgShiftOpened, float.Format(string(s.a.lang))), true)
 		}
@@ -220,7 +220,8 @@ func (s *shiftScreen) doClose(overrideBy string) {
 				s.say(s.a.sentence("close shift", err), false)
 				return
 			}
-			s.a.log.Info("act", "op", "close shift", "shift", z.ID, "difference", int64(z.Difference))
+			s.a.logAct("close shift", nil)
+			s.a.log.Info("till closed", "shift", z.ID, "difference", int64(z.Difference))
 			s.closed(z)
 		}
 	})

@@ -196,11 +196,7 @@ func (p *sportsPanel) act(op string, f func(ctx context.Context, staff string, c
 	p.pay.Disable()
 	p.a.run(func(ctx context.Context) func() {
 		ok, err := f(ctx, staff, card)
-		if err != nil {
-			p.a.log.Info("act refused", "op", op, "code", balie.ErrorCode(err))
-		} else {
-			p.a.log.Info("act", "op", op)
-		}
+		p.a.logAct(op, err)
 		return func() {
 			if err != nil {
 				p.show(false, p.a.sentence(op, err))

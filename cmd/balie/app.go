@@ -84,6 +84,10 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	}
 	w := a.NewWindow(title)
 	reports := filepath.Join(filepath.Dir(d.Path()), "z-rapporten")
+	var sound func(bool)
+	if p := newSoundPlayer(filepath.Join(os.TempDir(), "balie-sounds"), log); p != nil {
+		sound = p.Play
+	}
 	app := pos.NewApp(pos.Config{Lang: cfg.lang, Desk: desk, Logger: log, ReportDir: reports}, pos.Deps{
 		Directory: pos.NewDirectory(d, cfg.lang, log),
 		Staff:     d,
@@ -92,6 +96,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		Childcare: d,
 		Shifts:    d,
 		Review:    d,
+		Sound:     sound,
 	})
 	w.SetContent(app.Content())
 	w.Resize(fyne.NewSize(1280, 800))
