@@ -100,9 +100,9 @@ type App struct {
 	// Only touched on the Fyne goroutine.
 	staff     *balie.Staff
 	lastInput time.Time
-	overlays  []fyne.CanvasObject // screens over the main screen, the top last
-	till      *shiftScreen        // nil without Deps.Shifts
-	reader    *ReaderState        // nil without a serial reader
+	overlays  []overlay    // screens over the main screen, the top last
+	till      *shiftScreen // nil without Deps.Shifts
+	reader    *ReaderState // nil without a serial reader
 }
 
 // NewApp builds the app; Start shows it on a canvas.
@@ -162,11 +162,11 @@ func (a *App) build() {
 		a.scan.OnHolder = a.desk.setHolder
 	}
 	a.scan.OnOutcome = a.beep
-	split := container.NewHSplit(a.scan.Content(), container.NewThemeOverride(right, screenTheme{text: bodyTextSize}))
+	split := container.NewHSplit(a.scan.Content(), right)
 	split.Offset = 0.55
 	a.main = split
 	a.root = container.NewStack(a.signIn.content())
-	a.content = container.NewBorder(container.NewThemeOverride(a.header, screenTheme{text: bodyTextSize}), nil, nil, nil, a.root)
+	a.content = container.NewBorder(a.header, nil, nil, nil, a.root)
 	a.refreshHeader()
 }
 
@@ -206,6 +206,10 @@ func (a *App) Scanned(input string) {
 		a.signIn.next()
 	case len(a.overlays) == 0:
 		a.scan.Scan(input)
+	default:
+		if top := a.overlays[len(a.overlays)-1]; top.scan != nil {
+			top.scan(input)
+		}
 	}
 }
 
@@ -264,11 +268,22 @@ func (a *App) showMain() {
 	a.scan.field.onKey = a.typedKey
 }
 
+// overlay is a screen shown over the main screen.
+type overlay struct {
+	o     fyne.CanvasObject
+	focus func()       // puts the cursor in it; may be nil
+	scan  func(string) // takes a card read by a serial reader; nil ignores it
+}
+
 // overlay shows o over the main screen until closeOverlay; focus puts the
-// cursor in it.
-func (a *App) overlay(o fyne.CanvasObject, focus func()) {
-	a.overlays = append(a.overlays, o)
-	a.show(container.NewThemeOverride(o, screenTheme{text: bodyTextSize}))
+// cursor in it, scan takes what a serial reader reads meanwhile.
+func (a *App) overlay(o fyne.CanvasObject, focus func(), scan func(string)) {
+	a.showOverlay(overlay{o: o, focus: focus, scan: scan})
+}
+
+func (a *App) showOverlay(ov overlay) {
+	a.overlays = append(a.overlays, ov)
+	a.show(ov.o)
 	if a.canvas != nil {
 		a.canvas.SetOnTypedKey(func(k *fyne.KeyEvent) {
 			a.touch()
@@ -277,8 +292,8 @@ func (a *App) overlay(o fyne.CanvasObject, focus func()) {
 			}
 		})
 	}
-	if focus != nil {
-		focus()
+	if ov.focus != nil {
+		ov.focus()
 	}
 }
 
@@ -291,7 +306,7 @@ func (a *App) closeOverlay() {
 	if n := len(a.overlays); n > 0 {
 		top := a.overlays[n-1]
 		a.overlays = a.overlays[:n-1]
-		a.overlay(top, nil)
+		a.showOverlay(top)
 		return
 	}
 	a.showMain()

@@ -86,7 +86,7 @@ type appRig struct {
 
 func newAppRig(t *testing.T, lang string, more ...func(*Deps)) *appRig {
 	t.Helper()
-	test.NewTempApp(t)
+	test.NewTempApp(t).Settings().SetTheme(Theme())
 	r := &appRig{ui: make(chan func(), 16), now: time.Date(2026, 11, 25, 10, 0, 0, 0, balie.Brussels()), desk: &fakeSports{}}
 	r.state = SyncState{Enabled: true, Online: true, LastSync: r.now.Add(-2 * time.Minute)}
 	cfg := Config{Lang: lang, Desk: balie.Desk{ID: "desk-sport", Name: "Sporthal", OrganiserID: "org-sport", Mode: balie.DeskSports},

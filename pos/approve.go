@@ -63,6 +63,10 @@ func (a *App) approve(reason string, approved func(balie.Staff)) {
 		if a.canvas != nil {
 			a.canvas.Focus(card)
 		}
+	}, func(input string) {
+		// The supervisor's card on the reader: on to the PIN.
+		card.SetText(input)
+		card.OnSubmitted(input)
 	})
 }
 

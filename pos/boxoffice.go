@@ -142,7 +142,6 @@ type boxOfficePanel struct {
 
 	outcome *fyne.Container
 	body    *fyne.Container
-	themed  *container.ThemeOverride
 	box     fyne.CanvasObject
 }
 
@@ -259,11 +258,7 @@ func (p *boxOfficePanel) build() {
 		container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(p.tabs[viewCard], p.tabs[viewMembership]), p.tabs[viewTickets]), widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), keys), nil, nil,
 		container.NewVScroll(container.NewPadded(p.body)))
-	// The panel has its own override of the app's, so that it can
-	// refresh it: rows built after it was applied take its text size
-	// only then (see ScanScreen.setResult).
-	p.themed = container.NewThemeOverride(root, screenTheme{text: bodyTextSize})
-	p.box = p.themed
+	p.box = root
 }
 
 // formEntry is a field of the panel: the app's function keys and Escape
@@ -1370,8 +1365,8 @@ func (p *boxOfficePanel) sold(text string, r receipt.Receipt, card string) {
 		rows = append(rows, change)
 	}
 	slip := widget.NewLabelWithStyle(strings.TrimRight(receipt.ReceiptText(r, string(p.a.lang), receiptWidth), "\n"), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	small := container.NewThemeOverride(slip, screenTheme{text: receiptTextSize})
-	rows = append(rows, container.NewHBox(newPanel(small, theme.ColorNameInputBackground, theme.ColorNameInputBorder)))
+	slip.SizeName = sizeReceipt
+	rows = append(rows, container.NewHBox(newPanel(slip, theme.ColorNameInputBackground, theme.ColorNameInputBorder)))
 	p.outcome.Objects = []fyne.CanvasObject{newAlertPanel(container.NewVBox(rows...), theme.ColorNameSuccess)}
 	p.showBasket()
 	p.redraw(p.outcome)
@@ -1382,11 +1377,8 @@ func (p *boxOfficePanel) sold(text string, r receipt.Receipt, card string) {
 	}
 }
 
-// redraw shows c after its rows changed, at the panel's text size.
-func (p *boxOfficePanel) redraw(c *fyne.Container) {
-	p.themed.Refresh()
-	c.Refresh()
-}
+// redraw shows c after its rows changed.
+func (p *boxOfficePanel) redraw(c *fyne.Container) { c.Refresh() }
 
 // refused shows why an act or the lists could not be done.
 func (p *boxOfficePanel) refused(text string) {
@@ -1401,10 +1393,6 @@ func (p *boxOfficePanel) refused(text string) {
 // receiptWidth is the receipt's width in characters, that of a common
 // 80 mm receipt printer.
 const receiptWidth = 42
-
-// receiptTextSize is the size of the receipt on screen: paper's small
-// print, which the clerk glances at; the change above it is large.
-const receiptTextSize = 14
 
 // receiptOf is the receipt of a sale recorded at at as journal event ref.
 // A cash payment shows what was received and the change.

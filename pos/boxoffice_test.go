@@ -151,7 +151,7 @@ func newBoxRig(t *testing.T, lang string) *boxRig { t.Helper(); return newBoxRig
 // not change with the rest of the app.
 func newBoxRigWith(t *testing.T, lang string, panelOnly bool) *boxRig {
 	t.Helper()
-	test.NewTempApp(t)
+	test.NewTempApp(t).Settings().SetTheme(Theme())
 	r := &boxRig{box: &fakeBoxOffice{}}
 	r.ui = make(chan func(), 16)
 	r.now = boxDay.Add(10 * time.Hour)

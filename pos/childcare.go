@@ -63,7 +63,7 @@ type childcarePanel struct {
 	reveal   bool   // scroll the chosen child's row into view at the next render
 	rows     map[string]fyne.CanvasObject
 
-	themed  *container.ThemeOverride
+	box     fyne.CanvasObject
 	flag    *fyne.Container
 	count   *widget.Label
 	dayLine *widget.Label
@@ -137,13 +137,13 @@ func newChildcarePanel(a *App, desk ChildcareDesk) *childcarePanel {
 	)
 	root := container.NewPadded(container.NewBorder(top, nil, nil, nil,
 		container.New(listAndDetail{detail: p.detail}, p.scroll, p.below)))
-	p.themed = container.NewThemeOverride(root, screenTheme{text: bodyTextSize})
+	p.box = root
 	p.render()
 	p.load()
 	return p
 }
 
-func (p *childcarePanel) content() fyne.CanvasObject { return p.themed }
+func (p *childcarePanel) content() fyne.CanvasObject { return p.box }
 
 // dayKindOf is the day kind a day is billed as unless the clerk says
 // otherwise: Saturday and Sunday are school-free, Wednesday is the
@@ -614,11 +614,7 @@ func (p *childcarePanel) render() {
 	}
 	p.detail.Objects = p.detailView()
 	p.enable()
-	// New objects take the override's theme on its refresh, which lays
-	// each container out before it refreshes what the container holds:
-	// the second refresh lays the panel out at the themed sizes.
-	p.themed.Refresh()
-	p.themed.Refresh()
+	p.box.Refresh()
 	p.below.ScrollToTop()
 	if p.reveal {
 		p.reveal = false

@@ -176,7 +176,7 @@ type ccRig struct {
 
 func newChildcareRig(t *testing.T, lang string) *ccRig {
 	t.Helper()
-	test.NewTempApp(t)
+	test.NewTempApp(t).Settings().SetTheme(Theme())
 	r := &ccRig{appRig: &appRig{ui: make(chan func(), 16), now: time.Date(2026, 11, 25, 15, 30, 0, 0, balie.Brussels())}}
 	r.desk = newFakeChildcare(func() time.Time { return r.now })
 	dir := newFakeDirectory()

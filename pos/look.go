@@ -10,7 +10,11 @@ import (
 )
 
 // screenTheme is the app's theme with text a clerk reads at arm's length,
-// standing at the counter. It asks the app for its theme on every call,
+// standing at the counter. The app sets it as its theme (Theme); the few
+// fields with larger text have an override of their own, made once and
+// never refreshed: Fyne loads a whole set of fonts for each override
+// scope, and a ThemeOverride's Refresh makes a new scope every time, so a
+// refresh per scan cost megabytes per scan. It asks the app for its theme on every call,
 // so it follows a change of theme or of light and dark variant. Not
 // theme.Current: while an override renders, that is the override itself.
 //
@@ -55,6 +59,10 @@ func (t screenTheme) Size(n fyne.ThemeSizeName) float32 {
 		return 28
 	case theme.SizeNameInlineIcon:
 		return 24
+	case sizeHolderName:
+		return holderTextSize
+	case sizeReceipt:
+		return receiptTextSize
 	}
 	return t.base().Size(n)
 }
@@ -150,7 +158,15 @@ func faint(c color.Color) color.Color {
 // Text sizes of the screen, larger than Fyne's default 14: the clerk
 // reads them standing, the holder's name first.
 const (
-	bodyTextSize   = 18
-	scanTextSize   = 30
-	holderTextSize = 44
+	bodyTextSize    = 18
+	scanTextSize    = 30
+	holderTextSize  = 44
+	receiptTextSize = 14 // the receipt on screen: paper's small print, glanced at
+)
+
+// Size names of the app's own theme, for labels (a label takes a size
+// name; an entry does not, so the scan field keeps an override).
+const (
+	sizeHolderName fyne.ThemeSizeName = "balieHolderName"
+	sizeReceipt    fyne.ThemeSizeName = "balieReceipt"
 )

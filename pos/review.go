@@ -37,7 +37,7 @@ func (r *reviewScreen) show() {
 				r.a.notice(r.a.sentence("read review", err), false)
 				return
 			}
-			r.a.overlay(r.build(items), nil)
+			r.a.overlay(r.build(items), nil, nil)
 		}
 	})
 }

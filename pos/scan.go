@@ -73,10 +73,10 @@ type ScanScreen struct {
 	do func(func())
 
 	content fyne.CanvasObject
-	themed  *container.ThemeOverride
 	field   *scanEntry
 	result  *fyne.Container
 	status  *widget.Label
+	views   views       // built once and reused: a scan changes their text
 	canvas  fyne.Canvas // set by Focus
 
 	// Only touched on the Fyne goroutine.
@@ -120,6 +120,7 @@ func (s *ScanScreen) build(title string) {
 	keys.SizeName = theme.SizeNameCaptionText
 
 	// A VBox, so a panel is as tall as what it holds, not the window.
+	s.buildViews()
 	s.result = container.NewVBox(s.idleView())
 	s.status = widget.NewLabel(s.lang.text(msgStatusReady))
 	s.status.SizeName = theme.SizeNameCaptionText
@@ -141,8 +142,7 @@ func (s *ScanScreen) build(title string) {
 		nil, nil,
 		container.NewPadded(body),
 	)
-	s.themed = container.NewThemeOverride(root, screenTheme{text: bodyTextSize})
-	s.content = s.themed
+	s.content = root
 }
 
 // Content returns the screen, to put in a window.
@@ -214,6 +214,7 @@ func (s *ScanScreen) apply(h HolderView, err error, quiet bool) {
 		s.OnOutcome(err == nil)
 	}
 	if err == nil {
+		s.log.Info("holder shown", "holder", h.HolderID)
 		s.setResult(s.holderView(h))
 		s.setStatus(msgActionShown)
 		s.tell(&h)
@@ -277,63 +278,100 @@ func (s *ScanScreen) setStatus(action msg) {
 
 func (s *ScanScreen) setResult(o fyne.CanvasObject) {
 	s.result.Objects = []fyne.CanvasObject{o}
-	// New objects under a ThemeOverride take its theme only on its
-	// refresh, which lays each container out before refreshing its
-	// children: the second refresh lays them out at their themed sizes.
-	s.themed.Refresh()
 	s.result.Refresh()
 }
 
-func (s *ScanScreen) idleView() fyne.CanvasObject {
-	l := widget.NewLabel(s.lang.text(msgIdle))
-	l.Importance = widget.LowImportance
-	return l
+// views are the result panel's contents. They are built once and their
+// text changed on each scan: widgets made anew for every scan would each
+// leave a renderer and its text textures in Fyne's cache for a minute,
+// megabytes at a busy desk.
+type views struct {
+	idle, looking          *widget.Label
+	holder                 fyne.CanvasObject
+	name, card, points     *widget.Label
+	memberships, noticeBox *fyne.Container
+	noticeSlot             *fyne.Container // holds notices when there are any
+	none                   *widget.Label
+	notices                fyne.CanvasObject
+	refusal                fyne.CanvasObject
+	sentence               *widget.Label
+	lines                  []*line // rows for memberships, then notices
 }
 
-func (s *ScanScreen) lookingView() fyne.CanvasObject {
-	l := widget.NewLabel(s.lang.text(msgLooking))
-	l.Importance = widget.LowImportance
-	return l
+// line returns reusable row i, making it the first time.
+func (v *views) line(i int) *line {
+	for len(v.lines) <= i {
+		v.lines = append(v.lines, newLine())
+	}
+	return v.lines[i]
 }
+
+func (s *ScanScreen) buildViews() {
+	v := &s.views
+	v.idle = widget.NewLabel(s.lang.text(msgIdle))
+	v.idle.Importance = widget.LowImportance
+	v.looking = widget.NewLabel(s.lang.text(msgLooking))
+	v.looking.Importance = widget.LowImportance
+
+	v.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.name.Wrapping = fyne.TextWrapWord
+	v.name.SizeName = sizeHolderName
+	v.card = widget.NewLabel("")
+	v.points = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.points.SizeName = theme.SizeNameHeadingText
+	v.points.Importance = widget.HighImportance
+	v.none = widget.NewLabel(s.lang.text(msgNoMemberships))
+	v.none.Importance = widget.LowImportance
+	v.memberships = container.NewVBox()
+	v.noticeBox = container.NewVBox()
+	v.noticeSlot = container.NewVBox()
+	v.notices = container.NewVBox(widget.NewSeparator(),
+		widget.NewLabelWithStyle(s.lang.text(msgNotices), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.noticeBox)
+	v.holder = newPanel(container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewCenter(v.points), v.name),
+		v.card, widget.NewSeparator(),
+		widget.NewLabelWithStyle(s.lang.text(msgMemberships), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		v.memberships, v.noticeSlot,
+	), theme.ColorNameInputBackground, theme.ColorNameInputBorder)
+
+	icon := container.NewGridWrap(fyne.NewSquareSize(56),
+		widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())))
+	v.sentence = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.sentence.SizeName = theme.SizeNameHeadingText
+	v.sentence.Importance = widget.DangerImportance
+	v.sentence.Wrapping = fyne.TextWrapWord
+	v.refusal = newAlertPanel(container.NewBorder(nil, nil, container.NewVBox(icon), nil, v.sentence), theme.ColorNameError)
+}
+
+func (s *ScanScreen) idleView() fyne.CanvasObject    { return s.views.idle }
+func (s *ScanScreen) lookingView() fyne.CanvasObject { return s.views.looking }
 
 func (s *ScanScreen) holderView(h HolderView) fyne.CanvasObject {
-	name := widget.NewLabelWithStyle(strings.TrimSpace(h.FirstName+" "+h.LastName),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	name.Wrapping = fyne.TextWrapWord
-
-	card := widget.NewLabel(s.lang.text(msgCard, h.Card))
-	points := widget.NewLabelWithStyle(s.lang.points(h.Points), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	points.SizeName = theme.SizeNameHeadingText
-	points.Importance = widget.HighImportance
-
-	rows := []fyne.CanvasObject{
-		container.NewBorder(nil, nil, nil, container.NewCenter(points),
-			container.NewThemeOverride(name, screenTheme{text: holderTextSize})),
-		card, widget.NewSeparator(),
-	}
-
-	heading := widget.NewLabelWithStyle(s.lang.text(msgMemberships), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	rows = append(rows, heading)
-	if len(h.Memberships) == 0 {
-		none := widget.NewLabel(s.lang.text(msgNoMemberships))
-		none.Importance = widget.LowImportance
-		rows = append(rows, none)
-	}
-	for _, m := range h.Memberships {
-		rows = append(rows, s.membershipRow(m))
-	}
-
-	if len(h.Notices) > 0 {
-		rows = append(rows, widget.NewSeparator(),
-			widget.NewLabelWithStyle(s.lang.text(msgNotices), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		for _, n := range h.Notices {
-			rows = append(rows, iconRow(theme.NewPrimaryThemedResource(theme.InfoIcon()), n, widget.MediumImportance))
+	v := &s.views
+	v.name.SetText(strings.TrimSpace(h.FirstName + " " + h.LastName))
+	v.card.SetText(s.lang.text(msgCard, h.Card))
+	v.points.SetText(s.lang.points(h.Points))
+	rows := []fyne.CanvasObject{v.none}
+	if len(h.Memberships) > 0 {
+		rows = rows[:0]
+		for i, m := range h.Memberships {
+			rows = append(rows, s.membershipRow(v.line(i), m))
 		}
 	}
-	return newPanel(container.NewVBox(rows...), theme.ColorNameInputBackground, theme.ColorNameInputBorder)
+	v.memberships.Objects = rows
+	v.noticeBox.Objects = nil
+	for i, n := range h.Notices {
+		r := v.line(len(h.Memberships) + i)
+		v.noticeBox.Objects = append(v.noticeBox.Objects, r.set(theme.NewPrimaryThemedResource(theme.InfoIcon()), n, widget.MediumImportance))
+	}
+	v.noticeSlot.Objects = nil
+	if len(h.Notices) > 0 {
+		v.noticeSlot.Objects = []fyne.CanvasObject{v.notices}
+	}
+	return v.holder
 }
 
-func (s *ScanScreen) membershipRow(m MembershipLine) fyne.CanvasObject {
+func (s *ScanScreen) membershipRow(r *line, m MembershipLine) fyne.CanvasObject {
 	var state string
 	switch {
 	case m.Valid && m.Until.IsZero():
@@ -347,31 +385,45 @@ func (s *ScanScreen) membershipRow(m MembershipLine) fyne.CanvasObject {
 	}
 	text := s.lang.text(msgMembershipLine, m.Name, state)
 	if m.Valid {
-		return iconRow(theme.NewSuccessThemedResource(theme.ConfirmIcon()), text, widget.MediumImportance)
+		return r.set(theme.NewSuccessThemedResource(theme.ConfirmIcon()), text, widget.MediumImportance)
 	}
-	return iconRow(theme.NewWarningThemedResource(theme.WarningIcon()), text, widget.WarningImportance)
+	return r.set(theme.NewWarningThemedResource(theme.WarningIcon()), text, widget.WarningImportance)
 }
 
 func (s *ScanScreen) errorView(sentence string) fyne.CanvasObject {
-	icon := container.NewGridWrap(fyne.NewSquareSize(56),
-		widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())))
-	l := widget.NewLabelWithStyle(sentence, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	l.SizeName = theme.SizeNameHeadingText
-	l.Importance = widget.DangerImportance
-	l.Wrapping = fyne.TextWrapWord
-	return newAlertPanel(container.NewBorder(nil, nil, container.NewVBox(icon), nil, l), theme.ColorNameError)
+	s.views.sentence.SetText(sentence)
+	return s.views.refusal
 }
 
 // iconRow is a line of text behind an icon that tells its kind at a
 // glance; the text wraps rather than being cut off.
 func iconRow(icon fyne.Resource, text string, importance widget.Importance) fyne.CanvasObject {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	l.Importance = importance
+	return newLine().set(icon, text, importance)
+}
+
+// line is an iconRow that can be given another icon and text, so the
+// scan screen reuses its rows from scan to scan.
+type line struct {
+	box   fyne.CanvasObject
+	icon  *widget.Icon
+	label *widget.Label
+}
+
+func newLine() *line {
+	l := &line{label: widget.NewLabel(""), icon: widget.NewIcon(nil)}
+	l.label.Wrapping = fyne.TextWrapWord
 	// Inset like a label's text, so the icons line up under the headings.
 	inset := screenTheme{}.Size(theme.SizeNameInnerPadding)
-	return container.NewBorder(nil, nil,
-		container.New(layout.NewCustomPaddedLayout(0, 0, inset, 0), widget.NewIcon(icon)), nil, l)
+	l.box = container.NewBorder(nil, nil,
+		container.New(layout.NewCustomPaddedLayout(0, 0, inset, 0), l.icon), nil, l.label)
+	return l
+}
+
+func (l *line) set(icon fyne.Resource, text string, importance widget.Importance) fyne.CanvasObject {
+	l.icon.SetResource(icon)
+	l.label.Importance = importance
+	l.label.SetText(text)
+	return l.box
 }
 
 // lastDay formats the last day on which something ending at the

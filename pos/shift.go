@@ -69,9 +69,20 @@ func (s *shiftScreen) show() {
 			} else {
 				s.buildOpen()
 			}
-			s.a.overlay(s.box, s.focusFirst)
+			s.a.overlay(s.box, s.focusFirst, s.scanned)
 		}
 	})
+}
+
+// scanned takes a card read while the till is being opened: the clerk
+// serves the customer first and opens the till later. While counting, a
+// read is ignored: the count is not to be lost.
+func (s *shiftScreen) scanned(input string) {
+	if s.open {
+		return
+	}
+	s.a.closeOverlay()
+	s.a.scan.Scan(input)
 }
 
 func (s *shiftScreen) focusFirst() {

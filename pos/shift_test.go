@@ -188,3 +188,27 @@ func approvalFields(t *testing.T, r *appRig) (card, pin *scanEntry) {
 	}
 	return es[0], es[1]
 }
+
+// TestApp_Scanned_overTill: a card read while the till waits to be
+// opened serves the customer first; the till opens later.
+func TestApp_Scanned_overTill(t *testing.T) {
+	till := &fakeShifts{}
+	r := newAppRig(t, "nl", func(d *Deps) { d.Shifts = till })
+	r.signIn(t, "0990000000028", "1234")
+	r.wait(t) // no shift open
+	r.wait(t) // the till screen
+	if r.onMain() {
+		t.Fatal("no till screen")
+	}
+	r.a.Scanned(tomCard)
+	r.wait(t)
+	if !r.onMain() {
+		t.Fatal("a read over the till screen did not bring the main screen back")
+	}
+	if got := labelTexts(r.a.scan.result); len(got) == 0 || got[0] != "Tom Peeters" {
+		t.Errorf("screen shows %q, want Tom Peeters", got)
+	}
+	if till.open {
+		t.Errorf("the till opened by itself")
+	}
+}

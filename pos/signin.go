@@ -43,9 +43,7 @@ func newSignInScreen(a *App) *signInScreen {
 		container.NewThemeOverride(s.card, screenTheme{text: scanTextSize}),
 		container.NewThemeOverride(s.pin, screenTheme{text: scanTextSize}),
 		s.message)
-	s.box = container.NewThemeOverride(
-		container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 420), newPanel(form, theme.ColorNameInputBackground, theme.ColorNameInputBorder))),
-		screenTheme{text: bodyTextSize})
+	s.box = container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 420), newPanel(form, theme.ColorNameInputBackground, theme.ColorNameInputBorder)))
 	return s
 }
 

@@ -76,6 +76,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	}
 	defer d.Close()
 
+	startProfiler(log)
 	a := fyneapp.NewWithID("be.balie.terminal")
 	a.Settings().SetTheme(pos.Theme())
 	title := "Balie"
