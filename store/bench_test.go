@@ -32,7 +32,7 @@ const benchEvent = "ev-20261125-zwemmen"
 func benchCity(b testing.TB, n int) string {
 	b.Helper()
 	dir := filepath.Join(os.TempDir(), "balie-bench")
-	path := filepath.Join(dir, fmt.Sprintf("city-%d-v1.db", n))
+	path := filepath.Join(dir, fmt.Sprintf("city-%d-v2.db", n))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	} else if !errors.Is(err, fs.ErrNotExist) {
