@@ -1,0 +1,549 @@
+// Command ledger is the central ledger of the city's leisure pass: it
+// serves the sync protocol to the terminals and has the operator's
+// commands.
+//
+//	ledger serve --db FILE [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]
+//	ledger init --db FILE
+//	ledger seed --db FILE --demo [--holders N]
+//	ledger terminal add --db FILE --name NAME --organiser ORG --location DESK
+//	ledger terminal list --db FILE
+//	ledger terminal revoke --db FILE ID
+//	ledger import holders --db FILE FILE.csv
+//	ledger export --db FILE
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/balie/balie"
+	"github.com/balie/balie/demo"
+	"github.com/balie/balie/ledger"
+	balisync "github.com/balie/balie/sync"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the command ran and failed, or refused bad input
+	exitUsage = 2
+)
+
+// run is the whole program, callable from tests as the real thing.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	c := &command{ctx: ctx, stdout: stdout, stderr: stderr}
+	switch args[0] {
+	case "serve":
+		return c.serve(args[1:])
+	case "init":
+		return c.init(args[1:])
+	case "seed":
+		return c.seed(args[1:])
+	case "terminal":
+		if len(args) > 1 {
+			switch args[1] {
+			case "add":
+				return c.terminalAdd(args[2:])
+			case "list":
+				return c.terminalList(args[2:])
+			case "revoke":
+				return c.terminalRevoke(args[2:])
+			}
+		}
+		fmt.Fprintln(stderr, "ledger terminal: say add, list or revoke")
+		return exitUsage
+	case "import":
+		if len(args) > 1 && args[1] == "holders" {
+			return c.importHolders(args[2:])
+		}
+		fmt.Fprintln(stderr, "ledger import: only 'ledger import holders --db FILE FILE.csv' exists")
+		return exitUsage
+	case "export":
+		return c.export(args[1:])
+	case "help", "-h", "--help":
+		usage(stdout)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "ledger: unknown command %q\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `ledger: de centrale ledger van de vrijetijdspas / the leisure pass's central ledger
+
+  ledger serve --db FILE [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]   serve the terminals
+  ledger init --db FILE                                        create an empty ledger
+  ledger seed --db FILE --demo [--holders N]                   load a generated demo city
+  ledger terminal add --db FILE --name NAME --organiser ORG --location DESK
+                                                               create a terminal; prints its one-time token
+  ledger terminal list --db FILE                               list the terminals
+  ledger terminal revoke --db FILE ID                          refuse a terminal from now on
+  ledger import holders --db FILE FILE.csv                     import holders with their card
+  ledger export --db FILE                                      every stored event as a JSON line
+
+Run 'ledger COMMAND --help' for a command's flags.
+`)
+}
+
+// command carries what every subcommand needs.
+type command struct {
+	ctx            context.Context
+	stdout, stderr io.Writer
+	lang           string
+	log            *slog.Logger
+}
+
+// flags makes a subcommand's flag set with the flags every command has.
+func (c *command) flags(name string, db *string) *flag.FlagSet {
+	set := flag.NewFlagSet("ledger "+name, flag.ContinueOnError)
+	set.SetOutput(c.stderr)
+	set.StringVar(db, "db", "", "the ledger's SQLite file (required)")
+	set.StringVar(&c.lang, "lang", "nl", "language of messages: nl or en")
+	return set
+}
+
+// parse parses flags and checks the number of arguments; it returns
+// false after saying what is wrong, with the exit code to use.
+func (c *command) parse(set *flag.FlagSet, args []string, db *string, nargs int, what string) (int, bool) {
+	if err := set.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	if *db == "" {
+		fmt.Fprintf(c.stderr, "%s: --db FILE is required\n", set.Name())
+		return exitUsage, false
+	}
+	if set.NArg() != nargs {
+		if nargs == 0 {
+			fmt.Fprintf(c.stderr, "%s: unexpected argument %q\n", set.Name(), set.Arg(0))
+		} else {
+			fmt.Fprintf(c.stderr, "%s: give %s\n", set.Name(), what)
+		}
+		return exitUsage, false
+	}
+	if c.lang != "nl" && c.lang != "en" {
+		fmt.Fprintf(c.stderr, "%s: --lang is nl or en, not %q\n", set.Name(), c.lang)
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
+// say prints an error for a person: a domain error in their language,
+// anything else as it is.
+func (c *command) say(err error) {
+	if e, ok := balie.AsError(err); ok {
+		fmt.Fprintln(c.stderr, e.Message(c.lang))
+		return
+	}
+	fmt.Fprintln(c.stderr, "ledger:", err)
+}
+
+func (c *command) logger(level slog.Level) *slog.Logger {
+	if c.log == nil {
+		c.log = slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: level}))
+	}
+	return c.log
+}
+
+// open opens a ledger that must exist: an operator command never creates
+// an empty ledger where a typo named a missing file.
+func (c *command) open(path string) (*ledger.Ledger, bool) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		c.say(balie.Errorf(balie.CodeStorageForeign,
+			"Het bestand %s bestaat niet. Maak een ledger met 'ledger init --db %[1]s'.",
+			"The file %s does not exist. Make a ledger with 'ledger init --db %[1]s'.", path))
+		return nil, false
+	}
+	l, err := ledger.Open(c.ctx, path, ledger.Options{Logger: c.logger(slog.LevelWarn)})
+	if err != nil {
+		c.say(err)
+		return nil, false
+	}
+	return l, true
+}
+
+func (c *command) init(args []string) int {
+	var db string
+	set := c.flags("init", &db)
+	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
+		return code
+	}
+	l, err := ledger.Open(c.ctx, db, ledger.Options{Logger: c.logger(slog.LevelWarn)})
+	if err != nil {
+		c.say(err)
+		return exitFail
+	}
+	if err := l.Close(); err != nil {
+		c.say(err)
+		return exitFail
+	}
+	fmt.Fprintf(c.stdout, "ledger %s is ready\n", db)
+	return exitOK
+}
+
+func (c *command) seed(args []string) int {
+	var db, todayFlag string
+	var isDemo bool
+	var holders, perDay int
+	var seedN int64
+	set := c.flags("seed", &db)
+	set.BoolVar(&isDemo, "demo", false, "load a generated demo city (the only source for now)")
+	set.IntVar(&holders, "holders", demo.DefaultHolders, "with --demo: the number of holders")
+	set.Int64Var(&seedN, "seed", demo.DefaultSeed, "with --demo: which city")
+	set.StringVar(&todayFlag, "today", "", "with --demo: the city's today, YYYY-MM-DD (default: today)")
+	set.IntVar(&perDay, "redeem-per-day", 50, "the offline limit: points one holder may spend at one terminal per day before the ledger confirms (0: none)")
+	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
+		return code
+	}
+	if !isDemo {
+		fmt.Fprintln(c.stderr, "ledger seed: say --demo (the only source there is; use 'ledger import holders' for real data)")
+		return exitUsage
+	}
+	if holders < 1 || holders > demo.MaxHolders {
+		fmt.Fprintf(c.stderr, "ledger seed: --holders must be between 1 and %d\n", demo.MaxHolders)
+		return exitUsage
+	}
+	today := time.Now()
+	if todayFlag != "" {
+		t, err := time.ParseInLocation("2006-01-02", todayFlag, balie.Brussels())
+		if err != nil {
+			fmt.Fprintf(c.stderr, "ledger seed: --today %q is not a date YYYY-MM-DD\n", todayFlag)
+			return exitUsage
+		}
+		today = t
+	}
+	l, err := ledger.Open(c.ctx, db, ledger.Options{Logger: c.logger(slog.LevelWarn)})
+	if err != nil {
+		c.say(err)
+		return exitFail
+	}
+	defer l.Close()
+	st, err := l.Stats(c.ctx)
+	if err != nil {
+		c.say(err)
+		return exitFail
+	}
+	if st.Holders > 0 || st.Events > 0 {
+		c.say(balie.Errorf(balie.CodeNotAllowed,
+			"De ledger %s heeft al %d pashouders en %d gebeurtenissen; een demostad laden kan alleen in een lege ledger.",
+			"The ledger %s already has %d holders and %d events; a demo city loads into an empty ledger only.", db, st.Holders, st.Events))
+		return exitFail
+	}
+	ld, err := l.NewLoader(c.ctx)
+	if err != nil {
+		c.say(err)
+		return exitFail
+	}
+	start, step := time.Now(), max(holders/10, 1)
+	ld.OnHolder = func(n int) {
+		if n%step == 0 || n == holders {
+			fmt.Fprintf(c.stdout, "seed: %d of %d holders (%d%%), %s\n", n, holders, n*100/holders, time.Since(start).Round(time.Second))
+		}
+	}
+	err = demo.Generate(demo.Config{Holders: holders, Seed: seedN, Today: today}, ld)
+	if err == nil {
+		err = ld.Limits(balisync.OfflineLimits{RedeemPointsPerDay: perDay})
+	}
+	if err != nil {
+		ld.Abort()
+		c.say(fmt.Errorf("seed: %w", err))
+		return exitFail
+	}
+	if err := ld.Close(); err != nil {
+		c.say(err)
+		return exitFail
+	}
+	st, _ = l.Stats(c.ctx)
+	fmt.Fprintf(c.stdout, "seeded %s: %d holders, %d cards, %d changes in %s\n", db, st.Holders, st.Cards, st.Changes, time.Since(start).Round(time.Millisecond))
+	return exitOK
+}
+
+func (c *command) terminalAdd(args []string) int {
+	var db, name, org, loc string
+	set := c.flags("terminal add", &db)
+	set.StringVar(&name, "name", "", "the terminal's name, e.g. \"Kassa 1\" (required)")
+	set.StringVar(&org, "organiser", "", "the organiser the terminal works for (required)")
+	set.StringVar(&loc, "location", "", "the desk the terminal serves (required)")
+	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
+		return code
+	}
+	if name == "" || org == "" || loc == "" {
+		fmt.Fprintln(c.stderr, "ledger terminal add: --name, --organiser and --location are required")
+		return exitUsage
+	}
+	l, ok := c.open(db)
+	if !ok {
+		return exitFail
+	}
+	defer l.Close()
+	t, token, err := l.AddTerminal(c.ctx, name, org, loc)
+	if err != nil {
+		c.say(err)
+		return exitFail
+	}
+	fmt.Fprintf(c.stdout, "terminal %s\ntoken    %s\nThe token works once, until %s.\n", t.ID, token, t.TokenExpires.In(balie.Brussels()).Format("2006-01-02 15:04"))
+	return exitOK
+}
+
+func (c *command) terminalList(args []string) int {
+	var db string
+	set := c.flags("terminal list", &db)
+	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
+		return code
+	}
+	l, ok := c.open(db)
+	if !ok {
+		return exitFail
+	}
+	defer l.Close()
+	ts, err := l.Terminals(c.ctx)
+	if err != nil {
+		c.say(err)
+		return exitFail
+	}
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tORGANISER\tLOCATION\tSTATUS\tENROLLED\tLAST SEQ")
+	for _, t := range ts {
+		enrolled := "no"
+		if !t.Enrolled.IsZero() {
+			enrolled = t.Enrolled.In(balie.Brussels()).Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", t.ID, t.Name, t.Organiser, t.Location, t.Status, enrolled, t.LastSeq)
+	}
+	w.Flush()
+	return exitOK
+}
+
+func (c *command) terminalRevoke(args []string) int {
+	var db string
+	set := c.flags("terminal revoke", &db)
+	if code, ok := c.parse(set, args, &db, 1, "the terminal's id"); !ok {
+		return code
+	}
+	l, ok := c.open(db)
+	if !ok {
+		return exitFail
+	}
+	defer l.Close()
+	if err := l.RevokeTerminal(c.ctx, set.Arg(0)); err != nil {
+		c.say(err)
+		return exitFail
+	}
+	fmt.Fprintf(c.stdout, "terminal %s is revoked\n", set.Arg(0))
+	return exitOK
+}
+
+// countingReader counts the bytes read, for a progress line.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *command) importHolders(args []string) int {
+	var db string
+	set := c.flags("import holders", &db)
+	set.Usage = func() {
+		fmt.Fprintf(c.stderr, `usage: ledger import holders --db FILE FILE.csv
+
+Imports holders with their card. One holder a line, comma separated, UTF-8:
+
+  %s
+
+  id           the holder's id (no spaces, commas or slashes)
+  first_name   required
+  last_name    required
+  birth_date   YYYY-MM-DD
+  postal_code  required
+  card_number  13 digits with a valid check digit (Luhn)
+  card_system  a card system in the ledger, e.g. cs-lier
+  social_state optional: ACTIVE, EXPIRED or SUSPENDED
+  social_end   optional: YYYY-MM-DD
+
+A first line that starts with "id" is a header. A holder already in the
+ledger is updated and keeps their points. Bad lines are refused and listed
+at the end with the reason; the good ones are imported.
+
+`, strings.Join(ledger.ImportColumns, ","))
+		set.PrintDefaults()
+	}
+	if code, ok := c.parse(set, args, &db, 1, "the CSV file"); !ok {
+		return code
+	}
+	f, err := os.Open(set.Arg(0))
+	if err != nil {
+		c.say(balie.Errorf(balie.CodeStorageForeign, "Het bestand %s kan niet gelezen worden: %v.", "The file %s cannot be read: %v.", set.Arg(0), err))
+		return exitFail
+	}
+	defer f.Close()
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	l, ok := c.open(db)
+	if !ok {
+		return exitFail
+	}
+	defer l.Close()
+	cr := &countingReader{r: bufio.NewReaderSize(f, 1<<20)}
+	start := time.Now()
+	rep, err := l.ImportHolders(c.ctx, cr, func(lines int) {
+		pct := 100
+		if size > 0 {
+			pct = int(cr.n * 100 / size)
+		}
+		fmt.Fprintf(c.stdout, "import: %d lines read (%d%%), %s\n", lines, pct, time.Since(start).Round(time.Second))
+	})
+	fmt.Fprintf(c.stdout, "%d imported, %d refused\n", rep.Imported, len(rep.Refused))
+	for _, r := range rep.Refused {
+		msg := r.NL
+		if c.lang == "en" {
+			msg = r.EN
+		}
+		fmt.Fprintf(c.stdout, "  line %d: %s\n", r.Line, msg)
+	}
+	if err != nil {
+		c.say(err)
+		return exitFail
+	}
+	if len(rep.Refused) > 0 {
+		return exitFail
+	}
+	return exitOK
+}
+
+func (c *command) export(args []string) int {
+	var db string
+	set := c.flags("export", &db)
+	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
+		return code
+	}
+	l, ok := c.open(db)
+	if !ok {
+		return exitFail
+	}
+	defer l.Close()
+	w := bufio.NewWriterSize(c.stdout, 1<<16)
+	enc := json.NewEncoder(w)
+	err := l.Export(c.ctx, func(e ledger.StoredEvent) error { return enc.Encode(e) })
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		c.say(fmt.Errorf("export: %w", err))
+		return exitFail
+	}
+	return exitOK
+}
+
+func (c *command) serve(args []string) int {
+	var db, addr, cert, key, level string
+	set := c.flags("serve", &db)
+	set.StringVar(&addr, "addr", "127.0.0.1:8080", "the address to listen on")
+	set.StringVar(&cert, "tls-cert", "", "a PEM certificate: serve TLS (with --tls-key)")
+	set.StringVar(&key, "tls-key", "", "the certificate's PEM key")
+	set.StringVar(&level, "log-level", "info", "debug, info, warn or error")
+	gogc := set.Int("gogc", 400, "the Go garbage collector's target percentage (GOGC); the ledger trades memory for ingest speed. The GOGC variable wins when set")
+	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
+		return code
+	}
+	if os.Getenv("GOGC") == "" && *gogc > 0 {
+		debug.SetGCPercent(*gogc)
+	}
+	if (cert == "") != (key == "") {
+		fmt.Fprintln(c.stderr, "ledger serve: give both --tls-cert and --tls-key, or neither")
+		return exitUsage
+	}
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		fmt.Fprintf(c.stderr, "ledger serve: --log-level %q is not debug, info, warn or error\n", level)
+		return exitUsage
+	}
+	for _, f := range []string{cert, key} {
+		if f == "" {
+			continue
+		}
+		if _, err := os.Stat(f); err != nil {
+			fmt.Fprintf(c.stderr, "ledger serve: %v\n", err)
+			return exitFail
+		}
+	}
+	log := c.logger(lv)
+	if _, err := os.Stat(db); errors.Is(err, fs.ErrNotExist) {
+		c.say(balie.Errorf(balie.CodeStorageForeign,
+			"Het bestand %s bestaat niet. Maak een ledger met 'ledger init --db %[1]s'.",
+			"The file %s does not exist. Make a ledger with 'ledger init --db %[1]s'.", db))
+		return exitFail
+	}
+	l, err := ledger.Open(c.ctx, db, ledger.Options{Logger: log})
+	if err != nil {
+		c.say(err)
+		return exitFail
+	}
+	s := ledger.NewServer(l, ledger.ServerOptions{Logger: log, TLSCert: cert, TLSKey: key})
+	if err := s.Start(addr); err != nil {
+		l.Close()
+		c.say(fmt.Errorf("listen on %s: %w", addr, err))
+		return exitFail
+	}
+	fmt.Fprintf(c.stdout, "ledger serving %s on %s\n", db, s.URL())
+	code := exitOK
+	select {
+	case <-c.ctx.Done():
+	case err := <-waitErr(s):
+		if err != nil {
+			c.say(err)
+			code = exitFail
+		}
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.Shutdown(sctx); err != nil {
+		c.say(fmt.Errorf("shutdown: %w", err))
+		code = exitFail
+	}
+	if err := l.Close(); err != nil {
+		c.say(err)
+		code = exitFail
+	}
+	return code
+}
+
+func waitErr(s *ledger.Server) <-chan error {
+	ch := make(chan error, 1)
+	go func() { ch <- s.Wait() }()
+	return ch
+}

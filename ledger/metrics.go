@@ -1,0 +1,56 @@
+package ledger
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// metrics are the server's Prometheus metrics, in a registry of its own.
+type metrics struct {
+	reg       *prometheus.Registry
+	events    *prometheus.CounterVec
+	repeats   prometheus.Counter
+	batches   *prometheus.CounterVec
+	conflicts prometheus.Counter
+	gaps      prometheus.Counter
+	pages     prometheus.Counter
+	changes   prometheus.Counter
+	duration  *prometheus.HistogramVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ledger_events_ingested_total", Help: "New journal events stored, by verdict.",
+		}, []string{"verdict"}),
+		repeats: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ledger_events_repeated_total", Help: "Events sent again and answered with their original verdict.",
+		}),
+		batches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ledger_batches_total", Help: "Uploaded batches, by result: ok or the problem code.",
+		}, []string{"result"}),
+		conflicts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ledger_event_conflicts_total", Help: "Batches refused because an id or seq is stored with other content.",
+		}),
+		gaps: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ledger_sequence_gaps_total", Help: "Batches refused because they did not start where the ledger expects.",
+		}),
+		pages: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ledger_change_pages_total", Help: "Pages of changes served.",
+		}),
+		changes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ledger_changes_served_total", Help: "Changes served in pages.",
+		}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "ledger_http_request_duration_seconds", Help: "Time to answer a request, by route and status.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
+		}, []string{"route", "status"}),
+	}
+	for _, v := range []string{"ACCEPTED", "ADJUSTED", "REJECTED"} {
+		m.events.WithLabelValues(v)
+	}
+	m.reg.MustRegister(m.events, m.repeats, m.batches, m.conflicts, m.gaps, m.pages, m.changes, m.duration,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
