@@ -183,6 +183,11 @@ func (l *Ledger) Close() error {
 	if l.r != nil {
 		errs = append(errs, l.r.Close())
 	}
+	if l.ckpt != nil {
+		errs = append(errs, l.ckpt.Close())
+	}
+	// The writer closes last: as the last connection, it checkpoints the
+	// WAL into the file, so the file alone holds the ledger afterwards.
 	errs = append(errs, l.w.Close())
 	return errors.Join(errs...)
 }

@@ -655,3 +655,42 @@ func TestLedger_replayInvariant(t *testing.T) {
 		t.Fatalf("seed %d: after the crash: %v", seedN, err)
 	}
 }
+
+// TestLedger_Close_leavesNoWAL: after Close the file alone holds the
+// ledger, so it can be copied or renamed (as a seed is) without its WAL.
+func TestLedger_Close_leavesNoWAL(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	l, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ld, err := l.NewLoader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Generate(demo.Config{Holders: 300, Today: time.Date(2026, 11, 25, 10, 0, 0, 0, balie.Brussels())}, ld); err != nil {
+		t.Fatal(err)
+	}
+	if err := ld.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		t.Fatalf("a %d-byte WAL is left after Close", fi.Size())
+	}
+	moved := path + ".moved"
+	if err := os.Rename(path, moved); err != nil {
+		t.Fatal(err)
+	}
+	l, err = Open(ctx, moved, Options{})
+	if err != nil {
+		t.Fatalf("reopen the moved file: %v", err)
+	}
+	defer l.Close()
+	if st, err := l.Stats(ctx); err != nil || st.Holders != 300 {
+		t.Errorf("moved ledger: %+v, %v; want 300 holders", st, err)
+	}
+}

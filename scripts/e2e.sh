@@ -37,6 +37,7 @@ wait_for() {
 }
 
 go build -o "$tmp/balie" ./cmd/balie
+go build -o "$tmp/ledger" ./cmd/ledger
 
 display=""
 for n in $(seq 90 130); do
@@ -73,11 +74,29 @@ start_app() {
 	xdotool search --sync --onlyvisible --name '^Balie' >/dev/null
 }
 
+# synced DESK: every event of the desk's journal reaches the demo's own
+# ledger, with a verdict, while the app runs (the sync worker sends each
+# act when it is recorded).
+synced() {
+	local desk=$1 deadline=$((SECONDS + 15)) want got
+	want=$("$tmp/balie" export --db "$tmp/$desk.db" | grep -o '"id":"[^"]*"' | sort)
+	while [ $SECONDS -lt $deadline ]; do
+		got=$("$tmp/ledger" export --db "$tmp/$desk.db.ledger" 2>/dev/null | grep '"verdict":"' | grep -o '"id":"[^"]*"' | sort)
+		if [ -n "$want" ] && [ "$(comm -23 <(echo "$want") <(echo "$got") | wc -l)" -eq 0 ]; then
+			pass "$desk: every act reached the ledger with a verdict ($(echo "$want" | wc -l) events)"
+			return
+		fi
+		sleep 0.5
+	done
+	fail "$desk: acts missing from the ledger: $(comm -23 <(echo "$want") <(echo "$got") | head -3)"
+}
+
 # stop_app DESK KIND...: stop the app; its journal must hold each KIND and
 # verify end to end.
 stop_app() {
 	local desk=$1 kind
 	shift
+	synced "$desk"
 	kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
 	"$tmp/balie" export --db "$tmp/$desk.db" >"$tmp/export.json"
 	for kind in "$@"; do

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,11 +13,9 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
-	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/pos"
 	"github.com/balie/balie/reader"
-	"github.com/balie/balie/store"
 )
 
 // appConfig is what the counter app runs with.
@@ -30,6 +26,8 @@ type appConfig struct {
 	demo    bool
 	holders int
 	reader  readerFlags
+	ledger  string // the ledger's address
+	enrol   string // a one-time enrolment token
 }
 
 func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) int {
@@ -38,8 +36,10 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	fset.StringVar(&cfg.db, "db", "", "the terminal's store (default: balie.db in the user's config folder; a demo store in the cache folder with --demo)")
 	fset.StringVar(&cfg.desk, "desk", "", "the id of the desk this terminal serves (default: the one set before; desk-box with --demo)")
 	fset.StringVar(&cfg.lang, "lang", "nl", "language of the interface: nl or en")
-	fset.BoolVar(&cfg.demo, "demo", false, "start on a generated demo city, with no ledger and no hardware")
+	fset.BoolVar(&cfg.demo, "demo", false, "start on a generated demo city with a ledger of its own on 127.0.0.1; no hardware needed")
 	fset.IntVar(&cfg.holders, "holders", demo.DefaultHolders, "with --demo: how many holders the demo city has (up to 1000000 and more)")
+	fset.StringVar(&cfg.ledger, "ledger", "", "the ledger's address, e.g. https://ledger.example:8443 (with --enrol the first time; saved in the configuration)")
+	fset.StringVar(&cfg.enrol, "enrol", "", "enrol this terminal with the one-time token 'ledger terminal add' printed")
 	cfg.reader.register(fset, "reader-", "reader")
 	config := fset.String("config", "", "the configuration file (default: balie.conf in the user's config folder; none with --demo)")
 	if code, ok := parse(fset, args, stderr); !ok {
@@ -69,12 +69,25 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		fmt.Fprintf(stderr, "balie: --lang must be nl or en, not %q\n", cfg.lang)
 		return exitUsage
 	}
-	d, desk, err := openTerminal(ctx, cfg, log)
+	tm, err := openTerminal(ctx, cfg, log)
 	if err != nil {
 		say(stderr, cfg.lang, err)
 		return exitFail
 	}
-	defer d.Close()
+	defer tm.close()
+	d, desk := tm.db, tm.desk
+	if cfg.enrol != "" {
+		// From now on balie alone finds its store, desk and ledger.
+		path := *config
+		if path == "" {
+			path = defaultConfig()
+		}
+		if err := saveConfig(path, map[string]string{"db": d.Path(), "ledger": cfg.ledger, "desk": desk.ID}); err != nil {
+			log.Warn("configuration not saved", "err", err)
+		} else {
+			log.Info("configuration saved", "path", path)
+		}
+	}
 
 	startProfiler(log)
 	a := fyneapp.NewWithID("be.balie.terminal")
@@ -98,6 +111,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		Shifts:    d,
 		Review:    d,
 		Sound:     sound,
+		Sync:      tm.syncState(),
 	})
 	w.SetContent(app.Content())
 	w.Resize(fyne.NewSize(1280, 800))
@@ -124,120 +138,6 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	log.Info("balie ready", "db", d.Path(), "desk", desk.ID, "lang", cfg.lang)
 	w.ShowAndRun()
 	return exitOK
-}
-
-// openTerminal opens (for --demo first makes) the store and sets the desk.
-func openTerminal(ctx context.Context, cfg appConfig, log *slog.Logger) (*store.DB, balie.Desk, error) {
-	path := cfg.db
-	if cfg.demo {
-		today := time.Now()
-		if path == "" {
-			path = defaultDemoDB(today, cfg.holders)
-		}
-		if err := ensureDemo(ctx, path, today, cfg.holders, log); err != nil {
-			return nil, balie.Desk{}, err
-		}
-		if cfg.desk == "" {
-			cfg.desk = demo.BoxOfficeDesk
-		}
-	}
-	if path == "" {
-		path = defaultDB("balie.db")
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, balie.Desk{}, fmt.Errorf("make store folder: %w", err)
-	}
-	d, err := store.Open(ctx, path, store.Options{Logger: log})
-	if err != nil {
-		return nil, balie.Desk{}, err
-	}
-	if _, err := d.TerminalID(ctx); err != nil {
-		d.Close()
-		return nil, balie.Desk{}, err
-	}
-	if cfg.desk != "" {
-		if err := d.SetDesk(ctx, cfg.desk); err != nil {
-			d.Close()
-			return nil, balie.Desk{}, err
-		}
-	}
-	var desk balie.Desk
-	if id, err := d.DeskID(ctx); err == nil && id != "" {
-		desk, _ = d.Desk(ctx, id)
-	}
-	return d, desk, nil
-}
-
-// defaultDemoDB names the demo store by day and size: the demo city's
-// events are placed around the day it was made for.
-func defaultDemoDB(today time.Time, holders int) string {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	day := today.In(balie.Brussels()).Format("2006-01-02")
-	return filepath.Join(dir, "balie", fmt.Sprintf("demo-%s-%d.db", day, holders))
-}
-
-// ensureDemo generates the demo city into path unless it is there. It
-// writes to a side file and renames it when complete, so an interrupted
-// generation is never mistaken for a city.
-func ensureDemo(ctx context.Context, path string, today time.Time, holders int, log *slog.Logger) error {
-	if _, err := os.Stat(path); err == nil {
-		return nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("demo store: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("demo store: %w", err)
-	}
-	part := path + ".part"
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		os.Remove(part + suffix)
-	}
-	start := time.Now()
-	d, err := store.Open(ctx, part, store.Options{Logger: log})
-	if err != nil {
-		return err
-	}
-	l, err := d.NewLoader(ctx)
-	if err != nil {
-		d.Close()
-		return err
-	}
-	sink := &progressSink{Loader: l, total: holders, log: log, every: max(holders/10, 1000)}
-	err = demo.Generate(demo.Config{Holders: holders, Today: today}, sink)
-	if err == nil {
-		err = l.Close()
-	} else {
-		l.Abort()
-	}
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("generate demo city: %w", err)
-	}
-	if err := os.Rename(part, path); err != nil {
-		return fmt.Errorf("demo store: %w", err)
-	}
-	log.Info("demo city ready", "holders", holders, "path", path, "took", time.Since(start).Round(time.Millisecond))
-	return nil
-}
-
-// progressSink reports how far a long generation is.
-type progressSink struct {
-	*store.Loader
-	total, done, every int
-	log                *slog.Logger
-}
-
-func (p *progressSink) Holder(h balie.Holder, cards []balie.Card, ms []balie.Membership) error {
-	p.done++
-	if p.done%p.every == 0 {
-		p.log.Info("generating demo city", "holders", p.done, "of", p.total)
-	}
-	return p.Loader.Holder(h, cards, ms)
 }
 
 // startReader runs a serial card reader for the app: every read goes to
