@@ -274,18 +274,40 @@ func (w *Worker) download(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The next page is fetched while this one is applied: a first
+	// download of a city is millions of changes, and the network and the
+	// store then work side by side.
+	type fetched struct {
+		page ChangesResponse
+		err  error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan fetched, 1)
+	fetch := func(cursor string) {
+		go func() {
+			p, err := w.ledger.Changes(ctx, cursor, w.opts.Page)
+			next <- fetched{p, err}
+		}()
+	}
+	fetch(cursor)
 	applied, restarted := 0, false
 	for {
-		page, err := w.ledger.Changes(ctx, cursor, w.opts.Page)
-		if p, ok := AsProblem(err); ok && p.Code == CodeCursorInvalid && !restarted {
+		f := <-next
+		if p, ok := AsProblem(f.err); ok && p.Code == CodeCursorInvalid && !restarted {
 			// A ledger restored from a backup no longer knows our cursor:
 			// start over; applying a change twice is harmless.
 			w.log.Warn("download cursor refused; downloading from the start", "cursor", cursor)
 			cursor, restarted = "", true
+			fetch(cursor)
 			continue
 		}
-		if err != nil {
-			return fmt.Errorf("download: %w", err)
+		if f.err != nil {
+			return fmt.Errorf("download: %w", f.err)
+		}
+		page := f.page
+		if page.More {
+			fetch(page.Next)
 		}
 		if len(page.Changes) > 0 || page.Next != cursor {
 			if err := w.store.ApplyChanges(ctx, page.Changes, page.Next); err != nil {
