@@ -16,12 +16,12 @@ import (
 type fault int
 
 const (
-	pass        fault = iota // forward as it is
-	drop                     // close the connection; the ledger never sees the request
-	loseReply                // forward, then close the connection instead of answering
-	twice                    // deliver the request to the ledger twice, answer the second
-	delay                    // wait a little, then forward
-	cutBody                  // forward a body cut off half-way, then reset
+	pass      fault = iota // forward as it is
+	drop                   // close the connection; the ledger never sees the request
+	loseReply              // forward, then close the connection instead of answering
+	twice                  // deliver the request to the ledger twice, answer the second
+	delay                  // wait a little, then forward
+	cutBody                // forward a body cut off half-way, then reset
 )
 
 func (f fault) String() string {
