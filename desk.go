@@ -160,3 +160,9 @@ type TotalLine struct {
 	Count       int
 	Amount      Cents
 }
+
+// RecentAct is one of a terminal's last acts, for a void.
+type RecentAct struct {
+	JournalEvent
+	Voided bool
+}

@@ -60,6 +60,7 @@ type Deps struct {
 	Childcare ChildcareDesk
 	Shifts    Shifts
 	Review    Reviews
+	Voids     Voids
 	Sync      func() SyncState // nil: no ledger
 	// Sound, when set, plays the confirmation (ok) or the error sound. It
 	// must not block; it may be called off the Fyne goroutine.
@@ -357,6 +358,9 @@ func (a *App) typedKey(k *fyne.KeyEvent) bool {
 		if a.deps.Review != nil {
 			newReviewScreen(a, a.deps.Review).show()
 		}
+		return true
+	case fyne.KeyF4:
+		a.showVoids()
 		return true
 	}
 	if a.desk != nil && a.desk.key(k.Name) {

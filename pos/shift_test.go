@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
 )
@@ -210,5 +211,64 @@ func TestApp_Scanned_overTill(t *testing.T) {
 	}
 	if till.open {
 		t.Errorf("the till opened by itself")
+	}
+}
+
+type fakeVoids struct {
+	acts   []balie.RecentAct
+	voided []string // "id by staff approved by supervisor: reason"
+}
+
+func (f *fakeVoids) RecentActs(ctx context.Context, limit int) ([]balie.RecentAct, error) {
+	return f.acts, nil
+}
+
+func (f *fakeVoids) Void(ctx context.Context, staff, approver, id, reason string) (balie.VoidResult, error) {
+	f.voided = append(f.voided, id+" by "+staff+" approved by "+approver+": "+reason)
+	return balie.VoidResult{}, nil
+}
+
+func TestApp_void(t *testing.T) {
+	sale := balie.RecentAct{JournalEvent: balie.JournalEvent{ID: "0193aaaa-0000-7000-8000-00000000cafe", Kind: balie.KindTicketSale,
+		Time: r0(), Payload: []byte(`{"total":3600}`)}}
+	old := balie.RecentAct{JournalEvent: balie.JournalEvent{ID: "0193aaaa-0000-7000-8000-00000000beef", Kind: balie.KindCheckin,
+		Time: r0(), Payload: []byte(`{"points":1}`)}, Voided: true}
+	fv := &fakeVoids{acts: []balie.RecentAct{sale, old}}
+	r := newAppRig(t, "nl", func(d *Deps) { d.Voids = fv })
+	r.signIn(t, "0990000000028", "1234") // a clerk
+	r.key(fyne.KeyF4)
+	r.wait(t)
+	var buttons []*widget.Button
+	var reason *scanEntry
+	walk(r.a.root, func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Button:
+			buttons = append(buttons, o)
+		case *scanEntry:
+			reason = o
+		}
+	})
+	if len(buttons) != 2 || !strings.Contains(buttons[0].Text, "€ 36,00") {
+		t.Fatalf("void screen has %d buttons, first %q; want the sale (with its € 36,00) and Back: the voided check-in is not offered", len(buttons), buttons[0].Text)
+	}
+	test.Tap(buttons[0])
+	if len(fv.voided) != 0 || !strings.Contains(strings.Join(labelTexts(r.a.root), " "), "Typ eerst de reden") {
+		t.Fatalf("a void without a reason went ahead or was not explained")
+	}
+	test.Type(reason, "klant annuleert")
+	test.Tap(buttons[0])
+	card, pin := approvalFields(t, r)
+	test.Type(card, "0990000000010")
+	card.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(pin, "1234")
+	pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	r.wait(t) // approved
+	r.wait(t) // voided
+	want := "0193aaaa-0000-7000-8000-00000000cafe by staff-box-1 approved by staff-sup: klant annuleert"
+	if len(fv.voided) != 1 || fv.voided[0] != want {
+		t.Fatalf("voids = %q, want %q", fv.voided, want)
+	}
+	if !r.onMain() || !strings.HasPrefix(r.a.note.Text, "Geannuleerd: ") {
+		t.Errorf("after the void: main %v, notice %q", r.onMain(), r.a.note.Text)
 	}
 }

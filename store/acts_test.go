@@ -445,3 +445,20 @@ func TestDB_Authenticate(t *testing.T) {
 	_, err = f.db.Authenticate(ctx, "nobody", pin)
 	wantCode(t, err, balie.CodeStaffUnknown)
 }
+
+func TestDB_RecentActs(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "desk-box")
+	ci, _ := f.db.CheckIn(ctx, staffClerk, cardRegular, "ev-show")
+	sale, _ := f.db.SellTickets(ctx, staffClerk, balie.TicketRequest{EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-reg", Quantity: 1}}, Payment: balie.PayCash})
+	if _, err := f.db.Void(ctx, staffClerk, staffSuper, ci.ID, "vergissing"); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := f.db.RecentActs(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acts) != 2 || acts[0].ID != sale.ID || acts[0].Voided || acts[1].ID != ci.ID || !acts[1].Voided {
+		t.Errorf("recent acts = %+v, want the sale then the voided check-in (the void itself not listed)", acts)
+	}
+}

@@ -167,3 +167,32 @@ func (d *DB) eventTime(ctx context.Context, q querier, seq int64) (time.Time, er
 	}
 	return t, nil
 }
+
+// RecentActs lists this terminal's last acts that a void can cancel,
+// newest first, with whether one was voided already: what a supervisor
+// chooses from.
+func (d *DB) RecentActs(ctx context.Context, limit int) ([]balie.RecentAct, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT j.seq, j.id, j.time, j.staff, j.kind, j.payload, v.void_seq IS NOT NULL
+		FROM journal j LEFT JOIN voided v ON v.target_seq = j.seq
+		WHERE j.kind IN ('CHECKIN', 'TICKET_SALE', 'CARD_SALE', 'MEMBERSHIP_PAYMENT', 'REWARD_REDEMPTION')
+		ORDER BY j.seq DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, d.classify("list recent acts", err)
+	}
+	defer rows.Close()
+	var out []balie.RecentAct
+	for rows.Next() {
+		var a balie.RecentAct
+		var at, kind string
+		var payload []byte
+		if err := rows.Scan(&a.Seq, &a.ID, &at, &a.Staff, &kind, &payload, &a.Voided); err != nil {
+			return nil, d.classify("list recent acts", err)
+		}
+		if a.Time, err = time.Parse(balie.TimeFormat, at); err != nil {
+			return nil, fmt.Errorf("list recent acts: %w", err)
+		}
+		a.Kind, a.Payload = balie.Kind(kind), payload
+		out = append(out, a)
+	}
+	return out, d.classify("list recent acts", rows.Err())
+}

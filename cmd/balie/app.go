@@ -110,6 +110,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		Childcare: d,
 		Shifts:    d,
 		Review:    d,
+		Voids:     d,
 		Sound:     sound,
 		Sync:      tm.syncState(),
 	})
