@@ -655,17 +655,3 @@ func TestChildcare_rendersList(t *testing.T) {
 	r.wait(t)
 	test.AssertRendersToMarkup(t, "childcare_list.xml", r.w.Canvas())
 }
-
-func TestChildcareTexts_complete(t *testing.T) {
-	for id, tx := range childcareTexts {
-		if tx.nl == "" || tx.en == "" {
-			t.Errorf("%s: nl %q, en %q; want both", id, tx.nl, tx.en)
-		}
-		if got, want := strings.Count(tx.en, "%"), strings.Count(tx.nl, "%"); got != want {
-			t.Errorf("%s: %d verbs in English, %d in Dutch", id, got, want)
-		}
-		if strings.Contains(strings.ToLower(tx.nl), "kansen") {
-			t.Errorf("%s: %q names the social tariff on the screen", id, tx.nl)
-		}
-	}
-}

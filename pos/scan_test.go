@@ -310,14 +310,3 @@ func TestScanScreen_rendersHolder(t *testing.T) {
 	r.scan(t, tomCard)
 	test.AssertRendersToMarkup(t, "scan_holder.xml", r.w.Canvas())
 }
-
-func TestTexts_complete(t *testing.T) {
-	for id, tx := range texts {
-		if tx.nl == "" || tx.en == "" {
-			t.Errorf("%s: nl %q, en %q; want both", id, tx.nl, tx.en)
-		}
-		if got, want := strings.Count(tx.en, "%"), strings.Count(tx.nl, "%"); got != want {
-			t.Errorf("%s: %d verbs in English, %d in Dutch", id, got, want)
-		}
-	}
-}
