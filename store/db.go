@@ -51,7 +51,8 @@ type DB struct {
 
 	// mu serialises writers: the journal's next seq and previous hash
 	// must be read and written by one act at a time.
-	mu sync.Mutex
+	mu   sync.Mutex
+	bulk *sql.Conn // during a first download: its connection (see BeginBulk); guarded by mu
 }
 
 // Open opens (creating if needed) the store at path, sets the pragmas,
@@ -81,6 +82,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := file().Prepare(ctx, sqldb, path, !opts.QuickOpen, d.log); err != nil {
 		sqldb.Close()
 		return nil, err
+	}
+	if _, err := sqldb.ExecContext(ctx, bulkIndexes); err != nil {
+		sqldb.Close()
+		return nil, d.classify("ensure indexes", err)
 	}
 	return d, nil
 }

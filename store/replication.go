@@ -148,7 +148,13 @@ func (d *DB) Review(ctx context.Context) ([]balie.ReviewItem, error) {
 func (d *DB) ApplyChanges(ctx context.Context, changes []balie.Change, next string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	tx, err := d.db.BeginTx(ctx, nil)
+	var tx *sql.Tx
+	var err error
+	if d.bulk != nil {
+		tx, err = d.bulk.BeginTx(ctx, nil)
+	} else {
+		tx, err = d.db.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return d.classify("apply changes", err)
 	}
@@ -276,6 +282,11 @@ func applyAs[T any](decode func(any) error, f func(T) error) error {
 // membership stores a membership the ledger serves; a copy this terminal
 // sold itself and recorded locally gives way to it.
 func (l *Loader) membership(m balie.Membership) error {
+	// A first download finds no copy to replace (and has no index to
+	// find one quickly).
+	if l.d.bulk != nil {
+		return l.exec(`INSERT INTO memberships(holder_id, program_id, start, end) VALUES (?,?,?,?)`, m.HolderID, m.ProgramID, fmtDate(m.Start), fmtDate(m.End))
+	}
 	if err := l.exec(`DELETE FROM memberships WHERE holder_id = ? AND program_id = ? AND start = ?`, m.HolderID, m.ProgramID, fmtDate(m.Start)); err != nil {
 		return err
 	}

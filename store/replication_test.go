@@ -202,3 +202,53 @@ func TestDB_Enrol(t *testing.T) {
 		t.Errorf("re-enrolling a terminal with a journal under another id succeeded")
 	}
 }
+
+// TestDB_BeginBulk: a first download runs without the secondary indexes
+// and builds them at its end; a download cut off half-way gets them back
+// at the next Open.
+func TestDB_BeginBulk(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "desk-box")
+	index := func(d *DB) int {
+		n, _ := countRows(ctx, d.db, `SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ('cards_chip', 'cards_holder', 'cards_stock', 'memberships_holder')`)
+		return n
+	}
+	if err := f.db.BeginBulk(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := index(f.db); n != 0 {
+		t.Fatalf("%d secondary indexes during a first download, want none", n)
+	}
+	m := balie.Membership{HolderID: "h-social", ProgramID: "p-sport", Start: at(2026, 11, 1, 0, 0), End: at(2027, 11, 1, 0, 0)}
+	if err := f.db.ApplyChanges(ctx, []balie.Change{change(t, 1, balie.ChangeMembership, balie.MembershipKey(m), m)}, "1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.EndBulk(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := index(f.db); n != 4 {
+		t.Errorf("%d secondary indexes after the first download, want 4", n)
+	}
+	if l, err := f.db.LookupInput(ctx, "04A1B2C3D4E5F6"); err != nil || l.Holder.ID != "h-regular" {
+		t.Errorf("chip lookup after the bulk load: %v", err)
+	}
+	// A cursor says the replica is not empty: no bulk load then.
+	if err := f.db.BeginBulk(ctx); err != nil || index(f.db) != 4 {
+		t.Errorf("BeginBulk on a replica with a cursor dropped indexes (%v)", err)
+	}
+
+	g := newFixture(t, "desk-box")
+	if err := g.db.BeginBulk(ctx); err != nil {
+		t.Fatal(err)
+	}
+	path := g.db.Path()
+	g.db.Close()
+	d, err := Open(ctx, path, Options{Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if n := index(d); n != 4 {
+		t.Errorf("%d secondary indexes after reopening a cut-off download, want 4", n)
+	}
+}

@@ -23,6 +23,12 @@ type Store interface {
 	ApplyChanges(ctx context.Context, changes []balie.Change, next string) error
 }
 
+// bulkStore is a store that loads a first download faster in bulk.
+type bulkStore interface {
+	BeginBulk(ctx context.Context) error
+	EndBulk(ctx context.Context) error
+}
+
 // Ledger is the other side: Client in production, a fake or a wrapper
 // that fails on purpose in tests.
 type Ledger interface {
@@ -273,6 +279,16 @@ func (w *Worker) download(ctx context.Context) error {
 	cursor, err := w.store.DownloadCursor(ctx)
 	if err != nil {
 		return err
+	}
+	if b, ok := w.store.(bulkStore); ok && cursor == "" {
+		if err := b.BeginBulk(ctx); err != nil {
+			return err
+		}
+		defer func() {
+			if err := b.EndBulk(context.WithoutCancel(ctx)); err != nil {
+				w.log.Error("build indexes after the first download", "err", err)
+			}
+		}()
 	}
 	// The next page is fetched while this one is applied: a first
 	// download of a city is millions of changes, and the network and the
