@@ -56,7 +56,7 @@ const (
 const (
 	MaxBatch = 1000     // events in one upload
 	MaxBody  = 16 << 20 // bytes in one upload
-	MaxPage  = 10000    // changes in one download page
+	MaxPage  = 50000    // changes in one download page
 )
 
 // EnrolRequest trades a one-time enrolment token for credentials.
