@@ -42,11 +42,12 @@ type Config struct {
 	Lang     string
 	Desk     balie.Desk
 	IdleLock time.Duration // the screen locks after this long without input; default 5 minutes
-	// ReportDir is where Z reports are saved as PDF; the temp folder when
-	// empty.
-	ReportDir string
-	Now       func() time.Time
-	Logger    *slog.Logger
+	// ReportDir is where Z reports are saved as PDF, ReceiptDir where
+	// receipts are; the temp folder when empty.
+	ReportDir  string
+	ReceiptDir string
+	Now        func() time.Time
+	Logger     *slog.Logger
 }
 
 // Deps are what the app works with, each a small interface the terminal's

@@ -1,9 +1,12 @@
 package pos
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image/color"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -99,7 +102,9 @@ type boxOfficePanel struct {
 	holder   *HolderView
 	// receiptFor is the card looked up after the sale on screen.
 	receiptFor string
-	loadedDay  string // the day of the events in the list
+	// receipt is the last sale's receipt, for F11 (a PDF); nil before.
+	receipt   *receipt.Receipt
+	loadedDay string // the day of the events in the list
 
 	tabs        [3]*widget.Button
 	eventPick   *widget.Select
@@ -521,6 +526,9 @@ func (p *boxOfficePanel) key(name fyne.KeyName) bool {
 		}
 	}
 	switch name {
+	case fyne.KeyF11:
+		p.saveReceipt()
+		return true
 	case fyne.KeyF8:
 		p.showView(viewCard)
 		return true
@@ -1348,6 +1356,7 @@ func (p *boxOfficePanel) payMembership(method balie.PaymentMethod, tendered bali
 // again: points and memberships change with the sale.
 func (p *boxOfficePanel) sold(text string, r receipt.Receipt, card string) {
 	p.receiptFor = card
+	p.receipt = &r
 	p.cash.SetText("")
 	head := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Wrapping = fyne.TextWrapWord
@@ -1366,7 +1375,8 @@ func (p *boxOfficePanel) sold(text string, r receipt.Receipt, card string) {
 	}
 	slip := widget.NewLabelWithStyle(strings.TrimRight(receipt.ReceiptText(r, string(p.a.lang), receiptWidth), "\n"), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	slip.SizeName = sizeReceipt
-	rows = append(rows, container.NewHBox(newPanel(slip, theme.ColorNameInputBackground, theme.ColorNameInputBorder)))
+	rows = append(rows, container.NewHBox(newPanel(slip, theme.ColorNameInputBackground, theme.ColorNameInputBorder)),
+		container.NewHBox(widget.NewButtonWithIcon(keyLabel(p.t(msgBoxReceiptPDF), fyne.KeyF11), theme.DocumentSaveIcon(), p.saveReceipt)))
 	p.outcome.Objects = []fyne.CanvasObject{newAlertPanel(container.NewVBox(rows...), theme.ColorNameSuccess)}
 	p.showBasket()
 	p.redraw(p.outcome)
@@ -1393,6 +1403,35 @@ func (p *boxOfficePanel) refused(text string) {
 // receiptWidth is the receipt's width in characters, that of a common
 // 80 mm receipt printer.
 const receiptWidth = 42
+
+// saveReceipt writes the last sale's receipt as a PDF to the receipts
+// folder, for a customer who wants it by mail or printed elsewhere, and
+// says where.
+func (p *boxOfficePanel) saveReceipt() {
+	if p.receipt == nil {
+		return
+	}
+	r, lang := *p.receipt, string(p.a.lang)
+	dir := p.a.cfg.ReceiptDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	name := filepath.Join(dir, fmt.Sprintf("bon-%s-%s.pdf", r.Time.In(balie.Brussels()).Format("2006-01-02-150405"), receipt.ShortRef(r.Reference)))
+	var buf bytes.Buffer
+	err := receipt.ReceiptPDF(&buf, r, lang)
+	if err == nil {
+		if err = os.MkdirAll(dir, 0o700); err == nil {
+			err = os.WriteFile(name, buf.Bytes(), 0o600)
+		}
+	}
+	if err != nil {
+		p.a.log.Error("save receipt", "err", err)
+		p.a.notice(p.t(msgBoxReceiptFailed), false)
+		return
+	}
+	p.a.log.Info("receipt saved", "path", name)
+	p.a.notice(p.t(msgBoxReceiptSaved, name), true)
+}
 
 // receiptOf is the receipt of a sale recorded at at as journal event ref.
 // A cash payment shows what was received and the change.
@@ -1477,12 +1516,18 @@ const (
 	msgBoxPaidMember       msg = "box.member.paid"
 	msgBoxRenewedMember    msg = "box.member.renewed"
 	msgBoxReceiptThanks    msg = "box.receipt.thanks"
+	msgBoxReceiptPDF       msg = "box.receipt.pdf"
+	msgBoxReceiptSaved     msg = "box.receipt.saved"
+	msgBoxReceiptFailed    msg = "box.receipt.failed"
 	msgBoxKeys             msg = "box.keys"
 )
 
 // boxOfficeTexts are the box office's sentences. What the customer may
 // see never names the social tariff but as "UiTPAS-tarief".
 var boxOfficeTexts = map[msg]textPair{
+	msgBoxReceiptPDF:       {"Bon als PDF", "Receipt as PDF"},
+	msgBoxReceiptSaved:     {"Bon opgeslagen als %s", "Receipt saved as %s"},
+	msgBoxReceiptFailed:    {"De bon kon niet als PDF bewaard worden.", "The receipt could not be saved as a PDF."},
 	msgBoxTabTickets:       {"Tickets", "Tickets"},
 	msgBoxTabCard:          {"Nieuwe kaart", "New card"},
 	msgBoxTabMembership:    {"Lidmaatschap", "Membership"},

@@ -1,8 +1,11 @@
 package pos
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -156,7 +159,7 @@ func newBoxRigWith(t *testing.T, lang string, panelOnly bool) *boxRig {
 	r.ui = make(chan func(), 16)
 	r.now = boxDay.Add(10 * time.Hour)
 	cfg := Config{Lang: lang, Desk: balie.Desk{ID: "desk-box", Name: "Balie CC Lier", OrganiserID: "org-cc", Mode: balie.DeskBoxOffice},
-		Now: func() time.Time { return r.now }, Logger: quiet()}
+		Now: func() time.Time { return r.now }, Logger: quiet(), ReceiptDir: t.TempDir()}
 	r.a = newAppWith(cfg, Deps{Directory: newFakeDirectory(), Staff: fakeStaff{}, BoxOffice: r.box}, func(f func()) { r.ui <- f })
 	r.p = r.a.desk.(*boxOfficePanel)
 	r.w = test.NewWindow(r.a.Content())
@@ -281,6 +284,15 @@ func TestBoxOffice_sellTicketsCash(t *testing.T) {
 	}
 	if r.w.Canvas().Focused() != r.a.scan.field {
 		t.Errorf("after the sale the cursor is on %T, want the scan field", r.w.Canvas().Focused())
+	}
+	// F11: the receipt as a PDF in the receipts folder.
+	r.press(fyne.KeyF11)
+	pdfs, _ := filepath.Glob(filepath.Join(r.a.cfg.ReceiptDir, "bon-*.pdf"))
+	if len(pdfs) != 1 || !strings.HasPrefix(r.a.note.Text, "Bon opgeslagen als ") {
+		t.Fatalf("after F11: %v, notice %q; want one receipt PDF, said", pdfs, r.a.note.Text)
+	}
+	if b, _ := os.ReadFile(pdfs[0]); !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Errorf("%s is not a PDF", pdfs[0])
 	}
 }
 

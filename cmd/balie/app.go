@@ -102,7 +102,8 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	if p := newSoundPlayer(filepath.Join(os.TempDir(), "balie-sounds"), log); p != nil {
 		sound = p.Play
 	}
-	app := pos.NewApp(pos.Config{Lang: cfg.lang, Desk: desk, Logger: log, ReportDir: reports}, pos.Deps{
+	receipts := filepath.Join(filepath.Dir(d.Path()), "bonnen")
+	app := pos.NewApp(pos.Config{Lang: cfg.lang, Desk: desk, Logger: log, ReportDir: reports, ReceiptDir: receipts}, pos.Deps{
 		Directory: pos.NewDirectory(d, cfg.lang, log),
 		Staff:     d,
 		Sports:    d,
