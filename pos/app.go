@@ -62,7 +62,11 @@ type Deps struct {
 	Shifts    Shifts
 	Review    Reviews
 	Voids     Voids
-	Sync      func() SyncState // nil: no ledger
+	Desks     DeskList
+	// Settings, when set, takes a change of language or desk (F1); the
+	// terminal then shows the app again.
+	Settings Settings
+	Sync     func() SyncState // nil: no ledger
 	// Sound, when set, plays the confirmation (ok) or the error sound. It
 	// must not block; it may be called off the Fyne goroutine.
 	Sound func(ok bool)
@@ -362,6 +366,9 @@ func (a *App) typedKey(k *fyne.KeyEvent) bool {
 		return true
 	case fyne.KeyF4:
 		a.showVoids()
+		return true
+	case fyne.KeyF1:
+		a.showSettings()
 		return true
 	}
 	if a.desk != nil && a.desk.key(k.Name) {

@@ -272,3 +272,66 @@ func TestApp_void(t *testing.T) {
 		t.Errorf("after the void: main %v, notice %q", r.onMain(), r.a.note.Text)
 	}
 }
+
+type fakeDesks []balie.Desk
+
+func (f fakeDesks) Desks(ctx context.Context) ([]balie.Desk, error) { return f, nil }
+
+func TestApp_settings(t *testing.T) {
+	var changed []string
+	desks := fakeDesks{{ID: "desk-box", Name: "Balie CC Lier"}, {ID: "desk-sport", Name: "Sporthal"}}
+	r := newAppRig(t, "nl", func(d *Deps) {
+		d.Desks = desks
+		d.Settings = func(lang, desk string) { changed = append(changed, lang+" "+desk) }
+	})
+	r.signIn(t, "0990000000028", "1234") // a clerk
+	open := func() (*widget.RadioGroup, *widget.Select, *widget.Button) {
+		r.key(fyne.KeyF1)
+		r.wait(t)
+		var lang *widget.RadioGroup
+		var desk *widget.Select
+		var apply *widget.Button
+		walk(r.a.root, func(o fyne.CanvasObject) {
+			switch o := o.(type) {
+			case *widget.RadioGroup:
+				lang = o
+			case *widget.Select:
+				desk = o
+			case *widget.Button:
+				if apply == nil {
+					apply = o
+				}
+			}
+		})
+		if lang == nil || desk == nil || apply == nil {
+			t.Fatal("no settings screen")
+		}
+		return lang, desk, apply
+	}
+	lang, desk, apply := open()
+	if desk.Selected != "Sporthal" {
+		t.Errorf("desk shown %q, want this terminal's, Sporthal", desk.Selected)
+	}
+	lang.SetSelected("English")
+	test.Tap(apply)
+	if len(changed) != 1 || changed[0] != "en desk-sport" {
+		t.Fatalf("settings = %q, want English at the same desk with no approval", changed)
+	}
+	// Another desk: only with a supervisor's card and PIN.
+	r.a.closeOverlay()
+	_, desk, apply = open()
+	desk.SetSelected("Balie CC Lier")
+	test.Tap(apply)
+	if len(changed) != 1 {
+		t.Fatalf("the desk changed without approval: %q", changed)
+	}
+	card, pin := approvalFields(t, r)
+	test.Type(card, "0990000000010")
+	card.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(pin, "1234")
+	pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	r.wait(t)
+	if len(changed) != 2 || changed[1] != "nl desk-box" {
+		t.Errorf("settings = %q, want the box office after the supervisor approved", changed)
+	}
+}

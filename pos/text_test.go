@@ -12,7 +12,7 @@ func TestTexts_complete(t *testing.T) {
 	tables := map[string]map[msg]textPair{
 		"scan": texts, "app": appTexts, "signin": signInTexts, "sports": sportsTexts,
 		"shift": shiftTexts, "review": reviewTexts, "approve": approveTexts, "void": voidTexts,
-		"boxoffice": boxOfficeTexts, "childcare": childcareTexts,
+		"boxoffice": boxOfficeTexts, "childcare": childcareTexts, "settings": settingsTexts,
 	}
 	verbs := func(s string) int { return strings.Count(s, "%") - 2*strings.Count(s, "%%") }
 	for name, table := range tables {

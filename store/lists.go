@@ -63,3 +63,24 @@ func scanStrings(rows *sql.Rows) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// Desks lists the city's desks, by name: the desks a terminal can serve.
+func (d *DB) Desks(ctx context.Context) ([]balie.Desk, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id FROM desks ORDER BY name, id`)
+	if err != nil {
+		return nil, d.classify("list desks", err)
+	}
+	ids, err := scanStrings(rows)
+	if err != nil {
+		return nil, d.classify("list desks", err)
+	}
+	out := make([]balie.Desk, 0, len(ids))
+	for _, id := range ids {
+		k, err := d.Desk(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"testing"
+
+	"github.com/balie/balie"
 )
 
 func TestDB_RewardsAndPrograms(t *testing.T) {
@@ -14,6 +16,10 @@ func TestDB_RewardsAndPrograms(t *testing.T) {
 	}
 	if rs, _ := f.db.Rewards(ctx, "org-sport"); len(rs) != 0 {
 		t.Errorf("Rewards(org-sport) = %+v, want none", rs)
+	}
+	desks, err := f.db.Desks(ctx)
+	if err != nil || len(desks) != 3 || desks[0].Name != "BKO" || desks[2].Mode != balie.DeskSports {
+		t.Errorf("Desks = %+v, %v; want the three desks by name", desks, err)
 	}
 	ps, err := f.db.Programs(ctx, "org-sport")
 	if err != nil || len(ps) != 1 || ps[0].Name != "Sportpas" || ps[0].SocialPrice != 1000 {

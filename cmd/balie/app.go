@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/pos"
 	"github.com/balie/balie/reader"
@@ -103,23 +104,56 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		sound = p.Play
 	}
 	receipts := filepath.Join(filepath.Dir(d.Path()), "bonnen")
-	app := pos.NewApp(pos.Config{Lang: cfg.lang, Desk: desk, Logger: log, ReportDir: reports, ReceiptDir: receipts}, pos.Deps{
-		Directory: pos.NewDirectory(d, cfg.lang, log),
-		Staff:     d,
-		Sports:    d,
-		BoxOffice: d,
-		Childcare: d,
-		Shifts:    d,
-		Review:    d,
-		Voids:     d,
-		Sound:     sound,
-		Sync:      tm.syncState(),
-	})
-	w.SetContent(app.Content())
+	// scr is the app on the window; a change of language or desk (F1)
+	// builds a new one. Only touched on the Fyne goroutine.
+	scr := &screen{}
+	var show func(lang string, desk balie.Desk)
+	show = func(lang string, desk balie.Desk) {
+		app := pos.NewApp(pos.Config{Lang: lang, Desk: desk, Logger: log, ReportDir: reports, ReceiptDir: receipts}, pos.Deps{
+			Directory: pos.NewDirectory(d, lang, log),
+			Staff:     d,
+			Sports:    d,
+			BoxOffice: d,
+			Childcare: d,
+			Shifts:    d,
+			Review:    d,
+			Voids:     d,
+			Desks:     d,
+			Sound:     sound,
+			Sync:      tm.syncState(),
+			Settings: func(lang, deskID string) {
+				next, err := d.Desk(ctx, deskID)
+				if err == nil && deskID != desk.ID {
+					err = d.SetDesk(ctx, deskID)
+				}
+				if err != nil {
+					log.Error("change settings", "err", err)
+					return
+				}
+				if !cfg.demo {
+					path := *config
+					if path == "" {
+						path = defaultConfig()
+					}
+					if err := saveConfig(path, map[string]string{"lang": lang, "desk": deskID}); err != nil {
+						log.Warn("configuration not saved", "err", err)
+					}
+				}
+				w.SetTitle("Balie — " + next.Name)
+				show(lang, next)
+			},
+		})
+		if scr.reader != nil {
+			app.SetReader(*scr.reader)
+		}
+		scr.app = app
+		w.SetContent(app.Content())
+		app.Start(w.Canvas())
+	}
+	show(cfg.lang, desk)
 	w.Resize(fyne.NewSize(1280, 800))
-	app.Start(w.Canvas())
 	if cfg.reader.port != "" {
-		if err := startReader(ctx, rcfg, app, log); err != nil {
+		if err := startReader(ctx, rcfg, scr, log); err != nil {
 			say(stderr, cfg.lang, err)
 			return exitUsage
 		}
@@ -133,7 +167,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 				fyne.Do(a.Quit)
 				return
 			case <-tick.C:
-				fyne.Do(app.Tick)
+				fyne.Do(func() { scr.app.Tick() })
 			}
 		}
 	}()
@@ -142,16 +176,26 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	return exitOK
 }
 
+// screen is the app on the window, which settings can replace; its
+// fields are only touched on the Fyne goroutine.
+type screen struct {
+	app    *pos.App
+	reader *pos.ReaderState // the reader's last state, for a new app
+}
+
 // startReader runs a serial card reader for the app: every read goes to
 // the screen as a scan, every change of the port's state to its header.
-func startReader(ctx context.Context, cfg reader.Config, app *pos.App, log *slog.Logger) error {
+func startReader(ctx context.Context, cfg reader.Config, scr *screen, log *slog.Logger) error {
 	cfg.Log = log
 	cfg.OnStatus = func(st reader.Status) {
 		rs := pos.ReaderState{Connected: st.State == reader.Connected, Port: st.Port}
 		if st.Err != nil {
 			rs.Problem = st.Err.Error()
 		}
-		fyne.Do(func() { app.SetReader(rs) })
+		fyne.Do(func() {
+			scr.reader = &rs
+			scr.app.SetReader(rs)
+		})
 	}
 	s, err := reader.NewSerial(cfg)
 	if err != nil {
@@ -173,7 +217,7 @@ func startReader(ctx context.Context, cfg reader.Config, app *pos.App, log *slog
 				if input == "" {
 					input = string(r.Chip)
 				}
-				fyne.Do(func() { app.Scanned(input) })
+				fyne.Do(func() { scr.app.Scanned(input) })
 			}
 		}
 	}()

@@ -1,0 +1,108 @@
+package pos
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/balie/balie"
+)
+
+// DeskList lists the desks a terminal can serve.
+type DeskList interface {
+	Desks(ctx context.Context) ([]balie.Desk, error)
+}
+
+// Settings is what the terminal does when the settings change: keep them
+// and show the app again in the new language or at the new desk.
+type Settings func(lang, deskID string)
+
+// showSettings shows the settings (F1): the language of the screen, and
+// the desk the terminal serves, which only a supervisor may change.
+func (a *App) showSettings() {
+	if a.deps.Settings == nil {
+		return
+	}
+	a.run(func(ctx context.Context) func() {
+		var desks []balie.Desk
+		var err error
+		if a.deps.Desks != nil {
+			desks, err = a.deps.Desks.Desks(ctx)
+		}
+		return func() {
+			if err != nil {
+				a.notice(a.sentence("list desks", err), false)
+				return
+			}
+			a.overlay(a.settingsView(desks), nil, nil)
+		}
+	})
+}
+
+func (a *App) settingsView(desks []balie.Desk) fyne.CanvasObject {
+	t := func(id msg, args ...any) string { return a.lang.from(settingsTexts, id, args...) }
+	langs := []string{"Nederlands", "English"}
+	lang := widget.NewRadioGroup(langs, nil)
+	lang.SetSelected(langs[0])
+	if a.lang == "en" {
+		lang.SetSelected(langs[1])
+	}
+	var names []string
+	chosen := -1
+	for i, k := range desks {
+		names = append(names, k.Name)
+		if k.ID == a.cfg.Desk.ID {
+			chosen = i
+		}
+	}
+	desk := widget.NewSelect(names, nil)
+	if chosen >= 0 {
+		desk.SetSelectedIndex(chosen)
+	}
+	apply := func() {
+		l := "nl"
+		if lang.Selected == langs[1] {
+			l = "en"
+		}
+		i := desk.SelectedIndex()
+		if i < 0 || desks[i].ID == a.cfg.Desk.ID {
+			a.log.Info("settings changed", "lang", l)
+			a.deps.Settings(l, a.cfg.Desk.ID)
+			return
+		}
+		// Another desk changes what this terminal sells and for whom: a
+		// supervisor approves on the spot.
+		a.approve(t(msgSettingsApprove, desks[i].Name), func(sup balie.Staff) {
+			a.log.Info("desk changed", "desk", desks[i].ID, "supervisor", sup.ID)
+			a.deps.Settings(l, desks[i].ID)
+		})
+	}
+	return container.NewPadded(container.NewVBox(
+		heading(t(msgSettingsTitle)),
+		widget.NewLabelWithStyle(t(msgSettingsLang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang,
+		widget.NewLabelWithStyle(t(msgSettingsDesk), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), desk,
+		widget.NewLabel(t(msgSettingsDeskHint)),
+		container.NewHBox(bigButton(t(msgSettingsApply), theme.ConfirmIcon(), apply),
+			widget.NewButton(keyLabel(a.lang.from(reviewTexts, msgReviewBack), fyne.KeyEscape), a.closeOverlay))))
+}
+
+const (
+	msgSettingsTitle    msg = "settings.title"
+	msgSettingsLang     msg = "settings.lang"
+	msgSettingsDesk     msg = "settings.desk"
+	msgSettingsDeskHint msg = "settings.desk.hint"
+	msgSettingsApply    msg = "settings.apply"
+	msgSettingsApprove  msg = "settings.approve"
+)
+
+var settingsTexts = map[msg]textPair{
+	msgSettingsTitle:    {"Instellingen", "Settings"},
+	msgSettingsLang:     {"Taal van het scherm", "Language of the screen"},
+	msgSettingsDesk:     {"Balie van deze kassa", "Desk of this terminal"},
+	msgSettingsDeskHint: {"Een andere balie kiezen vraagt de goedkeuring van een verantwoordelijke. Daarna meldt iedereen zich opnieuw aan.", "Choosing another desk needs a supervisor's approval. Everyone signs in again afterwards."},
+	msgSettingsApply:    {"Toepassen", "Apply"},
+	msgSettingsApprove:  {"De kassa gaat over naar %s.", "The terminal moves to %s."},
+}
