@@ -100,6 +100,9 @@ type RewardRedemptionPayload struct {
 	RewardID    string     `json:"reward"`
 	OrganiserID string     `json:"organiser"`
 	Points      int        `json:"points"`
+	// OverrideBy is the supervisor who let the redemption pass the
+	// offline limit; empty when it was within it.
+	OverrideBy string `json:"override_by,omitempty"`
 }
 
 // ChildcarePayload records a child signing in or out, at the moment it

@@ -36,7 +36,8 @@ func (fakeStaff) Authenticate(ctx context.Context, card, pin string) (balie.Staf
 // fakeSports is a sports counter with one swimming session and one
 // reward; it records the acts it was asked for.
 type fakeSports struct {
-	acts []string
+	acts  []string
+	limit bool // redemptions meet the offline limit
 }
 
 func (f *fakeSports) EventsBetween(ctx context.Context, from, to time.Time) ([]balie.Event, error) {
@@ -60,7 +61,15 @@ func (f *fakeSports) Rewards(ctx context.Context, org string) ([]balie.Reward, e
 }
 
 func (f *fakeSports) RedeemReward(ctx context.Context, staff string, n balie.CardNumber, id string) (balie.RewardResult, error) {
+	if f.limit {
+		return balie.RewardResult{}, balie.Errorf(balie.CodeOfflineLimit, "Limiet zonder verbinding bereikt.", "Offline limit reached.")
+	}
 	f.acts = append(f.acts, "redeem "+id)
+	return balie.RewardResult{Points: 10, Before: 23, After: 13}, nil
+}
+
+func (f *fakeSports) RedeemRewardOverride(ctx context.Context, staff, approver string, n balie.CardNumber, id string) (balie.RewardResult, error) {
+	f.acts = append(f.acts, "redeem "+id+" approved by "+approver)
 	return balie.RewardResult{Points: 10, Before: 23, After: 13}, nil
 }
 
@@ -309,5 +318,31 @@ func TestApp_sounds(t *testing.T) {
 	want := []bool{true, false, true, true, false}
 	if !slices.Equal(heard, want) {
 		t.Errorf("sounds = %v, want %v (scan, blocked card, scan, check-in, refused check-in; the lookup after an act is silent)", heard, want)
+	}
+}
+
+// TestApp_offlineOverride: past the offline limit, a supervisor lets the
+// redemption through on the spot, and the act says who approved.
+func TestApp_offlineOverride(t *testing.T) {
+	r := newAppRig(t, "nl")
+	r.desk.limit = true
+	r.signIn(t, "0990000000028", "1234") // a clerk
+	r.scan(t, tomCard)
+	p := r.a.desk.(*sportsPanel)
+	p.rewardPick.SetSelectedIndex(0)
+	r.key(fyne.KeyF6)
+	r.wait(t) // refused: the limit
+	card, pin := approvalFields(t, r)
+	test.Type(card, "0990000000010")
+	card.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(pin, "1234")
+	pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	r.wait(t) // approved
+	r.wait(t) // redeemed
+	if want := []string{"redeem rw-swim approved by staff-sup"}; !slices.Equal(r.desk.acts, want) {
+		t.Errorf("acts = %q, want %q", r.desk.acts, want)
+	}
+	if got := labelTexts(p.outcome); len(got) != 1 || !strings.Contains(got[0], "omgeruild") {
+		t.Errorf("outcome = %q, want the exchange", got)
 	}
 }

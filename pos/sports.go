@@ -18,6 +18,7 @@ type SportsDesk interface {
 	CheckIn(ctx context.Context, staffID string, n balie.CardNumber, eventID string) (balie.CheckinResult, error)
 	Rewards(ctx context.Context, organiserID string) ([]balie.Reward, error)
 	RedeemReward(ctx context.Context, staffID string, n balie.CardNumber, rewardID string) (balie.RewardResult, error)
+	RedeemRewardOverride(ctx context.Context, staffID, approverID string, n balie.CardNumber, rewardID string) (balie.RewardResult, error)
 	Programs(ctx context.Context, organiserID string) ([]balie.MembershipProgram, error)
 	PayMembership(ctx context.Context, staffID string, req balie.MembershipRequest) (balie.MembershipResult, error)
 }
@@ -200,6 +201,9 @@ func (p *sportsPanel) act(op string, f func(ctx context.Context, staff string, c
 		return func() {
 			if err != nil {
 				p.show(false, p.a.sentence(op, err))
+				if balie.ErrorCode(err) == balie.CodeOfflineLimit && op == "redeem reward" {
+					p.offerOverride()
+				}
 			} else {
 				p.show(true, ok)
 				// The points and memberships on the left change with the act.
@@ -240,6 +244,26 @@ func (p *sportsPanel) doRedeem() {
 			return "", err
 		}
 		return l.from(sportsTexts, msgSportsRedeemed, r.Name, l.points(res.Before), l.points(res.After)), nil
+	})
+}
+
+// offerOverride asks a supervisor to let a redemption pass the offline
+// limit: the holder is at the desk, and the ledger will flag what it
+// finds wrong.
+func (p *sportsPanel) offerOverride() {
+	i := p.rewardPick.SelectedIndex()
+	if i < 0 || p.holder == nil {
+		return
+	}
+	r, l := p.rewards[i], p.a.lang
+	p.a.approve(l.from(sportsTexts, msgSportsOverride, r.Name), func(sup balie.Staff) {
+		p.act("redeem reward", func(ctx context.Context, staff string, card balie.CardNumber) (string, error) {
+			res, err := p.desk.RedeemRewardOverride(ctx, staff, sup.ID, card, r.ID)
+			if err != nil {
+				return "", err
+			}
+			return l.from(sportsTexts, msgSportsRedeemed, r.Name, l.points(res.Before), l.points(res.After)), nil
+		})
 	})
 }
 
@@ -293,6 +317,7 @@ const (
 	msgSportsPass       msg = "sports.pass"
 	msgSportsPay        msg = "sports.pay"
 	msgSportsPaid       msg = "sports.paid"
+	msgSportsOverride   msg = "sports.override"
 	msgPayCash          msg = "pay.cash"
 	msgPayCard          msg = "pay.card"
 )
@@ -310,6 +335,7 @@ var sportsTexts = map[msg]textPair{
 	msgSportsPass:       {"Sportpas", "Sports pass"},
 	msgSportsPay:        {"Betalen", "Take payment"},
 	msgSportsPaid:       {"%s betaald (%s), geldig tot %s.", "%s paid (%s), valid until %s."},
+	msgSportsOverride:   {"Zonder verbinding is de limiet bereikt. Een verantwoordelijke kan %s toch toestaan; de centrale kijkt het na.", "Offline, the limit is reached. A supervisor can allow %s all the same; the ledger will check it."},
 	msgPayCash:          {"Cash", "Cash"},
 	msgPayCard:          {"Kaart", "Card"},
 }

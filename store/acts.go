@@ -386,8 +386,29 @@ func (d *DB) PayMembership(ctx context.Context, staffID string, req balie.Member
 
 // RedeemReward exchanges a holder's points for a reward.
 func (d *DB) RedeemReward(ctx context.Context, staffID string, n balie.CardNumber, rewardID string) (balie.RewardResult, error) {
+	return d.redeem(ctx, staffID, "", n, rewardID)
+}
+
+// RedeemRewardOverride redeems past the ledger's offline limit, with the
+// approval of supervisor approverID: the act says who approved, and the
+// ledger flags what it finds wrong.
+func (d *DB) RedeemRewardOverride(ctx context.Context, staffID, approverID string, n balie.CardNumber, rewardID string) (balie.RewardResult, error) {
+	return d.redeem(ctx, staffID, approverID, n, rewardID)
+}
+
+func (d *DB) redeem(ctx context.Context, staffID, approverID string, n balie.CardNumber, rewardID string) (balie.RewardResult, error) {
 	var res balie.RewardResult
 	err := d.act(ctx, "redeem reward", staffID, func(tx *sql.Tx, rec *recorder) error {
+		if approverID != "" {
+			sup, err := d.requireStaff(ctx, tx, approverID)
+			if err != nil {
+				return err
+			}
+			if sup.Role != balie.RoleSupervisor {
+				return balie.Errorf(balie.CodeNotAllowed,
+					"Alleen een verantwoordelijke mag de limiet zonder verbinding overschrijden.", "Only a supervisor may pass the offline limit.")
+			}
+		}
 		_, h, err := d.activeCard(ctx, tx, n)
 		if err != nil {
 			return err
@@ -416,11 +437,13 @@ func (d *DB) RedeemReward(ctx context.Context, staffID string, n balie.CardNumbe
 		if err != nil {
 			return err
 		}
-		if err := d.checkOfflineRedeem(ctx, tx, h, points, rec.now); err != nil {
-			return err
+		if approverID == "" {
+			if err := d.checkOfflineRedeem(ctx, tx, h, points, rec.now); err != nil {
+				return err
+			}
 		}
 		e, err := rec.append(staffID, balie.KindRewardRedemption, balie.RewardRedemptionPayload{
-			HolderID: h.ID, Card: n, RewardID: r.ID, OrganiserID: r.OrganiserID, Points: points})
+			HolderID: h.ID, Card: n, RewardID: r.ID, OrganiserID: r.OrganiserID, Points: points, OverrideBy: approverID})
 		if err != nil {
 			return err
 		}

@@ -171,6 +171,22 @@ func TestDB_RedeemReward_offlineLimit(t *testing.T) {
 	}
 	_, err = f.db.RedeemReward(ctx, staffClerk, cardRegular, "r-coffee")
 	wantCode(t, err, balie.CodeOfflineLimit)
+	// A clerk cannot approve past the limit; a supervisor can, on record.
+	_, err = f.db.RedeemRewardOverride(ctx, staffClerk, staffClerk, cardRegular, "r-coffee")
+	wantCode(t, err, balie.CodeNotAllowed)
+	over, err := f.db.RedeemRewardOverride(ctx, staffClerk, staffSuper, cardRegular, "r-coffee")
+	if err != nil {
+		t.Fatalf("override: %v", err)
+	}
+	var p balie.RewardRedemptionPayload
+	f.db.Journal(ctx, over.Seq, func(e balie.JournalEvent) error { return json.Unmarshal(e.Payload, &p) })
+	if p.OverrideBy != staffSuper {
+		t.Errorf("the override is recorded as approved by %q, want %s", p.OverrideBy, staffSuper)
+	}
+	// Undone again, so the reward's two units serve the rest of the test.
+	if _, err := f.db.Void(ctx, staffClerk, staffSuper, over.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
 	// Once the ledger acknowledged the first, the points are its to vouch for.
 	if err := f.db.Acknowledge(ctx, []balie.Verdict{{ID: first.ID, Seq: first.Seq, Status: balie.VerdictAccepted}}, []balie.Balance{{HolderID: "h-regular", Points: 7}}); err != nil {
 		t.Fatal(err)
