@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
 )
@@ -21,6 +22,9 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 type fakeStaff struct{}
 
 func (fakeStaff) Authenticate(ctx context.Context, card, pin string) (balie.Staff, error) {
+	if card == "staff-sup" { // signing in by name gives the id
+		card = "0990000000010"
+	}
 	if card == "0990000000028" && pin == "1234" {
 		return balie.Staff{ID: "staff-box-1", Name: "Pieter Maes", Role: balie.RoleClerk}, nil
 	}
@@ -344,5 +348,33 @@ func TestApp_offlineOverride(t *testing.T) {
 	}
 	if got := labelTexts(p.outcome); len(got) != 1 || !strings.Contains(got[0], "omgeruild") {
 		t.Errorf("outcome = %q, want the exchange", got)
+	}
+}
+
+// fakeStaffNames also lists the staff, for signing in by name.
+type fakeStaffNames struct{ fakeStaff }
+
+func (fakeStaffNames) StaffList(ctx context.Context) ([]balie.Staff, error) {
+	return []balie.Staff{{ID: "staff-box-1", Name: "Pieter Maes"}, {ID: "staff-sup", Name: "Els Van Dyck"}}, nil
+}
+
+func TestApp_signInByName(t *testing.T) {
+	r := newAppRig(t, "nl", func(d *Deps) { d.Staff = fakeStaffNames{} })
+	r.wait(t) // the staff list (the rig waited for the desk's lists)
+	var els *widget.Button
+	walk(r.a.root, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Els Van Dyck" {
+			els = b
+		}
+	})
+	if els == nil {
+		t.Fatal("no name to choose on the sign-in screen")
+	}
+	test.Tap(els)
+	test.Type(r.a.signIn.pin, "1234")
+	r.a.signIn.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	r.wait(t)
+	if !r.onMain() || !strings.Contains(r.a.who.Text, "Els Van Dyck") {
+		t.Errorf("signing in by name: main %v, header %q", r.onMain(), r.a.who.Text)
 	}
 }

@@ -19,8 +19,15 @@ type signInScreen struct {
 	card    *scanEntry
 	pin     *scanEntry
 	message *widget.Label
+	names   *fyne.Container // the staff to choose from, when the terminal lists them
 	box     fyne.CanvasObject
 	busy    bool
+}
+
+// StaffNames lists the staff who may sign in here: the "choose your
+// name" sign-in, for a desk without a card at hand.
+type StaffNames interface {
+	StaffList(ctx context.Context) ([]balie.Staff, error)
 }
 
 func newSignInScreen(a *App) *signInScreen {
@@ -43,8 +50,36 @@ func newSignInScreen(a *App) *signInScreen {
 		container.NewThemeOverride(s.card, screenTheme{text: scanTextSize}),
 		container.NewThemeOverride(s.pin, screenTheme{text: scanTextSize}),
 		s.message)
-	s.box = container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 420), newPanel(form, theme.ColorNameInputBackground, theme.ColorNameInputBorder)))
+	panel := container.NewGridWrap(fyne.NewSize(560, 420), newPanel(form, theme.ColorNameInputBackground, theme.ColorNameInputBorder))
+	s.box = container.NewCenter(panel)
+	if list, ok := a.deps.Staff.(StaffNames); ok {
+		s.names = container.NewVBox(widget.NewLabelWithStyle(l.from(signInTexts, msgSignInChoose), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		names := container.NewGridWrap(fyne.NewSize(320, 420), newPanel(container.NewVScroll(s.names), theme.ColorNameInputBackground, theme.ColorNameInputBorder))
+		s.box = container.NewCenter(container.NewHBox(panel, names))
+		a.run(func(ctx context.Context) func() {
+			staff, err := list.StaffList(ctx)
+			return func() {
+				if err != nil {
+					a.log.Warn("list staff", "err", err)
+					return
+				}
+				for _, st := range staff {
+					id := st.ID
+					b := widget.NewButtonWithIcon(st.Name, theme.AccountIcon(), func() { s.choose(id) })
+					b.Alignment = widget.ButtonAlignLeading
+					s.names.Add(b)
+				}
+			}
+		})
+	}
 	return s
+}
+
+// choose signs in by name: the staff member then types their PIN.
+func (s *signInScreen) choose(staffID string) {
+	s.card.SetText(staffID)
+	s.setMessage("", widget.MediumImportance)
+	s.next()
 }
 
 func (s *signInScreen) content() fyne.CanvasObject { return s.box }
@@ -122,6 +157,7 @@ const (
 	msgSignInCard     msg = "signin.card"
 	msgSignInPIN      msg = "signin.pin"
 	msgSignInChecking msg = "signin.checking"
+	msgSignInChoose   msg = "signin.choose"
 )
 
 var signInTexts = map[msg]textPair{
@@ -130,4 +166,5 @@ var signInTexts = map[msg]textPair{
 	msgSignInCard:     {"Personeelskaart", "Staff card"},
 	msgSignInPIN:      {"Pincode", "PIN"},
 	msgSignInChecking: {"Controleren…", "Checking…"},
+	msgSignInChoose:   {"Of kies je naam", "Or choose your name"},
 }
