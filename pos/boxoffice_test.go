@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -464,36 +463,6 @@ func TestBoxOffice_membership(t *testing.T) {
 	if len(labelTexts(r.p.outcome)) == 0 {
 		t.Errorf("the receipt went away when the holder was looked up again")
 	}
-}
-
-// allTexts is every text of o a person can read: labels, buttons,
-// pickers and their options, fields and their hints, hidden or not.
-func allTexts(o fyne.CanvasObject) []string {
-	switch o := o.(type) {
-	case *widget.Label:
-		return []string{o.Text}
-	case *widget.Button:
-		return []string{o.Text}
-	case *widget.Select:
-		return append([]string{o.Selected, o.PlaceHolder}, o.Options...)
-	case *widget.RadioGroup:
-		return o.Options
-	case *scanEntry:
-		return []string{o.Text, o.PlaceHolder}
-	case *panel:
-		return allTexts(o.content)
-	case *container.Scroll:
-		return allTexts(o.Content)
-	case *container.ThemeOverride:
-		return allTexts(o.Content)
-	case *fyne.Container:
-		var out []string
-		for _, c := range o.Objects {
-			out = append(out, allTexts(c)...)
-		}
-		return out
-	}
-	return nil
 }
 
 // TestBoxOffice_wording: the social tariff is only ever "UiTPAS-tarief",

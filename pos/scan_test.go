@@ -11,9 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
 )
@@ -124,26 +122,6 @@ func (r *rig) wait(t *testing.T) {
 
 // shown returns the texts of the labels in the result panel, in order.
 func (r *rig) shown() []string { return labelTexts(r.s.result) }
-
-func labelTexts(o fyne.CanvasObject) []string {
-	switch o := o.(type) {
-	case *widget.Label:
-		return []string{o.Text}
-	case *panel:
-		return labelTexts(o.content)
-	case *container.Scroll:
-		return labelTexts(o.Content)
-	case *container.ThemeOverride:
-		return labelTexts(o.Content)
-	case *fyne.Container:
-		var out []string
-		for _, c := range o.Objects {
-			out = append(out, labelTexts(c)...)
-		}
-		return out
-	}
-	return nil
-}
 
 func TestScanScreen_Scan(t *testing.T) {
 	cases := []struct {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -146,26 +145,6 @@ func TestApp_review(t *testing.T) {
 }
 
 func r0() time.Time { return time.Date(2026, 11, 24, 16, 5, 0, 0, balie.Brussels()) }
-
-// walk visits o and everything inside it, depth first.
-func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
-	visit(o)
-	switch o := o.(type) {
-	case *panel:
-		walk(o.content, visit)
-	case *container.Scroll:
-		walk(o.Content, visit)
-	case *container.ThemeOverride:
-		walk(o.Content, visit)
-	case *container.Split:
-		walk(o.Leading, visit)
-		walk(o.Trailing, visit)
-	case *fyne.Container:
-		for _, c := range o.Objects {
-			walk(c, visit)
-		}
-	}
-}
 
 func findShiftScreen(t *testing.T, r *appRig) *shiftScreen {
 	t.Helper()
