@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -30,6 +31,8 @@ type HolderView struct {
 	FirstName, LastName string
 	Card                string // the card number
 	Child               bool   // enrolled in childcare
+	BirthDate           time.Time
+	PostalCode          string
 	Points              int
 	Memberships         []MembershipLine
 	Notices             []string // already in the clerk's language
@@ -187,10 +190,75 @@ func (s *ScanScreen) Scan(input string) {
 	go func() {
 		defer cancel()
 		h, err := s.dir.Lookup(ctx, input)
+		// Not a number and not a chip: a name, typed for a holder who lost
+		// their card.
+		if search, ok := s.dir.(HolderSearch); ok && err != nil && hasLetter(input) {
+			matches, serr := search.Search(ctx, input)
+			if serr == nil {
+				s.do(func() {
+					if seq == s.seq {
+						s.cancel = nil
+						s.showMatches(input, matches, search)
+					}
+				})
+				return
+			}
+		}
 		s.do(func() {
 			if seq == s.seq {
 				s.cancel = nil
 				s.apply(h, err, quiet)
+			}
+		})
+	}()
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) && !strings.ContainsRune("abcdefABCDEF", r) {
+			return true
+		}
+	}
+	return strings.Contains(strings.TrimSpace(s), " ") && strings.IndexFunc(s, unicode.IsLetter) >= 0
+}
+
+// showMatches lists the holders found by name; a tap shows one, with
+// their card even when it is blocked, so a lost card can be replaced.
+func (s *ScanScreen) showMatches(query string, matches []HolderView, search HolderSearch) {
+	defer s.refocus()
+	rows := []fyne.CanvasObject{widget.NewLabelWithStyle(s.lang.text(msgFound, len(matches), query), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	if len(matches) == 0 {
+		rows[0] = widget.NewLabel(s.lang.text(msgNoneFound, query))
+	}
+	for _, m := range matches {
+		id := m.HolderID
+		text := strings.TrimSpace(m.FirstName + " " + m.LastName)
+		if !m.BirthDate.IsZero() {
+			text += " · °" + m.BirthDate.In(balie.Brussels()).Format("02/01/2006")
+		}
+		if m.PostalCode != "" {
+			text += " · " + m.PostalCode
+		}
+		b := widget.NewButtonWithIcon(text, theme.AccountIcon(), func() { s.pick(id, search) })
+		b.Alignment = widget.ButtonAlignLeading
+		rows = append(rows, b)
+	}
+	s.setResult(container.NewVBox(rows...))
+	s.setStatus(msgActionFound)
+}
+
+// pick shows the holder chosen from a search.
+func (s *ScanScreen) pick(holderID string, search HolderSearch) {
+	seq := s.abandon()
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	s.cancel = cancel
+	go func() {
+		defer cancel()
+		h, err := search.LookupHolder(ctx, holderID)
+		s.do(func() {
+			if seq == s.seq {
+				s.cancel = nil
+				s.apply(h, err, false)
 			}
 		})
 	}()
@@ -459,6 +527,10 @@ func (d lookupDirectory) Lookup(ctx context.Context, input string) (HolderView, 
 		return HolderView{}, err
 	}
 	d.log.Info("scan", "holder", l.Holder.ID, "took", time.Since(start))
+	return d.view(l), nil
+}
+
+func (d lookupDirectory) view(l balie.HolderLookup) HolderView {
 	v := HolderView{HolderID: l.Holder.ID, FirstName: l.Holder.FirstName, LastName: l.Holder.LastName,
 		Card: string(l.Card.Number), Points: l.Holder.Points, Child: l.Child}
 	for _, m := range l.Memberships {
@@ -471,5 +543,45 @@ func (d lookupDirectory) Lookup(ctx context.Context, input string) (HolderView, 
 			v.Notices = append(v.Notices, n.NL)
 		}
 	}
-	return v, nil
+	return v
+}
+
+// HolderSearch finds holders by name, for one who lost their card: a
+// Directory may offer it.
+type HolderSearch interface {
+	Search(ctx context.Context, name string) ([]HolderView, error)
+	LookupHolder(ctx context.Context, holderID string) (HolderView, error)
+}
+
+// holderFinder is what the store offers for a search by name.
+type holderFinder interface {
+	FindHolders(ctx context.Context, query string, limit int) ([]balie.Holder, error)
+	LookupHolder(ctx context.Context, holderID string) (balie.HolderLookup, error)
+}
+
+func (d lookupDirectory) Search(ctx context.Context, name string) ([]HolderView, error) {
+	f, ok := d.l.(holderFinder)
+	if !ok {
+		return nil, nil
+	}
+	hs, err := f.FindHolders(ctx, name, 20)
+	d.log.Info("search by name", "found", len(hs))
+	var out []HolderView
+	for _, h := range hs {
+		out = append(out, HolderView{HolderID: h.ID, FirstName: h.FirstName, LastName: h.LastName, BirthDate: h.BirthDate, PostalCode: h.PostalCode})
+	}
+	return out, err
+}
+
+func (d lookupDirectory) LookupHolder(ctx context.Context, holderID string) (HolderView, error) {
+	f, ok := d.l.(holderFinder)
+	if !ok {
+		return HolderView{}, balie.Errorf(balie.CodeHolderUnknown, "Zoeken op naam kan hier niet.", "Search by name is not available here.")
+	}
+	l, err := f.LookupHolder(ctx, holderID)
+	if err != nil {
+		return HolderView{}, err
+	}
+	d.log.Info("scan", "holder", l.Holder.ID, "by", "name")
+	return d.view(l), nil
 }

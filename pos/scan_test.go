@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
 )
@@ -287,4 +288,48 @@ func TestScanScreen_rendersHolder(t *testing.T) {
 	r := newRig(t, newFakeDirectory(), "nl")
 	r.scan(t, tomCard)
 	test.AssertRendersToMarkup(t, "scan_holder.xml", r.w.Canvas())
+}
+
+// searchDirectory also finds holders by name.
+type searchDirectory struct{ *fakeDirectory }
+
+func (d searchDirectory) Search(ctx context.Context, name string) ([]HolderView, error) {
+	if !strings.EqualFold(name, "peeters") {
+		return nil, nil
+	}
+	born := time.Date(1980, 3, 14, 0, 0, 0, 0, balie.Brussels())
+	return []HolderView{{HolderID: "h-tom", FirstName: "Tom", LastName: "Peeters", BirthDate: born, PostalCode: "2500"},
+		{HolderID: "h-rita", FirstName: "Rita", LastName: "Peeters", PostalCode: "2560"}}, nil
+}
+
+func (d searchDirectory) LookupHolder(ctx context.Context, id string) (HolderView, error) {
+	h := d.holders[tomCard]
+	h.Notices = []string{"De kaart is geblokkeerd: verkoop een vervangkaart."}
+	return h, nil
+}
+
+// TestScanScreen_Scan_byName: a holder who lost their card is found by
+// name and shown, so the desk can sell a replacement.
+func TestScanScreen_Scan_byName(t *testing.T) {
+	r := newRig(t, searchDirectory{newFakeDirectory()}, "nl")
+	r.scan(t, "Peeters")
+	var found []*widget.Button
+	walk(r.s.result, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok {
+			found = append(found, b)
+		}
+	})
+	got := r.shown()
+	if len(found) != 2 || found[0].Text != "Tom Peeters · °14/03/1980 · 2500" || len(got) == 0 || !strings.HasPrefix(got[0], "2 pashouders gevonden") {
+		t.Fatalf("search shows %q and %d choices", got, len(found))
+	}
+	test.Tap(found[0])
+	r.wait(t)
+	if got := r.shown(); len(got) == 0 || got[0] != "Tom Peeters" || !slices.Contains(got, "De kaart is geblokkeerd: verkoop een vervangkaart.") {
+		t.Errorf("after choosing: %q", got)
+	}
+	r.scan(t, "Nobody Here")
+	if got := r.shown(); len(got) != 1 || got[0] != `Geen pashouder gevonden voor "Nobody Here".` {
+		t.Errorf("no match shows %q", got)
+	}
 }

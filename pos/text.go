@@ -31,6 +31,9 @@ const (
 	msgActionFailed   msg = "action.failed"
 	msgActionCleared  msg = "action.cleared"
 	msgMembershipLine msg = "membership.line"
+	msgFound          msg = "search.found"
+	msgNoneFound      msg = "search.none"
+	msgActionFound    msg = "action.found"
 )
 
 // textPair is one sentence in Dutch (nl-BE, the default) and English.
@@ -63,6 +66,9 @@ var texts = map[msg]textPair{
 	msgActionRefused:  {"scan geweigerd", "scan refused"},
 	msgActionFailed:   {"opzoeken mislukt", "lookup failed"},
 	msgActionCleared:  {"scherm gewist", "screen cleared"},
+	msgFound:          {"%d pashouders gevonden voor \"%s\"; kies wie er aan de balie staat:", "%d pass holders found for \"%s\"; choose who is at the desk:"},
+	msgNoneFound:      {"Geen pashouder gevonden voor \"%s\".", "No pass holder found for \"%s\"."},
+	msgActionFound:    {"gezocht op naam", "searched by name"},
 }
 
 // language is the clerk's language: "en", or "nl" for anything else, as

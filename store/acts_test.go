@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -460,5 +461,46 @@ func TestDB_RecentActs(t *testing.T) {
 	}
 	if len(acts) != 2 || acts[0].ID != sale.ID || acts[0].Voided || acts[1].ID != ci.ID || !acts[1].Voided {
 		t.Errorf("recent acts = %+v, want the sale then the voided check-in (the void itself not listed)", acts)
+	}
+}
+
+func TestDB_FindHolders(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "desk-box")
+	cases := []struct {
+		query string
+		want  []string
+	}{
+		{"Janssens", []string{"h-child", "h-sibling"}},
+		{"janssens lot", []string{"h-child"}},
+		{"Lotte Janssens", []string{"h-child"}},
+		{"pee", []string{"h-regular"}},
+		{"Wouters", []string{"h-blocked"}},
+		{"nobody", nil},
+		{"%", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.query, func(t *testing.T) {
+			hs, err := f.db.FindHolders(ctx, c.query, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hs {
+				got = append(got, h.ID)
+			}
+			if strings.Join(got, ",") != strings.Join(c.want, ",") {
+				t.Errorf("FindHolders(%q) = %v, want %v", c.query, got, c.want)
+			}
+		})
+	}
+	// The holder of a lost (blocked) card is shown, with the card and why.
+	l, err := f.db.LookupHolder(ctx, "h-blocked")
+	if err != nil || l.Card.Status != balie.CardBlocked || len(l.Notices) != 1 || l.Notices[0].Code != balie.CodeCardBlocked {
+		t.Errorf("LookupHolder(h-blocked) = %+v, %v; want the blocked card and a notice", l, err)
+	}
+	// ... and can get a replacement at the box office.
+	if _, err := f.db.SellCard(ctx, staffClerk, balie.CardSaleRequest{Card: f.stock[0], HolderCard: l.Card.Number, Reason: balie.ReasonReplaceLost, Payment: balie.PayCash}); err != nil {
+		t.Errorf("replacement for the holder found by name: %v", err)
 	}
 }

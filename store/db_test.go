@@ -190,6 +190,7 @@ func TestDB_indexesUsed(t *testing.T) {
 		{`SELECT count(*) FROM checkins WHERE holder_id = ? AND event_id = ? AND at >= ? AND at < ?`, "checkins_holder_event"},
 		{`SELECT coalesce(sum(delta), 0) FROM pending_points WHERE holder_id = ?`, "pending_points_holder"},
 		{`SELECT program_id, start, end FROM memberships WHERE holder_id = ? ORDER BY end, program_id`, "memberships_holder"},
+		{`SELECT id FROM holders WHERE last_name LIKE 'Pee%' ESCAPE '\' AND first_name LIKE '%' ESCAPE '\' ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE LIMIT 10`, "holders_name"},
 	}
 	for _, c := range cases {
 		rows, err := f.db.db.Query(`EXPLAIN QUERY PLAN `+c.query, "x", "y", "a", "b")

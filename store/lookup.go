@@ -58,6 +58,11 @@ func (d *DB) lookup(ctx context.Context, c balie.Card) (balie.HolderLookup, erro
 	if err := usableCard(c); err != nil {
 		return balie.HolderLookup{}, err
 	}
+	return d.describe(ctx, c)
+}
+
+// describe is what the screen shows of the holder of card c.
+func (d *DB) describe(ctx context.Context, c balie.Card) (balie.HolderLookup, error) {
 	h, err := d.holder(ctx, d.db, c.HolderID)
 	if err != nil {
 		return balie.HolderLookup{}, err
