@@ -1,4 +1,5 @@
-// Package assets holds what the app embeds: the sounds a desk makes.
+// Package assets holds what the app embeds: the screens' translations and
+// the sounds a desk makes.
 package assets
 
 import (
@@ -10,6 +11,13 @@ import (
 
 //go:embed sounds/*.wav
 var sounds embed.FS
+
+//go:embed translations/*.json
+var translations embed.FS
+
+// Translations holds the screens' sentences, translations/nl.json and
+// translations/en.json, for Fyne's lang package.
+func Translations() embed.FS { return translations }
 
 // Sound names.
 const (

@@ -380,16 +380,16 @@ func (a *App) typedKey(k *fyne.KeyEvent) bool {
 func (a *App) refreshHeader() {
 	who := a.cfg.Desk.Name
 	if a.staff != nil {
-		who = a.lang.from(appTexts, msgAppWho, a.cfg.Desk.Name, a.staff.Name)
+		who = a.lang.t(msgAppWho, a.cfg.Desk.Name, a.staff.Name)
 	}
 	a.who.SetText(who)
 	link := a.linkText()
 	warn := a.deps.Sync != nil && (!a.deps.Sync().Online || a.deps.Sync().Blocked)
 	if a.reader != nil {
 		if a.reader.Connected {
-			link = a.lang.from(appTexts, msgReaderOK) + " · " + link
+			link = a.lang.t(msgReaderOK) + " · " + link
 		} else {
-			link = a.lang.from(appTexts, msgReaderDown, a.reader.Problem) + " · " + link
+			link = a.lang.t(msgReaderDown, a.reader.Problem) + " · " + link
 			warn = true
 		}
 	}
@@ -409,23 +409,23 @@ func (a *App) refreshHeader() {
 // waits and since when, the last sync.
 func (a *App) linkText() string {
 	if a.deps.Sync == nil {
-		return a.lang.from(appTexts, msgLinkNone)
+		return a.lang.t(msgLinkNone)
 	}
 	st := a.deps.Sync()
 	now := a.cfg.Now()
-	state := a.lang.from(appTexts, msgLinkOnline)
+	state := a.lang.t(msgLinkOnline)
 	if !st.Online {
-		state = a.lang.from(appTexts, msgLinkOffline)
+		state = a.lang.t(msgLinkOffline)
 	}
 	parts := state
 	if st.Queued > 0 {
-		parts += " · " + a.lang.from(appTexts, msgLinkQueued, st.Queued, ago(a.lang, now.Sub(st.Oldest)))
+		parts += " · " + a.lang.t(msgLinkQueued, st.Queued, ago(a.lang, now.Sub(st.Oldest)))
 	}
 	if !st.LastSync.IsZero() {
-		parts += " · " + a.lang.from(appTexts, msgLinkLast, st.LastSync.In(balie.Brussels()).Format("15:04"))
+		parts += " · " + a.lang.t(msgLinkLast, st.LastSync.In(balie.Brussels()).Format("15:04"))
 	}
 	if st.Blocked {
-		parts += " · " + a.lang.from(appTexts, msgLinkBlocked)
+		parts += " · " + a.lang.t(msgLinkBlocked)
 	}
 	return parts
 }
@@ -435,13 +435,13 @@ func (a *App) linkText() string {
 func ago(l language, d time.Duration) string {
 	switch {
 	case d < time.Minute:
-		return l.from(appTexts, msgAgoNow)
+		return l.t(msgAgoNow)
 	case d < time.Hour:
-		return l.from(appTexts, msgAgoMinutes, int(d/time.Minute))
+		return l.t(msgAgoMinutes, int(d/time.Minute))
 	case d < 48*time.Hour:
-		return l.from(appTexts, msgAgoHours, int(d/time.Hour))
+		return l.t(msgAgoHours, int(d/time.Hour))
 	}
-	return l.from(appTexts, msgAgoDays, int(d/(24*time.Hour)))
+	return l.t(msgAgoDays, int(d/(24*time.Hour)))
 }
 
 // run runs f off the Fyne goroutine and its outcome on it: every act and
@@ -479,7 +479,7 @@ func (a *App) sentence(op string, err error) string {
 		return e.Message(string(a.lang))
 	}
 	a.log.Error(op, "err", err)
-	return a.lang.text(msgGenericError)
+	return a.lang.t(msgGenericError)
 }
 
 // keyLabel is a button's text with its key, as the clerk sees it: "Inchecken [F5]".
@@ -507,19 +507,3 @@ const (
 	msgReaderOK    msg = "reader.ok"
 	msgReaderDown  msg = "reader.down"
 )
-
-var appTexts = map[msg]textPair{
-	msgAppWho:      {"%s — %s", "%s — %s"},
-	msgLinkNone:    {"Zonder centrale (demo)", "No ledger (demo)"},
-	msgLinkOnline:  {"● Verbonden", "● Online"},
-	msgLinkOffline: {"○ Offline — alles wordt bewaard", "○ Offline — everything is kept"},
-	msgLinkQueued:  {"%d te versturen (oudste %s)", "%d to send (oldest %s)"},
-	msgLinkLast:    {"laatst gesynchroniseerd %s", "last synced %s"},
-	msgLinkBlocked: {"⚠ controle nodig", "⚠ review needed"},
-	msgAgoNow:      {"net", "just now"},
-	msgAgoMinutes:  {"%d min geleden", "%d min ago"},
-	msgAgoHours:    {"%d u geleden", "%d h ago"},
-	msgAgoDays:     {"%d dagen geleden", "%d days ago"},
-	msgReaderOK:    {"Lezer klaar", "Reader ready"},
-	msgReaderDown:  {"⚠ Lezer niet verbonden (%s)", "⚠ Reader not connected (%s)"},
-}

@@ -100,6 +100,7 @@ type appRig struct {
 func newAppRig(t *testing.T, lang string, more ...func(*Deps)) *appRig {
 	t.Helper()
 	test.NewTempApp(t).Settings().SetTheme(Theme())
+	useLanguage(t, lang)
 	r := &appRig{ui: make(chan func(), 16), now: time.Date(2026, 11, 25, 10, 0, 0, 0, balie.Brussels()), desk: &fakeSports{}}
 	r.state = SyncState{Enabled: true, Online: true, LastSync: r.now.Add(-2 * time.Minute)}
 	cfg := Config{Lang: lang, Desk: balie.Desk{ID: "desk-sport", Name: "Sporthal", OrganiserID: "org-sport", Mode: balie.DeskSports},
@@ -377,4 +378,11 @@ func TestApp_signInByName(t *testing.T) {
 	if !r.onMain() || !strings.Contains(r.a.who.Text, "Els Van Dyck") {
 		t.Errorf("signing in by name: main %v, header %q", r.onMain(), r.a.who.Text)
 	}
+}
+
+func TestApp_rendersSportsDesk(t *testing.T) {
+	r := newAppRig(t, "nl")
+	r.signIn(t, "0990000000010", "1234")
+	r.scan(t, tomCard)
+	test.AssertRendersToMarkup(t, "sports_desk.xml", r.w.Canvas())
 }

@@ -18,8 +18,8 @@ import (
 func (a *App) approve(reason string, approved func(balie.Staff)) {
 	card, pin := newScanEntry(), newScanEntry()
 	pin.Password = true
-	card.SetPlaceHolder(a.lang.from(approveTexts, msgApproveCard))
-	pin.SetPlaceHolder(a.lang.from(signInTexts, msgSignInPIN))
+	card.SetPlaceHolder(a.lang.t(msgApproveCard))
+	pin.SetPlaceHolder(a.lang.t(msgSignInPIN))
 	said := widget.NewLabel("")
 	said.Wrapping = fyne.TextWrapWord
 	card.onEscape, pin.onEscape = a.closeOverlay, a.closeOverlay
@@ -41,7 +41,7 @@ func (a *App) approve(reason string, approved func(balie.Staff)) {
 					said.SetText(a.sentence("approve", err))
 					card.SetText("")
 				case s.Role != balie.RoleSupervisor:
-					said.SetText(a.lang.from(approveTexts, msgApproveNotSupervisor, s.Name))
+					said.SetText(a.lang.t(msgApproveNotSupervisor, s.Name))
 					card.SetText("")
 				default:
 					a.log.Info("approved", "supervisor", s.ID, "staff", a.staff.ID)
@@ -56,8 +56,8 @@ func (a *App) approve(reason string, approved func(balie.Staff)) {
 	}
 	why := widget.NewLabel(reason)
 	why.Wrapping = fyne.TextWrapWord
-	form := container.NewVBox(heading(a.lang.from(approveTexts, msgApproveTitle)), why, card, pin, said,
-		widget.NewButton(keyLabel(a.lang.from(reviewTexts, msgReviewBack), fyne.KeyEscape), a.closeOverlay))
+	form := container.NewVBox(heading(a.lang.t(msgApproveTitle)), why, card, pin, said,
+		widget.NewButton(keyLabel(a.lang.t(msgReviewBack), fyne.KeyEscape), a.closeOverlay))
 	box := container.NewCenter(container.NewGridWrap(fyne.NewSize(600, 440), newPanel(form, theme.ColorNameInputBackground, theme.ColorNameWarning)))
 	a.overlay(box, func() {
 		if a.canvas != nil {
@@ -75,9 +75,3 @@ const (
 	msgApproveCard          msg = "approve.card"
 	msgApproveNotSupervisor msg = "approve.notsupervisor"
 )
-
-var approveTexts = map[msg]textPair{
-	msgApproveTitle:         {"Goedkeuring door een verantwoordelijke", "Approval by a supervisor"},
-	msgApproveCard:          {"Kaart van de verantwoordelijke", "Supervisor's card"},
-	msgApproveNotSupervisor: {"%s is geen verantwoordelijke; laat een verantwoordelijke goedkeuren.", "%s is not a supervisor; ask a supervisor to approve."},
-}

@@ -159,7 +159,7 @@ func newBoxOfficePanel(a *App, desk BoxOfficeDesk) *boxOfficePanel {
 }
 
 func (p *boxOfficePanel) t(id msg, args ...any) string {
-	return p.a.lang.from(boxOfficeTexts, id, args...)
+	return p.a.lang.t(id, args...)
 }
 
 func (p *boxOfficePanel) build() {
@@ -436,7 +436,7 @@ func tariffName(t balie.Tariff, l language) string {
 	name := strings.TrimSpace(t.Name)
 	low := strings.ToLower(name)
 	if t.Kind == balie.TariffSocial && (name == "" || strings.Contains(low, "kansen") || strings.Contains(low, "sociaal") || strings.Contains(low, "social")) {
-		return l.from(boxOfficeTexts, msgBoxSocialName)
+		return l.t(msgBoxSocialName)
 	}
 	return name
 }
@@ -1521,80 +1521,3 @@ const (
 	msgBoxReceiptFailed    msg = "box.receipt.failed"
 	msgBoxKeys             msg = "box.keys"
 )
-
-// boxOfficeTexts are the box office's sentences. What the customer may
-// see never names the social tariff but as "UiTPAS-tarief".
-var boxOfficeTexts = map[msg]textPair{
-	msgBoxReceiptPDF:       {"Bon als PDF", "Receipt as PDF"},
-	msgBoxReceiptSaved:     {"Bon opgeslagen als %s", "Receipt saved as %s"},
-	msgBoxReceiptFailed:    {"De bon kon niet als PDF bewaard worden.", "The receipt could not be saved as a PDF."},
-	msgBoxTabTickets:       {"Tickets", "Tickets"},
-	msgBoxTabCard:          {"Nieuwe kaart", "New card"},
-	msgBoxTabMembership:    {"Lidmaatschap", "Membership"},
-	msgBoxNoEvent:          {"Kies een voorstelling", "Choose a performance"},
-	msgBoxToday:            {"Vandaag", "Today"},
-	msgBoxWeekdays:         {"zo ma di wo do vr za", "Sun Mon Tue Wed Thu Fri Sat"},
-	msgBoxTariffButton:     {"%s  %s", "%s  %s"},
-	msgBoxSocialName:       {"UiTPAS-tarief", "UiTPAS-tarief"},
-	msgBoxBasket:           {"Mandje", "Basket"},
-	msgBoxEmpty:            {"Nog geen tickets: kies een tarief.", "No tickets yet: choose a price."},
-	msgBoxLine:             {"%d × %s", "%d × %s"},
-	msgBoxTotal:            {"Totaal %s", "Total %s"},
-	msgBoxDue:              {"Te betalen: %s", "To pay: %s"},
-	msgBoxDueLater:         {"Te betalen: volgens de prijstabel, berekend bij de verkoop.", "To pay: from the price table, set when it sells."},
-	msgBoxPay:              {"Afrekenen", "Take payment"},
-	msgBoxPaidCard:         {"Betaald op de terminal", "Paid on the terminal"},
-	msgBoxPayInvoiced:      {"Op factuur zetten", "Put on invoice"},
-	msgBoxPayCash:          {"Cash", "Cash"},
-	msgBoxPayCard:          {"Kaart", "Card"},
-	msgBoxPayInvoice:       {"Factuur", "Invoice"},
-	msgBoxReceived:         {"Ontvangen", "Received"},
-	msgBoxCashHint:         {"bv. 20 of 20,00", "e.g. 20 or 20,00"},
-	msgBoxCashTip:          {"F9: naar Ontvangen · Enter: afrekenen (leeg = gepast)", "F9: to Received · Enter: take payment (empty = exact)"},
-	msgBoxCardTip:          {"Laat betalen op de betaalterminal; gelukt? Bevestig met F9.", "Let the customer pay on the payment terminal; then confirm with F9."},
-	msgBoxInvoiceTip:       {"De organisator stuurt achteraf een factuur.", "The organiser sends an invoice afterwards."},
-	msgBoxChange:           {"Terug te geven: %s", "Change to give: %s"},
-	msgBoxChangeRow:        {"Terug: %s", "Change: %s"},
-	msgBoxTooLittle:        {"Te weinig: nog %s", "Too little: %s short"},
-	msgBoxSoldTickets:      {"%d tickets verkocht voor %s.", "%d tickets sold for %s."},
-	msgBoxSoldTicket:       {"%d ticket verkocht voor %s.", "%d ticket sold for %s."},
-	msgBoxStock:            {"Nieuwe kaart", "New card"},
-	msgBoxStockHint:        {"Scan of typ het nummer uit de voorraad", "Scan or type the number from the stock"},
-	msgBoxReason:           {"Reden", "Reason"},
-	msgBoxReasonFirst:      {"Eerste kaart", "First card"},
-	msgBoxReasonLost:       {"Vervangkaart: verloren", "Replacement: lost"},
-	msgBoxReasonStolen:     {"Vervangkaart: gestolen", "Replacement: stolen"},
-	msgBoxReasonDefect:     {"Vervangkaart: defect", "Replacement: defective"},
-	msgBoxReasonObtained:   {"Recht op UiTPAS-tarief gekregen", "Now entitled to the UiTPAS-tarief"},
-	msgBoxReasonEnded:      {"Recht op UiTPAS-tarief vervallen", "No longer entitled to the UiTPAS-tarief"},
-	msgBoxForHolder:        {"De nieuwe kaart is voor %s (nu kaart %s).", "The new card is for %s (now card %s)."},
-	msgBoxScanHolder:       {"Scan eerst de UiTPAS van de klant.", "Scan the customer's UiTPAS first."},
-	msgBoxFirstName:        {"Voornaam", "First name"},
-	msgBoxLastName:         {"Naam", "Last name"},
-	msgBoxBirthDate:        {"Geboortedatum (dd/mm/jjjj)", "Birth date (dd/mm/yyyy)"},
-	msgBoxPostalCode:       {"Postcode", "Postal code"},
-	msgBoxNeedStock:        {"Scan of typ het nummer van de nieuwe kaart.", "Scan or type the new card's number."},
-	msgBoxNeedFirstName:    {"Vul de voornaam in.", "Fill in the first name."},
-	msgBoxNeedLastName:     {"Vul de naam in.", "Fill in the last name."},
-	msgBoxNeedBirth:        {"Vul de geboortedatum in, als dd/mm/jjjj.", "Fill in the birth date, as dd/mm/yyyy."},
-	msgBoxBadBirth:         {"Dit is geen datum: typ dd/mm/jjjj, bv. 05/03/1990.", "This is not a date: type dd/mm/yyyy, e.g. 05/03/1990."},
-	msgBoxFutureBirth:      {"Deze geboortedatum ligt in de toekomst.", "This birth date is in the future."},
-	msgBoxOldBirth:         {"Deze geboortedatum is meer dan 120 jaar geleden.", "This birth date is more than 120 years ago."},
-	msgBoxNeedPostal:       {"Een postcode heeft vier cijfers, bv. 2500.", "A postal code has four digits, e.g. 2500."},
-	msgBoxFixForm:          {"Nog niet verkocht: verbeter wat in het rood staat.", "Not sold yet: correct what is shown in red."},
-	msgBoxCardLine:         {"UiTPAS %s", "UiTPAS %s"},
-	msgBoxSoldCard:         {"Kaart %s verkocht aan %s.", "Card %s sold to %s."},
-	msgBoxMemberTitle:      {"Lidmaatschap betalen of verlengen", "Pay or renew a membership"},
-	msgBoxNoProgram:        {"Deze balie verkoopt geen lidmaatschappen.", "This desk sells no memberships."},
-	msgBoxMemberPrice:      {"%s met UiTPAS (zonder pas %s)", "%s with UiTPAS (without %s)"},
-	msgBoxMemberPriceLater: {"De kassa berekent de prijs bij het betalen.", "The terminal sets the price on payment."},
-	msgBoxNotMember:        {"%s is nog geen lid.", "%s is not a member yet."},
-	msgBoxMember:           {"%s is lid tot %s; betalen verlengt het lidmaatschap.", "%s is a member until %s; paying renews it."},
-	msgBoxMemberFull:       {"%s is lid tot %s, het einde van deze periode.", "%s is a member until %s, the end of this term."},
-	msgBoxNoEnd:            {"onbepaalde tijd", "no end date"},
-	msgBoxMemberLine:       {"%s tot %s", "%s until %s"},
-	msgBoxPaidMember:       {"%s betaald voor %s, geldig tot %s.", "%s paid for %s, valid until %s."},
-	msgBoxRenewedMember:    {"%s verlengd voor %s, geldig tot %s.", "%s renewed for %s, valid until %s."},
-	msgBoxReceiptThanks:    {"Bedankt en veel plezier!", "Thank you and enjoy!"},
-	msgBoxKeys:             {"F5–F7 ticket · ↑↓ aantal · Del leeg · F8 kaart · F9 betalen · F10 lid", "F5–F7 ticket · ↑↓ quantity · Del empty · F8 card · F9 pay · F10 member"},
-}

@@ -3,7 +3,9 @@ package pos
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
+	"github.com/balie/balie/assets"
 )
 
 // kevinCard is a holder whose card the UiTPAS-tarief applies to.
@@ -154,6 +157,7 @@ func newBoxRig(t *testing.T, lang string) *boxRig { t.Helper(); return newBoxRig
 func newBoxRigWith(t *testing.T, lang string, panelOnly bool) *boxRig {
 	t.Helper()
 	test.NewTempApp(t).Settings().SetTheme(Theme())
+	useLanguage(t, lang)
 	r := &boxRig{box: &fakeBoxOffice{}}
 	r.ui = make(chan func(), 16)
 	r.now = boxDay.Add(10 * time.Hour)
@@ -479,8 +483,15 @@ func TestBoxOffice_wording(t *testing.T) {
 			}
 		}
 	}
-	for id, tx := range boxOfficeTexts {
-		check(t, string(id), []string{tx.nl, tx.en})
+	for _, name := range []string{"nl", "en"} {
+		b, _ := fs.ReadFile(assets.Translations(), "translations/"+name+".json")
+		var m map[string]string
+		json.Unmarshal(b, &m)
+		for id, tx := range m {
+			if strings.HasPrefix(id, "box.") {
+				check(t, id, []string{tx})
+			}
+		}
 	}
 	for _, lang := range []string{"nl", "en"} {
 		t.Run(lang, func(t *testing.T) {
@@ -552,7 +563,8 @@ func TestBoxOffice_rendersBasket(t *testing.T) {
 }
 
 func TestBoxOfficeTexts_weekdays(t *testing.T) {
-	if n := len(strings.Fields(boxOfficeTexts[msgBoxWeekdays].nl)); n != 7 {
+	useLanguage(t, "nl")
+	if n := len(strings.Fields(language("nl").t(msgBoxWeekdays))); n != 7 {
 		t.Errorf("%d Dutch weekdays, want 7", n)
 	}
 }

@@ -100,7 +100,7 @@ func newChildcarePanel(a *App, desk ChildcareDesk) *childcarePanel {
 	p.kind = dayKindOf(now)
 	p.day = now
 
-	p.count = widget.NewLabelWithStyle(l.from(childcareTexts, msgCCPresentNow, 0), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.count = widget.NewLabelWithStyle(l.t(msgCCPresentNow, 0), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.count.SizeName = theme.SizeNameHeadingText
 	p.count.Importance = widget.HighImportance
 	p.dayLine = widget.NewLabel("")
@@ -113,15 +113,15 @@ func newChildcarePanel(a *App, desk ChildcareDesk) *childcarePanel {
 	pickWidth := canvas.NewRectangle(color.Transparent)
 	pickWidth.SetMinSize(fyne.NewSize(250, 0))
 
-	p.act = bigButton(keyLabel(l.from(childcareTexts, msgCCSignInOut), fyne.KeyF5), theme.LoginIcon(), p.actSelected)
-	p.roll = widget.NewButtonWithIcon(keyLabel(l.from(childcareTexts, msgCCRollCall), fyne.KeyF6), theme.ListIcon(), p.toggleRollCall)
+	p.act = bigButton(keyLabel(l.t(msgCCSignInOut), fyne.KeyF5), theme.LoginIcon(), p.actSelected)
+	p.roll = widget.NewButtonWithIcon(keyLabel(l.t(msgCCRollCall), fyne.KeyF6), theme.ListIcon(), p.toggleRollCall)
 
 	p.code = newScanEntry()
 	p.code.Password = true
-	p.code.SetPlaceHolder(l.from(childcareTexts, msgCCCode))
+	p.code.SetPlaceHolder(l.t(msgCCCode))
 	p.code.OnSubmitted = func(string) { p.submitCode() }
 	p.code.onKey = a.typedKey
-	p.codeOK = widget.NewButtonWithIcon(keyLabel(l.from(childcareTexts, msgCCCodeOK), fyne.KeyF10), theme.ConfirmIcon(), p.submitCode)
+	p.codeOK = widget.NewButtonWithIcon(keyLabel(l.t(msgCCCodeOK), fyne.KeyF10), theme.ConfirmIcon(), p.submitCode)
 
 	p.flag = container.NewVBox()
 	p.list = container.NewVBox()
@@ -163,7 +163,7 @@ func dayKindOf(t time.Time) balie.DayKind {
 var dayKinds = [...]balie.DayKind{balie.SchoolDay, balie.WednesdayAfter, balie.SchoolFreeDay}
 
 func dayKindNames(l language) []string {
-	return []string{l.from(childcareTexts, msgCCDaySchool), l.from(childcareTexts, msgCCDayWednesday), l.from(childcareTexts, msgCCDayFree)}
+	return []string{l.t(msgCCDaySchool), l.t(msgCCDayWednesday), l.t(msgCCDayFree)}
 }
 
 func dayKindIndex(k balie.DayKind) int {
@@ -354,7 +354,7 @@ func (p *childcarePanel) setHolder(h *HolderView) {
 			p.signOut(h.HolderID)
 			return
 		}
-		p.note = &ccNote{text: p.a.lang.from(childcareTexts, msgCCNotAChild, strings.TrimSpace(h.FirstName+" "+h.LastName))}
+		p.note = &ccNote{text: p.a.lang.t(msgCCNotAChild, strings.TrimSpace(h.FirstName+" "+h.LastName))}
 		p.bill = nil
 		p.render()
 		return
@@ -445,7 +445,7 @@ func (p *childcarePanel) signIn(id string) {
 			if err != nil {
 				p.note = &ccNote{text: p.a.sentence("sign in child", err)}
 			} else {
-				p.note = &ccNote{ok: true, text: p.a.lang.from(childcareTexts, msgCCSignedIn, res.Child.FirstName, ccClock(res.At))}
+				p.note = &ccNote{ok: true, text: p.a.lang.t(msgCCSignedIn, res.Child.FirstName, ccClock(res.At))}
 			}
 			p.reveal = true // the detail below may have taken the row's room
 			p.apply(seq, now, d)
@@ -489,7 +489,7 @@ func (p *childcarePanel) signOut(who string) {
 				p.note = &ccNote{text: p.a.sentence("sign out child", err)}
 			default:
 				p.leaving, p.refusal = "", ""
-				p.note = &ccNote{ok: true, text: p.a.lang.from(childcareTexts, msgCCSignedOut, res.Child.FirstName, ccClock(res.At), res.PickedUpBy)}
+				p.note = &ccNote{ok: true, text: p.a.lang.t(msgCCSignedOut, res.Child.FirstName, ccClock(res.At), res.PickedUpBy)}
 				b := &ccBill{kind: kind, bill: bill}
 				if berr != nil {
 					b.err = p.a.sentence("bill childcare", berr)
@@ -592,17 +592,17 @@ func (p *childcarePanel) key(name fyne.KeyName) bool {
 func (p *childcarePanel) render() {
 	now := p.a.cfg.Now()
 	l := p.a.lang
-	p.count.SetText(l.from(childcareTexts, msgCCPresentNow, p.presentCount()))
+	p.count.SetText(l.t(msgCCPresentNow, p.presentCount()))
 	day := p.day.In(balie.Brussels()).Format("02/01/2006")
 	if p.closes {
-		p.dayLine.SetText(l.from(childcareTexts, msgCCDayLine, day, ccClock(p.closing)))
+		p.dayLine.SetText(l.t(msgCCDayLine, day, ccClock(p.closing)))
 	} else {
-		p.dayLine.SetText(l.from(childcareTexts, msgCCDayLineNone, day))
+		p.dayLine.SetText(l.t(msgCCDayLineNone, day))
 	}
 	if p.rollCall {
-		p.roll.SetText(keyLabel(l.from(childcareTexts, msgCCAllChildren), fyne.KeyF6))
+		p.roll.SetText(keyLabel(l.t(msgCCAllChildren), fyne.KeyF6))
 	} else {
-		p.roll.SetText(keyLabel(l.from(childcareTexts, msgCCRollCall), fyne.KeyF6))
+		p.roll.SetText(keyLabel(l.t(msgCCRollCall), fyne.KeyF6))
 	}
 	p.flagged = p.flagKey(now)
 	p.rows = map[string]fyne.CanvasObject{}
@@ -646,13 +646,13 @@ func (p *childcarePanel) revealSelected() {
 
 func (p *childcarePanel) enable() {
 	l := p.a.lang
-	text := l.from(childcareTexts, msgCCSignInOut)
+	text := l.t(msgCCSignInOut)
 	c, ok := p.find(p.selected)
 	switch {
 	case ok && c.Present:
-		text = l.from(childcareTexts, msgCCSignOutName, c.FirstName)
+		text = l.t(msgCCSignOutName, c.FirstName)
 	case ok:
-		text = l.from(childcareTexts, msgCCSignInName, c.FirstName)
+		text = l.t(msgCCSignInName, c.FirstName)
 	}
 	p.act.SetText(keyLabel(text, fyne.KeyF5))
 	ccEnable(p.act, ok && !p.busy)
@@ -681,12 +681,12 @@ func (p *childcarePanel) flagView(now time.Time) []fyne.CanvasObject {
 		return nil
 	}
 	l := p.a.lang
-	title := widget.NewLabelWithStyle(l.from(childcareTexts, msgCCFlagTitle, len(names), strings.Join(names, ", ")),
+	title := widget.NewLabelWithStyle(l.t(msgCCFlagTitle, len(names), strings.Join(names, ", ")),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.Importance = widget.DangerImportance
 	title.Wrapping = fyne.TextWrapWord
-	hint := widget.NewLabel(l.from(childcareTexts, msgCCFlagHint))
+	hint := widget.NewLabel(l.t(msgCCFlagHint))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.SizeName = theme.SizeNameCaptionText
 	icon := container.NewGridWrap(fyne.NewSquareSize(36), widget.NewIcon(theme.NewErrorThemedResource(theme.WarningIcon())))
@@ -697,10 +697,10 @@ func (p *childcarePanel) flagView(now time.Time) []fyne.CanvasObject {
 func (p *childcarePanel) listView(now time.Time) []fyne.CanvasObject {
 	l := p.a.lang
 	if !p.loaded {
-		return []fyne.CanvasObject{ccQuiet(l.from(childcareTexts, msgCCLoading))}
+		return []fyne.CanvasObject{ccQuiet(l.t(msgCCLoading))}
 	}
 	if len(p.children) == 0 {
-		return []fyne.CanvasObject{ccQuiet(l.from(childcareTexts, msgCCNoChildren))}
+		return []fyne.CanvasObject{ccQuiet(l.t(msgCCNoChildren))}
 	}
 	var out []fyne.CanvasObject
 	for i := 0; i < len(p.children); {
@@ -711,7 +711,7 @@ func (p *childcarePanel) listView(now time.Time) []fyne.CanvasObject {
 				here++
 			}
 		}
-		out = append(out, ccHeading(l.from(childcareTexts, msgCCGroup, g, here, j-i)))
+		out = append(out, ccHeading(l.t(msgCCGroup, g, here, j-i)))
 		for _, c := range p.children[i:j] {
 			out = append(out, p.childRow(c, now))
 		}
@@ -725,10 +725,10 @@ func (p *childcarePanel) listView(now time.Time) []fyne.CanvasObject {
 func (p *childcarePanel) rollCallView(now time.Time) []fyne.CanvasObject {
 	l := p.a.lang
 	n := p.presentCount()
-	title := ccHeading(l.from(childcareTexts, msgCCRollTitle, ccClock(now), n))
+	title := ccHeading(l.t(msgCCRollTitle, ccClock(now), n))
 	out := []fyne.CanvasObject{title}
 	if n == 0 {
-		return append(out, ccQuiet(l.from(childcareTexts, msgCCNoOnePresent)))
+		return append(out, ccQuiet(l.t(msgCCNoOnePresent)))
 	}
 	for _, c := range p.children {
 		if c.Present {
@@ -764,28 +764,28 @@ func (p *childcarePanel) childRow(c balie.ChildToday, now time.Time) fyne.Canvas
 	var icon fyne.Resource
 	switch {
 	case p.overdue(c, now):
-		status.SetText(l.from(childcareTexts, msgCCStillSince, ccSinceText(c.Since, now)))
+		status.SetText(l.t(msgCCStillSince, ccSinceText(c.Since, now)))
 		status.Importance = widget.DangerImportance
 		icon = theme.NewErrorThemedResource(theme.WarningIcon())
 	case c.Present && p.rollCall:
-		status.SetText(l.from(childcareTexts, msgCCRollLine, c.Group, ccSinceText(c.Since, now)))
+		status.SetText(l.t(msgCCRollLine, c.Group, ccSinceText(c.Since, now)))
 		status.Importance = widget.SuccessImportance
 		icon = theme.NewSuccessThemedResource(theme.ConfirmIcon())
 	case c.Present:
-		status.SetText(l.from(childcareTexts, msgCCSince, ccSinceText(c.Since, now)))
+		status.SetText(l.t(msgCCSince, ccSinceText(c.Since, now)))
 		status.Importance = widget.SuccessImportance
 		icon = theme.NewSuccessThemedResource(theme.ConfirmIcon())
 	case ccLeft(c):
-		status.SetText(l.from(childcareTexts, msgCCLeft, ccClock(ccLastOut(c).Out)))
+		status.SetText(l.t(msgCCLeft, ccClock(ccLastOut(c).Out)))
 		icon = theme.NewThemedResource(theme.LogoutIcon())
 	default:
-		status.SetText(l.from(childcareTexts, msgCCAbsent))
+		status.SetText(l.t(msgCCAbsent))
 		icon = theme.NewDisabledResource(theme.RadioButtonIcon())
 	}
 	trailing := []fyne.CanvasObject{status}
 	if ccLeft(c) && !p.rollCall {
 		id := c.HolderID
-		trailing = append(trailing, widget.NewButtonWithIcon(l.from(childcareTexts, msgCCBillButton), theme.DocumentIcon(), func() { p.showBill(id) }))
+		trailing = append(trailing, widget.NewButtonWithIcon(l.t(msgCCBillButton), theme.DocumentIcon(), func() { p.showBill(id) }))
 	}
 	line := container.NewBorder(nil, nil, widget.NewIcon(icon), container.NewHBox(trailing...), name)
 
@@ -855,7 +855,7 @@ func ccNoteLine(n ccNote) fyne.CanvasObject {
 // a field for a pick-up code, or their own card scanned.
 func (p *childcarePanel) signOutBox(c balie.ChildToday) fyne.CanvasObject {
 	l := p.a.lang
-	title := widget.NewLabelWithStyle(l.from(childcareTexts, msgCCWhoPicksUp, c.FirstName+" "+c.LastName), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(l.t(msgCCWhoPicksUp, c.FirstName+" "+c.LastName), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	rows := []fyne.CanvasObject{title}
 	if p.refusal != "" {
@@ -880,14 +880,14 @@ func (p *childcarePanel) signOutBox(c balie.ChildToday) fyne.CanvasObject {
 		buttons = append(buttons, b)
 	}
 	if len(buttons) == 0 {
-		rows = append(rows, ccQuiet(l.from(childcareTexts, msgCCNoAdults)))
+		rows = append(rows, ccQuiet(l.t(msgCCNoAdults)))
 	} else {
 		// Two columns: three adults take two lines, so the code field
 		// stays in view under a refusal and the closing flag.
 		rows = append(rows, container.NewGridWithColumns(2, buttons...))
 	}
 	rows = append(rows, container.NewBorder(nil, nil, nil, p.codeOK, p.code))
-	hint := widget.NewLabel(l.from(childcareTexts, msgCCScanAdult))
+	hint := widget.NewLabel(l.t(msgCCScanAdult))
 	hint.SizeName = theme.SizeNameCaptionText
 	hint.Wrapping = fyne.TextWrapWord
 	rows = append(rows, hint)
@@ -901,7 +901,7 @@ func (p *childcarePanel) billView(b ccBill, note *ccNote) fyne.CanvasObject {
 	l := p.a.lang
 	lang := string(l)
 	name := strings.TrimSpace(b.child.FirstName + " " + b.child.LastName)
-	title := widget.NewLabelWithStyle(l.from(childcareTexts, msgCCBillTitle, name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(l.t(msgCCBillTitle, name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
 	var kind fyne.CanvasObject
 	if b.err == "" {
@@ -919,7 +919,7 @@ func (p *childcarePanel) billView(b ccBill, note *ccNote) fyne.CanvasObject {
 	var stays []string
 	for _, s := range b.child.Stays {
 		if !s.Out.IsZero() {
-			stays = append(stays, l.from(childcareTexts, msgCCStay, ccClock(s.In), ccClock(s.Out), s.PickedUpBy))
+			stays = append(stays, l.t(msgCCStay, ccClock(s.In), ccClock(s.Out), s.PickedUpBy))
 		}
 	}
 	if len(stays) > 0 {
@@ -935,20 +935,20 @@ func (p *childcarePanel) billView(b ccBill, note *ccNote) fyne.CanvasObject {
 	bill := b.bill
 	switch {
 	case bill.Block != "":
-		rows = append(rows, ccAmountRow(l.from(childcareTexts, msgCCBlock, ccBlockName(l, bill.Block)), bill.Base.Format(lang), false))
+		rows = append(rows, ccAmountRow(l.t(msgCCBlock, ccBlockName(l, bill.Block)), bill.Base.Format(lang), false))
 	default:
-		rows = append(rows, ccAmountRow(l.from(childcareTexts, msgCCUnits, ccUnitName(l, p.rates.Unit), bill.Units, p.rates.UnitPrice.Format(lang)), bill.Base.Format(lang), false))
+		rows = append(rows, ccAmountRow(l.t(msgCCUnits, ccUnitName(l, p.rates.Unit), bill.Units, p.rates.UnitPrice.Format(lang)), bill.Base.Format(lang), false))
 	}
 	if bill.SiblingDiscount > 0 {
-		rows = append(rows, ccAmountRow(l.from(childcareTexts, msgCCSibling, p.rates.SiblingPct), "− "+bill.SiblingDiscount.Format(lang), false))
+		rows = append(rows, ccAmountRow(l.t(msgCCSibling, p.rates.SiblingPct), "− "+bill.SiblingDiscount.Format(lang), false))
 	}
 	if bill.SocialDiscount > 0 {
-		rows = append(rows, ccAmountRow(l.from(childcareTexts, msgCCSocial), "− "+bill.SocialDiscount.Format(lang), false))
+		rows = append(rows, ccAmountRow(l.t(msgCCSocial), "− "+bill.SocialDiscount.Format(lang), false))
 	}
 	if bill.LateUnits > 0 {
-		rows = append(rows, ccAmountRow(l.from(childcareTexts, msgCCLate, bill.LateUnits, ccUnitName(l, p.rates.LateUnit)), bill.LateFee.Format(lang), false))
+		rows = append(rows, ccAmountRow(l.t(msgCCLate, bill.LateUnits, ccUnitName(l, p.rates.LateUnit)), bill.LateFee.Format(lang), false))
 	}
-	rows = append(rows, widget.NewSeparator(), ccAmountRow(l.from(childcareTexts, msgCCTotal), bill.Total.Format(lang), true))
+	rows = append(rows, widget.NewSeparator(), ccAmountRow(l.t(msgCCTotal), bill.Total.Format(lang), true))
 	return newPanel(container.NewVBox(rows...), theme.ColorNameInputBackground, edge)
 }
 
@@ -1002,21 +1002,21 @@ func (l listAndDetail) MinSize(objs []fyne.CanvasObject) fyne.Size {
 func ccUnitName(l language, unit time.Duration) string {
 	switch unit {
 	case 0, 30 * time.Minute:
-		return l.from(childcareTexts, msgCCHalfHour)
+		return l.t(msgCCHalfHour)
 	case time.Hour:
-		return l.from(childcareTexts, msgCCHour)
+		return l.t(msgCCHour)
 	}
-	return l.from(childcareTexts, msgCCMinutes, int(unit/time.Minute))
+	return l.t(msgCCMinutes, int(unit/time.Minute))
 }
 
 func ccBlockName(l language, block string) string {
 	switch block {
 	case balie.BlockShort:
-		return l.from(childcareTexts, msgCCBlockShort)
+		return l.t(msgCCBlockShort)
 	case balie.BlockMedium:
-		return l.from(childcareTexts, msgCCBlockMedium)
+		return l.t(msgCCBlockMedium)
 	case balie.BlockLong:
-		return l.from(childcareTexts, msgCCBlockLong)
+		return l.t(msgCCBlockLong)
 	}
 	return block
 }
@@ -1069,52 +1069,3 @@ const (
 	msgCCLate         msg = "childcare.bill.late"
 	msgCCTotal        msg = "childcare.bill.total"
 )
-
-var childcareTexts = map[msg]textPair{
-	msgCCPresentNow:   {"Aanwezig nu: %d", "Present now: %d"},
-	msgCCDayLine:      {"%s · sluit om %s", "%s · closes at %s"},
-	msgCCDayLineNone:  {"%s · geen opvang gepland", "%s · no childcare planned"},
-	msgCCDaySchool:    {"Schooldag", "School day"},
-	msgCCDayWednesday: {"Woensdagnamiddag", "Wednesday afternoon"},
-	msgCCDayFree:      {"Schoolvrije dag", "School-free day"},
-	msgCCSignInOut:    {"Aan- of afmelden", "Sign in or out"},
-	msgCCSignInName:   {"%s aanmelden", "Sign in %s"},
-	msgCCSignOutName:  {"%s afmelden", "Sign out %s"},
-	msgCCRollCall:     {"Appel", "Roll call"},
-	msgCCAllChildren:  {"Alle kinderen", "All children"},
-	msgCCRollTitle:    {"Appel om %s: %d aanwezig", "Roll call at %s: %d present"},
-	msgCCRollLine:     {"%s · sinds %s", "%s · since %s"},
-	msgCCNoOnePresent: {"Er is niemand aanwezig.", "No one is present."},
-	msgCCNoChildren:   {"Er zijn geen kinderen ingeschreven bij deze opvang.", "No children are enrolled at this childcare."},
-	msgCCLoading:      {"De lijst wordt geladen…", "Loading the list…"},
-	msgCCGroup:        {"%s · %d van %d aanwezig", "%s · %d of %d present"},
-	msgCCAbsent:       {"Afwezig", "Absent"},
-	msgCCSince:        {"Aanwezig sinds %s", "Present since %s"},
-	msgCCStillSince:   {"Nog aanwezig sinds %s", "Still here since %s"},
-	msgCCLeft:         {"Vertrokken om %s", "Left at %s"},
-	msgCCBillButton:   {"Rekening", "Bill"},
-	msgCCFlagTitle:    {"Nog aanwezig na sluitingstijd (%d): %s", "Still present after closing time (%d): %s"},
-	msgCCFlagHint:     {"Niet automatisch afgemeld. Meld elk kind af wanneer het opgehaald wordt.", "Not signed out automatically. Sign each child out when they are picked up."},
-	msgCCSignedIn:     {"%s is aangemeld om %s.", "%s is signed in at %s."},
-	msgCCSignedOut:    {"%s is afgemeld om %s, opgehaald door %s.", "%s is signed out at %s, picked up by %s."},
-	msgCCNotAChild:    {"%s is geen kind van de opvang. Tik eerst op het kind dat vertrekt en scan dan deze kaart.", "%s is not a child in childcare. Tap the leaving child first, then scan this card."},
-	msgCCWhoPicksUp:   {"%s afmelden: wie haalt op?", "Sign out %s: who picks them up?"},
-	msgCCCode:         {"Ophaalcode", "Pick-up code"},
-	msgCCCodeOK:       {"Code", "Code"},
-	msgCCScanAdult:    {"Of scan de eigen UiTPAS van wie ophaalt. Esc annuleert.", "Or scan the own UiTPAS of whoever picks up. Esc cancels."},
-	msgCCNoAdults:     {"Niemand mag dit kind ophalen volgens de inschrijving; verwittig een verantwoordelijke.", "No one may pick up this child according to the enrolment; call a supervisor."},
-	msgCCBillTitle:    {"Rekening vandaag: %s", "Today's bill: %s"},
-	msgCCStay:         {"%s–%s, opgehaald door %s", "%s–%s, picked up by %s"},
-	msgCCUnits:        {"Per begonnen %s: %d × %s", "Per started %s: %d × %s"},
-	msgCCBlock:        {"Blok %s", "Block %s"},
-	msgCCBlockShort:   {"minder dan 3 uur", "under 3 hours"},
-	msgCCBlockMedium:  {"3 tot 6 uur", "3 to 6 hours"},
-	msgCCBlockLong:    {"6 uur of meer", "6 hours or more"},
-	msgCCHalfHour:     {"halfuur", "half hour"},
-	msgCCHour:         {"uur", "hour"},
-	msgCCMinutes:      {"%d minuten", "%d minutes"},
-	msgCCSibling:      {"Korting broer of zus (%d%%)", "Sibling reduction (%d%%)"},
-	msgCCSocial:       {"UiTPAS-korting", "UiTPAS reduction"},
-	msgCCLate:         {"Laat opgehaald: %d × %s", "Late pick-up: %d × %s"},
-	msgCCTotal:        {"Totaal", "Total"},
-}

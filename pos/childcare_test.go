@@ -177,6 +177,7 @@ type ccRig struct {
 func newChildcareRig(t *testing.T, lang string) *ccRig {
 	t.Helper()
 	test.NewTempApp(t).Settings().SetTheme(Theme())
+	useLanguage(t, lang)
 	r := &ccRig{appRig: &appRig{ui: make(chan func(), 16), now: time.Date(2026, 11, 25, 15, 30, 0, 0, balie.Brussels())}}
 	r.desk = newFakeChildcare(func() time.Time { return r.now })
 	dir := newFakeDirectory()

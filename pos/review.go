@@ -27,7 +27,7 @@ type reviewScreen struct {
 
 func newReviewScreen(a *App, list Reviews) *reviewScreen { return &reviewScreen{a: a, list: list} }
 
-func (r *reviewScreen) t(id msg, args ...any) string { return r.a.lang.from(reviewTexts, id, args...) }
+func (r *reviewScreen) t(id msg, args ...any) string { return r.a.lang.t(id, args...) }
 
 func (r *reviewScreen) show() {
 	r.a.run(func(ctx context.Context) func() {
@@ -87,13 +87,3 @@ const (
 	msgReviewRejected msg = "review.rejected"
 	msgReviewParked   msg = "review.parked"
 )
-
-var reviewTexts = map[msg]textPair{
-	msgReviewTitle:    {"Na te kijken (%d)", "To review (%d)"},
-	msgReviewHint:     {"Handelingen die de centrale aanpaste of weigerde. Niets is verloren; een verantwoordelijke beslist.", "Acts the ledger adjusted or refused. Nothing is lost; a supervisor decides."},
-	msgReviewNone:     {"Niets na te kijken.", "Nothing to review."},
-	msgReviewBack:     {"Terug", "Back"},
-	msgReviewAdjusted: {"aangepast", "adjusted"},
-	msgReviewRejected: {"geweigerd", "rejected"},
-	msgReviewParked:   {"tegengehouden", "held back"},
-}

@@ -115,17 +115,17 @@ func NewScanScreen(dir Directory, lang string, title string) *ScanScreen {
 
 func (s *ScanScreen) build(title string) {
 	s.field = newScanEntry()
-	s.field.SetPlaceHolder(s.lang.text(msgScanHint))
+	s.field.SetPlaceHolder(s.lang.t(msgScanHint))
 	s.field.OnSubmitted = s.Scan
 	s.field.onEscape = s.clear
 
-	keys := widget.NewLabel(s.lang.text(msgScanKeys))
+	keys := widget.NewLabel(s.lang.t(msgScanKeys))
 	keys.SizeName = theme.SizeNameCaptionText
 
 	// A VBox, so a panel is as tall as what it holds, not the window.
 	s.buildViews()
 	s.result = container.NewVBox(s.idleView())
-	s.status = widget.NewLabel(s.lang.text(msgStatusReady))
+	s.status = widget.NewLabel(s.lang.t(msgStatusReady))
 	s.status.SizeName = theme.SizeNameCaptionText
 	s.status.Truncation = fyne.TextTruncateEllipsis
 
@@ -226,9 +226,9 @@ func hasLetter(s string) bool {
 // their card even when it is blocked, so a lost card can be replaced.
 func (s *ScanScreen) showMatches(query string, matches []HolderView, search HolderSearch) {
 	defer s.refocus()
-	rows := []fyne.CanvasObject{widget.NewLabelWithStyle(s.lang.text(msgFound, len(matches), query), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	rows := []fyne.CanvasObject{widget.NewLabelWithStyle(s.lang.t(msgFound, len(matches), query), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	if len(matches) == 0 {
-		rows[0] = widget.NewLabel(s.lang.text(msgNoneFound, query))
+		rows[0] = widget.NewLabel(s.lang.t(msgNoneFound, query))
 	}
 	for _, m := range matches {
 		id := m.HolderID
@@ -302,7 +302,7 @@ func (s *ScanScreen) apply(h HolderView, err error, quiet bool) {
 		level = slog.LevelWarn
 	}
 	s.log.Log(context.Background(), level, "look up holder", "err", err)
-	s.setResult(s.errorView(s.lang.text(msgGenericError)))
+	s.setResult(s.errorView(s.lang.t(msgGenericError)))
 	s.setStatus(msgActionFailed)
 }
 
@@ -341,7 +341,7 @@ func (s *ScanScreen) refocus() {
 
 func (s *ScanScreen) setStatus(action msg) {
 	at := s.now().In(balie.Brussels()).Format("15:04:05")
-	s.status.SetText(s.lang.text(msgStatusAt, at, s.lang.text(action)))
+	s.status.SetText(s.lang.t(msgStatusAt, at, s.lang.t(action)))
 }
 
 func (s *ScanScreen) setResult(o fyne.CanvasObject) {
@@ -376,9 +376,9 @@ func (v *views) line(i int) *line {
 
 func (s *ScanScreen) buildViews() {
 	v := &s.views
-	v.idle = widget.NewLabel(s.lang.text(msgIdle))
+	v.idle = widget.NewLabel(s.lang.t(msgIdle))
 	v.idle.Importance = widget.LowImportance
-	v.looking = widget.NewLabel(s.lang.text(msgLooking))
+	v.looking = widget.NewLabel(s.lang.t(msgLooking))
 	v.looking.Importance = widget.LowImportance
 
 	v.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -388,17 +388,17 @@ func (s *ScanScreen) buildViews() {
 	v.points = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.points.SizeName = theme.SizeNameHeadingText
 	v.points.Importance = widget.HighImportance
-	v.none = widget.NewLabel(s.lang.text(msgNoMemberships))
+	v.none = widget.NewLabel(s.lang.t(msgNoMemberships))
 	v.none.Importance = widget.LowImportance
 	v.memberships = container.NewVBox()
 	v.noticeBox = container.NewVBox()
 	v.noticeSlot = container.NewVBox()
 	v.notices = container.NewVBox(widget.NewSeparator(),
-		widget.NewLabelWithStyle(s.lang.text(msgNotices), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.noticeBox)
+		widget.NewLabelWithStyle(s.lang.t(msgNotices), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.noticeBox)
 	v.holder = newPanel(container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewCenter(v.points), v.name),
 		v.card, widget.NewSeparator(),
-		widget.NewLabelWithStyle(s.lang.text(msgMemberships), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(s.lang.t(msgMemberships), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		v.memberships, v.noticeSlot,
 	), theme.ColorNameInputBackground, theme.ColorNameInputBorder)
 
@@ -417,7 +417,7 @@ func (s *ScanScreen) lookingView() fyne.CanvasObject { return s.views.looking }
 func (s *ScanScreen) holderView(h HolderView) fyne.CanvasObject {
 	v := &s.views
 	v.name.SetText(strings.TrimSpace(h.FirstName + " " + h.LastName))
-	v.card.SetText(s.lang.text(msgCard, h.Card))
+	v.card.SetText(s.lang.t(msgCard, h.Card))
 	v.points.SetText(s.lang.points(h.Points))
 	rows := []fyne.CanvasObject{v.none}
 	if len(h.Memberships) > 0 {
@@ -443,15 +443,15 @@ func (s *ScanScreen) membershipRow(r *line, m MembershipLine) fyne.CanvasObject 
 	var state string
 	switch {
 	case m.Valid && m.Until.IsZero():
-		state = s.lang.text(msgValid)
+		state = s.lang.t(msgValid)
 	case m.Valid:
-		state = s.lang.text(msgValidUntil, lastDay(m.Until))
+		state = s.lang.t(msgValidUntil, lastDay(m.Until))
 	case m.Until.IsZero():
-		state = s.lang.text(msgExpired)
+		state = s.lang.t(msgExpired)
 	default:
-		state = s.lang.text(msgExpiredOn, lastDay(m.Until))
+		state = s.lang.t(msgExpiredOn, lastDay(m.Until))
 	}
-	text := s.lang.text(msgMembershipLine, m.Name, state)
+	text := s.lang.t(msgMembershipLine, m.Name, state)
 	if m.Valid {
 		return r.set(theme.NewSuccessThemedResource(theme.ConfirmIcon()), text, widget.MediumImportance)
 	}

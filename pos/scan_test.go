@@ -80,6 +80,7 @@ type rig struct {
 func newRig(t *testing.T, dir Directory, lang string) *rig {
 	t.Helper()
 	test.NewTempApp(t).Settings().SetTheme(Theme())
+	useLanguage(t, lang)
 	r := &rig{
 		s:   NewScanScreen(dir, lang, "Onthaal CC Lier"),
 		ui:  make(chan func()),

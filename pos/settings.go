@@ -43,7 +43,7 @@ func (a *App) showSettings() {
 }
 
 func (a *App) settingsView(desks []balie.Desk) fyne.CanvasObject {
-	t := func(id msg, args ...any) string { return a.lang.from(settingsTexts, id, args...) }
+	t := func(id msg, args ...any) string { return a.lang.t(id, args...) }
 	langs := []string{"Nederlands", "English"}
 	lang := widget.NewRadioGroup(langs, nil)
 	lang.SetSelected(langs[0])
@@ -86,7 +86,7 @@ func (a *App) settingsView(desks []balie.Desk) fyne.CanvasObject {
 		widget.NewLabelWithStyle(t(msgSettingsDesk), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), desk,
 		widget.NewLabel(t(msgSettingsDeskHint)),
 		container.NewHBox(bigButton(t(msgSettingsApply), theme.ConfirmIcon(), apply),
-			widget.NewButton(keyLabel(a.lang.from(reviewTexts, msgReviewBack), fyne.KeyEscape), a.closeOverlay))))
+			widget.NewButton(keyLabel(a.lang.t(msgReviewBack), fyne.KeyEscape), a.closeOverlay))))
 }
 
 const (
@@ -97,12 +97,3 @@ const (
 	msgSettingsApply    msg = "settings.apply"
 	msgSettingsApprove  msg = "settings.approve"
 )
-
-var settingsTexts = map[msg]textPair{
-	msgSettingsTitle:    {"Instellingen", "Settings"},
-	msgSettingsLang:     {"Taal van het scherm", "Language of the screen"},
-	msgSettingsDesk:     {"Balie van deze kassa", "Desk of this terminal"},
-	msgSettingsDeskHint: {"Een andere balie kiezen vraagt de goedkeuring van een verantwoordelijke. Daarna meldt iedereen zich opnieuw aan.", "Choosing another desk needs a supervisor's approval. Everyone signs in again afterwards."},
-	msgSettingsApply:    {"Toepassen", "Apply"},
-	msgSettingsApprove:  {"De kassa gaat over naar %s.", "The terminal moves to %s."},
-}

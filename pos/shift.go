@@ -47,7 +47,7 @@ func newShiftScreen(a *App, desk Shifts) *shiftScreen {
 	return &shiftScreen{a: a, desk: desk, box: container.NewStack()}
 }
 
-func (s *shiftScreen) t(id msg, args ...any) string { return s.a.lang.from(shiftTexts, id, args...) }
+func (s *shiftScreen) t(id msg, args ...any) string { return s.a.lang.t(id, args...) }
 
 // show reads the current shift and shows the screen that fits: open one,
 // or count and close the one that is open.
@@ -304,21 +304,3 @@ const (
 	msgShiftPDFSaved    msg = "shift.pdf.saved"
 	msgShiftPDFFailed   msg = "shift.pdf.failed"
 )
-
-var shiftTexts = map[msg]textPair{
-	msgShiftOpenTitle:   {"Kassa openen", "Open the till"},
-	msgShiftOpenHint:    {"Tel het wisselgeld in de lade en typ het bedrag.", "Count the change in the drawer and type the amount."},
-	msgShiftFloatHint:   {"Wisselgeld, bv. 150,00", "Float, e.g. 150.00"},
-	msgShiftOpen:        {"Kassa openen", "Open the till"},
-	msgShiftOpened:      {"Kassa geopend met %s wisselgeld.", "Till opened with a float of %s."},
-	msgLater:            {"Later", "Later"},
-	msgBack:             {"Terug", "Back"},
-	msgShiftCloseTitle:  {"Kassa afsluiten", "Close the till"},
-	msgShiftCloseHint:   {"Tel de lade per biljet en per munt.", "Count the drawer per note and per coin."},
-	msgShiftClose:       {"Afsluiten", "Close"},
-	msgShiftCounted:     {"Geteld %s · verwacht %s · verschil %s", "Counted %s · expected %s · difference %s"},
-	msgShiftApprove:     {"Er zijn nog handelingen niet bij de centrale. Een verantwoordelijke moet het afsluiten goedkeuren.", "Some acts have not reached the ledger yet. A supervisor must approve the close."},
-	msgShiftClosedTitle: {"Kassa afgesloten — Z-rapport", "Till closed — Z report"},
-	msgShiftPDFSaved:    {"Opgeslagen als %s", "Saved as %s"},
-	msgShiftPDFFailed:   {"Het Z-rapport kon niet als PDF bewaard worden; het staat hieronder.", "The Z report could not be saved as a PDF; it is shown below."},
-}

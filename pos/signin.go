@@ -33,18 +33,18 @@ type StaffNames interface {
 func newSignInScreen(a *App) *signInScreen {
 	s := &signInScreen{a: a, card: newScanEntry(), pin: newScanEntry()}
 	l := a.lang
-	s.card.SetPlaceHolder(l.from(signInTexts, msgSignInCard))
+	s.card.SetPlaceHolder(l.t(msgSignInCard))
 	s.card.OnSubmitted = func(string) { s.next() }
 	s.card.onEscape = s.reset
 	s.pin.Password = true
-	s.pin.SetPlaceHolder(l.from(signInTexts, msgSignInPIN))
+	s.pin.SetPlaceHolder(l.t(msgSignInPIN))
 	s.pin.OnSubmitted = func(string) { s.submit() }
 	s.pin.onEscape = s.reset
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
-	title := widget.NewLabelWithStyle(l.from(signInTexts, msgSignInTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(l.t(msgSignInTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	hint := widget.NewLabel(l.from(signInTexts, msgSignInHint))
+	hint := widget.NewLabel(l.t(msgSignInHint))
 	hint.Wrapping = fyne.TextWrapWord
 	form := container.NewVBox(title, hint,
 		container.NewThemeOverride(s.card, screenTheme{text: scanTextSize}),
@@ -53,7 +53,7 @@ func newSignInScreen(a *App) *signInScreen {
 	panel := container.NewGridWrap(fyne.NewSize(560, 420), newPanel(form, theme.ColorNameInputBackground, theme.ColorNameInputBorder))
 	s.box = container.NewCenter(panel)
 	if list, ok := a.deps.Staff.(StaffNames); ok {
-		s.names = container.NewVBox(widget.NewLabelWithStyle(l.from(signInTexts, msgSignInChoose), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		s.names = container.NewVBox(widget.NewLabelWithStyle(l.t(msgSignInChoose), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		names := container.NewGridWrap(fyne.NewSize(320, 420), newPanel(container.NewVScroll(s.names), theme.ColorNameInputBackground, theme.ColorNameInputBorder))
 		s.box = container.NewCenter(container.NewHBox(panel, names))
 		a.run(func(ctx context.Context) func() {
@@ -126,7 +126,7 @@ func (s *signInScreen) submit() {
 		return
 	}
 	s.busy = true
-	s.setMessage(s.a.lang.from(signInTexts, msgSignInChecking), widget.LowImportance)
+	s.setMessage(s.a.lang.t(msgSignInChecking), widget.LowImportance)
 	s.a.run(func(ctx context.Context) func() {
 		staff, err := s.a.deps.Staff.Authenticate(ctx, card, pin)
 		return func() {
@@ -159,12 +159,3 @@ const (
 	msgSignInChecking msg = "signin.checking"
 	msgSignInChoose   msg = "signin.choose"
 )
-
-var signInTexts = map[msg]textPair{
-	msgSignInTitle:    {"Aanmelden", "Sign in"},
-	msgSignInHint:     {"Scan je personeelskaart of typ je kaartnummer, druk Enter en typ je pincode.", "Scan your staff card or type its number, press Enter and type your PIN."},
-	msgSignInCard:     {"Personeelskaart", "Staff card"},
-	msgSignInPIN:      {"Pincode", "PIN"},
-	msgSignInChecking: {"Controleren…", "Checking…"},
-	msgSignInChoose:   {"Of kies je naam", "Or choose your name"},
-}

@@ -50,21 +50,21 @@ func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
 	p := &sportsPanel{a: a, desk: desk}
 	l := a.lang
 	p.eventPick = widget.NewSelect(nil, func(string) { p.enable() })
-	p.eventPick.PlaceHolder = l.from(sportsTexts, msgSportsNoEvent)
+	p.eventPick.PlaceHolder = l.t(msgSportsNoEvent)
 	p.rewardPick = widget.NewSelect(nil, func(string) { p.enable() })
-	p.rewardPick.PlaceHolder = l.from(sportsTexts, msgSportsPickReward)
+	p.rewardPick.PlaceHolder = l.t(msgSportsPickReward)
 	p.programPick = widget.NewSelect(nil, func(string) { p.enable() })
-	p.payPick = widget.NewRadioGroup([]string{l.from(sportsTexts, msgPayCash), l.from(sportsTexts, msgPayCard)}, nil)
+	p.payPick = widget.NewRadioGroup([]string{l.t(msgPayCash), l.t(msgPayCard)}, nil)
 	p.payPick.Horizontal = true
-	p.payPick.SetSelected(l.from(sportsTexts, msgPayCash))
+	p.payPick.SetSelected(l.t(msgPayCash))
 
-	p.checkIn = bigButton(keyLabel(l.from(sportsTexts, msgSportsCheckIn), fyne.KeyF5), theme.ConfirmIcon(), p.doCheckIn)
-	p.redeem = bigButton(keyLabel(l.from(sportsTexts, msgSportsRedeem), fyne.KeyF6), theme.ContentAddIcon(), p.doRedeem)
-	p.pay = bigButton(keyLabel(l.from(sportsTexts, msgSportsPay), fyne.KeyF7), theme.AccountIcon(), p.doPay)
+	p.checkIn = bigButton(keyLabel(l.t(msgSportsCheckIn), fyne.KeyF5), theme.ConfirmIcon(), p.doCheckIn)
+	p.redeem = bigButton(keyLabel(l.t(msgSportsRedeem), fyne.KeyF6), theme.ContentAddIcon(), p.doRedeem)
+	p.pay = bigButton(keyLabel(l.t(msgSportsPay), fyne.KeyF7), theme.AccountIcon(), p.doPay)
 	p.outcome = container.NewVBox()
 
 	heading := func(id msg) fyne.CanvasObject {
-		return widget.NewLabelWithStyle(l.from(sportsTexts, id), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		return widget.NewLabelWithStyle(l.t(id), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	p.box = container.NewVScroll(container.NewPadded(container.NewVBox(
 		heading(msgSportsEvent), p.eventPick, p.checkIn, widget.NewSeparator(),
@@ -132,7 +132,7 @@ func (p *sportsPanel) fill(now time.Time) {
 	}
 	names = nil
 	for _, r := range p.rewards {
-		names = append(names, l.from(sportsTexts, msgSportsRewardLine, r.Name, l.points(r.Points)))
+		names = append(names, l.t(msgSportsRewardLine, r.Name, l.points(r.Points)))
 	}
 	p.rewardPick.SetOptions(names)
 	names = nil
@@ -227,7 +227,7 @@ func (p *sportsPanel) doCheckIn() {
 		if err != nil {
 			return "", err
 		}
-		return l.from(sportsTexts, msgSportsCheckedIn, res.Holder.FirstName, l.points(res.Points), l.points(res.Balance)), nil
+		return l.t(msgSportsCheckedIn, res.Holder.FirstName, l.points(res.Points), l.points(res.Balance)), nil
 	})
 }
 
@@ -243,7 +243,7 @@ func (p *sportsPanel) doRedeem() {
 		if err != nil {
 			return "", err
 		}
-		return l.from(sportsTexts, msgSportsRedeemed, r.Name, l.points(res.Before), l.points(res.After)), nil
+		return l.t(msgSportsRedeemed, r.Name, l.points(res.Before), l.points(res.After)), nil
 	})
 }
 
@@ -256,13 +256,13 @@ func (p *sportsPanel) offerOverride() {
 		return
 	}
 	r, l := p.rewards[i], p.a.lang
-	p.a.approve(l.from(sportsTexts, msgSportsOverride, r.Name), func(sup balie.Staff) {
+	p.a.approve(l.t(msgSportsOverride, r.Name), func(sup balie.Staff) {
 		p.act("redeem reward", func(ctx context.Context, staff string, card balie.CardNumber) (string, error) {
 			res, err := p.desk.RedeemRewardOverride(ctx, staff, sup.ID, card, r.ID)
 			if err != nil {
 				return "", err
 			}
-			return l.from(sportsTexts, msgSportsRedeemed, r.Name, l.points(res.Before), l.points(res.After)), nil
+			return l.t(msgSportsRedeemed, r.Name, l.points(res.Before), l.points(res.After)), nil
 		})
 	})
 }
@@ -275,7 +275,7 @@ func (p *sportsPanel) doPay() {
 	pr := p.programs[i]
 	l := p.a.lang
 	pay := balie.PayCash
-	if p.payPick.Selected == l.from(sportsTexts, msgPayCard) {
+	if p.payPick.Selected == l.t(msgPayCard) {
 		pay = balie.PayCard
 	}
 	p.act("pay membership", func(ctx context.Context, staff string, card balie.CardNumber) (string, error) {
@@ -283,7 +283,7 @@ func (p *sportsPanel) doPay() {
 		if err != nil {
 			return "", err
 		}
-		return l.from(sportsTexts, msgSportsPaid, pr.Name, res.Price.Format(string(l)), lastDay(res.End)), nil
+		return l.t(msgSportsPaid, pr.Name, res.Price.Format(string(l)), lastDay(res.End)), nil
 	})
 }
 
@@ -321,21 +321,3 @@ const (
 	msgPayCash          msg = "pay.cash"
 	msgPayCard          msg = "pay.card"
 )
-
-var sportsTexts = map[msg]textPair{
-	msgSportsEvent:      {"Inchecken en punt sparen", "Check in and save a point"},
-	msgSportsNoEvent:    {"Kies een activiteit", "Choose an activity"},
-	msgSportsCheckIn:    {"Inchecken", "Check in"},
-	msgSportsCheckedIn:  {"%s is ingecheckt: +%s, nu %s.", "%s is checked in: +%s, now %s."},
-	msgSportsRewards:    {"Voordeel omruilen", "Exchange a reward"},
-	msgSportsPickReward: {"Kies een voordeel", "Choose a reward"},
-	msgSportsRewardLine: {"%s — %s", "%s — %s"},
-	msgSportsRedeem:     {"Omruilen", "Exchange"},
-	msgSportsRedeemed:   {"%s omgeruild: %s voor, %s na.", "%s exchanged: %s before, %s after."},
-	msgSportsPass:       {"Sportpas", "Sports pass"},
-	msgSportsPay:        {"Betalen", "Take payment"},
-	msgSportsPaid:       {"%s betaald (%s), geldig tot %s.", "%s paid (%s), valid until %s."},
-	msgSportsOverride:   {"Zonder verbinding is de limiet bereikt. Een verantwoordelijke kan %s toch toestaan; de centrale kijkt het na.", "Offline, the limit is reached. A supervisor can allow %s all the same; the ledger will check it."},
-	msgPayCash:          {"Cash", "Cash"},
-	msgPayCard:          {"Kaart", "Card"},
-}

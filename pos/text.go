@@ -1,10 +1,16 @@
 package pos
 
-import "fmt"
+import (
+	"embed"
+	"fmt"
+	"os"
 
-// msg identifies a sentence the clerk reads. Every visible string of the
-// package goes through texts, so a missing translation is one map entry
-// away and a test can check that none is missing.
+	"fyne.io/fyne/v2/lang"
+)
+
+// msg identifies a sentence the clerk reads: its key in the translation
+// files. Every visible string of the package goes through one, so a test
+// can check that no translation is missing.
 type msg string
 
 const (
@@ -36,41 +42,6 @@ const (
 	msgActionFound    msg = "action.found"
 )
 
-// textPair is one sentence in Dutch (nl-BE, the default) and English.
-// Sentences with verbs take fmt arguments, the same in both languages.
-type textPair struct{ nl, en string }
-
-// texts holds the scan screen's sentences; each other screen keeps a
-// table of its own beside its code.
-var texts = map[msg]textPair{
-	msgScanHint:       {"Scan of typ een UiTPAS-nummer", "Scan or type a UiTPAS number"},
-	msgScanKeys:       {"Enter om op te zoeken · Esc om te wissen", "Enter to look up · Esc to clear"},
-	msgIdle:           {"Nog geen pashouder gescand.", "No pass holder scanned yet."},
-	msgLooking:        {"Opzoeken…", "Looking up…"},
-	msgCard:           {"Kaart %s", "Card %s"},
-	msgPointsOne:      {"%d punt", "%d point"},
-	msgPointsMany:     {"%d punten", "%d points"},
-	msgMemberships:    {"Lidmaatschappen", "Memberships"},
-	msgNoMemberships:  {"Geen lidmaatschappen", "No memberships"},
-	msgMembershipLine: {"%s — %s", "%s — %s"},
-	msgValidUntil:     {"geldig tot %s", "valid until %s"},
-	msgValid:          {"geldig", "valid"},
-	msgExpiredOn:      {"verlopen op %s", "expired on %s"},
-	msgExpired:        {"verlopen", "expired"},
-	msgNotices:        {"Meldingen", "Notices"},
-	msgGenericError:   {"Er ging iets mis; probeer opnieuw.", "Something went wrong; please try again."},
-	msgStatusReady:    {"Klaar om te scannen", "Ready to scan"},
-	msgStatusAt:       {"Laatste actie om %s: %s", "Last action at %s: %s"},
-	msgActionLooking:  {"opzoeken…", "looking up…"},
-	msgActionShown:    {"pashouder getoond", "pass holder shown"},
-	msgActionRefused:  {"scan geweigerd", "scan refused"},
-	msgActionFailed:   {"opzoeken mislukt", "lookup failed"},
-	msgActionCleared:  {"scherm gewist", "screen cleared"},
-	msgFound:          {"%d pashouders gevonden voor \"%s\"; kies wie er aan de balie staat:", "%d pass holders found for \"%s\"; choose who is at the desk:"},
-	msgNoneFound:      {"Geen pashouder gevonden voor \"%s\".", "No pass holder found for \"%s\"."},
-	msgActionFound:    {"gezocht op naam", "searched by name"},
-}
-
 // language is the clerk's language: "en", or "nl" for anything else, as
 // balie.Error.Message decides.
 type language string
@@ -82,32 +53,38 @@ func newLanguage(lang string) language {
 	return "nl"
 }
 
-// text returns the scan screen's sentence id in l, formatted with args
-// when there are any.
-func (l language) text(id msg, args ...any) string { return l.from(texts, id, args...) }
-
-// from returns sentence id of table in l, formatted with args when there
-// are any.
-func (l language) from(table map[msg]textPair, id msg, args ...any) string {
-	t, ok := table[id]
-	if !ok {
-		// A programming error, but the clerk should still see something.
-		return string(id)
-	}
-	s := t.nl
-	if l == "en" {
-		s = t.en
-	}
+// t returns sentence id in the clerk's language, formatted with args
+// when there are any. The sentences are Fyne's translations, in
+// assets/translations, loaded for the language by UseLanguage.
+func (l language) t(id msg, args ...any) string {
+	s := lang.LocalizeKey(string(id), string(id))
 	if len(args) == 0 {
 		return s
 	}
 	return fmt.Sprintf(s, args...)
 }
 
+// UseLanguage loads the translations in dir of fsys for lang, "nl" (the
+// default) or "en", and makes them the ones the screens speak. Fyne's
+// translations follow the system's locale, so the locale is set first:
+// the clerk's choice wins over the machine's.
+func UseLanguage(language string, fsys embed.FS, dir string) error {
+	if language != "en" {
+		language = "nl"
+	}
+	if err := os.Setenv("LANGUAGE", language); err != nil {
+		return fmt.Errorf("use language %s: %w", language, err)
+	}
+	if err := lang.AddTranslationsFS(fsys, dir); err != nil {
+		return fmt.Errorf("use language %s: %w", language, err)
+	}
+	return nil
+}
+
 // points returns "1 punt" or "12 punten".
 func (l language) points(n int) string {
 	if n == 1 || n == -1 {
-		return l.text(msgPointsOne, n)
+		return l.t(msgPointsOne, n)
 	}
-	return l.text(msgPointsMany, n)
+	return l.t(msgPointsMany, n)
 }

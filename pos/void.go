@@ -30,7 +30,7 @@ type voidScreen struct {
 	said   *widget.Label
 }
 
-func (v *voidScreen) t(id msg, args ...any) string { return v.a.lang.from(voidTexts, id, args...) }
+func (v *voidScreen) t(id msg, args ...any) string { return v.a.lang.t(id, args...) }
 
 func (a *App) showVoids() {
 	if a.deps.Voids == nil {
@@ -78,7 +78,7 @@ func (v *voidScreen) build(acts []balie.RecentAct) fyne.CanvasObject {
 	}
 	return container.NewBorder(
 		container.NewVBox(heading(v.t(msgVoidTitle)), widget.NewLabel(v.t(msgVoidHint)), v.reason, v.said),
-		widget.NewButton(keyLabel(v.a.lang.from(reviewTexts, msgReviewBack), fyne.KeyEscape), v.a.closeOverlay),
+		widget.NewButton(keyLabel(v.a.lang.t(msgReviewBack), fyne.KeyEscape), v.a.closeOverlay),
 		nil, nil, container.NewVScroll(container.NewPadded(rows)))
 }
 
@@ -163,14 +163,3 @@ const (
 	msgVoidApprove    msg = "void.approve"
 	msgVoided         msg = "void.voided"
 )
-
-var voidTexts = map[msg]textPair{
-	msgVoidTitle:      {"Handeling annuleren", "Void an act"},
-	msgVoidHint:       {"Typ de reden en kies de handeling. Een verantwoordelijke keurt goed; de handeling blijft in het journaal.", "Type the reason and choose the act. A supervisor approves; the act stays in the journal."},
-	msgVoidReason:     {"Reden, bv. verkeerde kaart gescand", "Reason, e.g. wrong card scanned"},
-	msgVoidNone:       {"Nog geen handelingen aan deze kassa.", "No acts at this terminal yet."},
-	msgVoidDone:       {"geannuleerd", "voided"},
-	msgVoidNeedReason: {"Typ eerst de reden van de annulering.", "Type the reason for the void first."},
-	msgVoidApprove:    {"Annuleren: %s", "Void: %s"},
-	msgVoided:         {"Geannuleerd: %s", "Voided: %s"},
-}

@@ -14,6 +14,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/balie/balie"
+	"github.com/balie/balie/assets"
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/pos"
 	"github.com/balie/balie/reader"
@@ -109,6 +110,9 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	scr := &screen{}
 	var show func(lang string, desk balie.Desk)
 	show = func(lang string, desk balie.Desk) {
+		if err := pos.UseLanguage(lang, assets.Translations(), "translations"); err != nil {
+			log.Error("load translations", "err", err)
+		}
 		app := pos.NewApp(pos.Config{Lang: lang, Desk: desk, Logger: log, ReportDir: reports, ReceiptDir: receipts}, pos.Deps{
 			Directory: pos.NewDirectory(d, lang, log),
 			Staff:     d,
