@@ -67,6 +67,9 @@ type Deps struct {
 	// terminal then shows the app again.
 	Settings Settings
 	Sync     func() SyncState // nil: no ledger
+	// Print, when set, sends bytes to the receipt printer (ESC/POS): the
+	// box office prints every sale's receipt.
+	Print func([]byte) error
 	// Sound, when set, plays the confirmation (ok) or the error sound. It
 	// must not block; it may be called off the Fyne goroutine.
 	Sound func(ok bool)

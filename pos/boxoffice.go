@@ -1357,6 +1357,18 @@ func (p *boxOfficePanel) payMembership(method balie.PaymentMethod, tendered bali
 func (p *boxOfficePanel) sold(text string, r receipt.Receipt, card string) {
 	p.receiptFor = card
 	p.receipt = &r
+	if print := p.a.deps.Print; print != nil {
+		b := receipt.ReceiptESCPOS(r, string(p.a.lang), receiptWidth)
+		p.a.run(func(ctx context.Context) func() {
+			err := print(b)
+			return func() {
+				if err != nil {
+					p.a.log.Warn("print receipt", "err", err)
+					p.a.notice(p.t(msgBoxPrintFailed), false)
+				}
+			}
+		})
+	}
 	p.cash.SetText("")
 	head := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Wrapping = fyne.TextWrapWord
@@ -1519,5 +1531,6 @@ const (
 	msgBoxReceiptPDF       msg = "box.receipt.pdf"
 	msgBoxReceiptSaved     msg = "box.receipt.saved"
 	msgBoxReceiptFailed    msg = "box.receipt.failed"
+	msgBoxPrintFailed      msg = "box.print.failed"
 	msgBoxKeys             msg = "box.keys"
 )

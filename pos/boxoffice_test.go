@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/assets"
+	"github.com/balie/balie/pos/receipt"
 )
 
 // kevinCard is a holder whose card the UiTPAS-tarief applies to.
@@ -583,5 +585,33 @@ func TestBoxOffice_lockClears(t *testing.T) {
 	if len(r.p.lines) != 0 || r.p.first.Text != "" || r.p.birth.Text != "" || r.p.view != viewTickets {
 		t.Errorf("after the lock: %d basket lines, first name %q, birth date %q, view %d; want all cleared",
 			len(r.p.lines), r.p.first.Text, r.p.birth.Text, r.p.view)
+	}
+}
+
+// TestBoxOffice_print: every sale's receipt goes to the receipt printer;
+// a printer that does not answer loses no sale and is said.
+func TestBoxOffice_print(t *testing.T) {
+	r := newBoxRig(t, "nl")
+	var printed [][]byte
+	fail := false
+	r.a.deps.Print = func(b []byte) error {
+		if fail {
+			return errors.New("write /dev/ttyUSB1: input/output error")
+		}
+		printed = append(printed, b)
+		return nil
+	}
+	sale := receipt.Receipt{Desk: "Balie CC Lier", Time: r.now, Lines: []receipt.Line{{Description: "De Gruffalo", Quantity: 1, UnitPrice: 1800, Amount: 1800}},
+		Total: 1800, Payment: balie.PayCard, Reference: "0193aaaa-0000-7000-8000-00000000cafe"}
+	r.p.sold("1 ticket verkocht.", sale, "")
+	r.wait(t)
+	if len(printed) != 1 || !bytes.HasPrefix(printed[0], []byte{0x1B, 0x40}) || !bytes.Contains(printed[0], []byte("De Gruffalo")) {
+		t.Fatalf("printed %q, want one ESC/POS receipt", printed)
+	}
+	fail = true
+	r.p.sold("1 ticket verkocht.", sale, "")
+	r.wait(t)
+	if !strings.HasPrefix(r.a.note.Text, "De bonprinter antwoordt niet") {
+		t.Errorf("a failing printer says %q", r.a.note.Text)
 	}
 }

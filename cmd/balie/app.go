@@ -30,6 +30,7 @@ type appConfig struct {
 	reader  readerFlags
 	ledger  string // the ledger's address
 	enrol   string // a one-time enrolment token
+	printer serialPrinter
 }
 
 func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) int {
@@ -42,6 +43,8 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	fset.IntVar(&cfg.holders, "holders", demo.DefaultHolders, "with --demo: how many holders the demo city has (up to 1000000 and more)")
 	fset.StringVar(&cfg.ledger, "ledger", "", "the ledger's address, e.g. https://ledger.example:8443 (with --enrol the first time; saved in the configuration)")
 	fset.StringVar(&cfg.enrol, "enrol", "", "enrol this terminal with the one-time token 'ledger terminal add' printed")
+	fset.StringVar(&cfg.printer.port, "printer", "", "an ESC/POS receipt printer's serial port, e.g. /dev/serial/by-id/usb-...: every sale's receipt is printed")
+	fset.IntVar(&cfg.printer.baud, "printer-baud", 9600, "the receipt printer's baud rate")
 	cfg.reader.register(fset, "reader-", "reader")
 	config := fset.String("config", "", "the configuration file (default: balie.conf in the user's config folder; none with --demo)")
 	if code, ok := parse(fset, args, stderr); !ok {
@@ -105,6 +108,10 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		sound = p.Play
 	}
 	receipts := filepath.Join(filepath.Dir(d.Path()), "bonnen")
+	var print func([]byte) error
+	if cfg.printer.port != "" {
+		print = cfg.printer.Print
+	}
 	// scr is the app on the window; a change of language or desk (F1)
 	// builds a new one. Only touched on the Fyne goroutine.
 	scr := &screen{}
@@ -124,6 +131,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 			Voids:     d,
 			Desks:     d,
 			Sound:     sound,
+			Print:     print,
 			Sync:      tm.syncState(),
 			Settings: func(lang, deskID string) {
 				next, err := d.Desk(ctx, deskID)
