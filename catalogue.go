@@ -280,4 +280,7 @@ type Desk struct {
 	OrganiserID string
 	Mode        DeskMode
 	CardSystem  string
+	// SellsFor are the organisers besides its own whose events, rewards
+	// and memberships the desk handles (see Serves).
+	SellsFor []string `json:",omitempty"`
 }
