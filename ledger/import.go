@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -33,7 +32,7 @@ type ImportReport struct {
 }
 
 // importBatch is how many good rows one transaction writes.
-const importBatch = 5000
+const importBatch = 1000
 
 type importRow struct {
 	line   int
@@ -118,20 +117,14 @@ func (l *Ledger) ImportHolders(ctx context.Context, r io.Reader, progress func(l
 }
 
 func (l *Ledger) cardSystems(ctx context.Context) (map[string]bool, error) {
-	rows, err := l.r.QueryContext(ctx, `SELECT id FROM card_systems`)
-	if err != nil {
-		return nil, l.classify("read card systems", err)
-	}
-	defer rows.Close()
 	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, l.classify("read card systems", err)
-		}
-		out[id] = true
-	}
-	return out, l.classify("read card systems", rows.Err())
+	err := l.store.Read(ctx, func(tx ReadTx) error {
+		return tx.Entities(balie.ChangeCardSystem, "", func(id string, _ []byte) error {
+			out[id] = true
+			return nil
+		})
+	})
+	return out, wrap("read card systems", err)
 }
 
 // parseImportRow checks one CSV row.
@@ -186,82 +179,64 @@ func parseImportRow(rec []string, systems map[string]bool) (importRow, *balie.Er
 }
 
 // importRows writes good rows in one transaction; a card that belongs to
-// another holder in the ledger is refused there.
+// another holder in the ledger is refused there. A transaction holds at
+// most importBatch rows, so a serving ledger's uploads wait a moment at
+// most.
 func (l *Ledger) importRows(ctx context.Context, rows []importRow, refuse func(int, *balie.Error)) (int, error) {
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return 0, errors.New("import: ledger closed")
-	}
-	tx, err := l.w.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, l.classify("import", err)
-	}
-	defer tx.Rollback()
-	n := 0
-	for _, row := range rows {
-		h, c := row.holder, row.card
-		var owner, chip string
-		err := tx.QueryRowContext(ctx, `SELECT holder_id, chip_uid FROM cards WHERE number = ?`, string(c.Number)).Scan(&owner, &chip)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return n, l.classify("import", err)
-		case owner != h.ID:
-			who := owner
-			if who == "" {
-				who = "de voorraad"
+	var n int
+	var refused []Refused
+	err := l.store.Write(ctx, func(tx WriteTx) error {
+		n, refused = 0, refused[:0]
+		for _, row := range rows {
+			h, c := row.holder, row.card
+			existingCard, ok, err := tx.Card(c.Number)
+			if err != nil {
+				return err
 			}
-			refuse(row.line, balie.Errorf(balie.CodeCardNotInStock, "kaart %s hoort al bij %s", "card %s already belongs to %s", c.Number, who))
-			continue
-		}
-		c.ChipUID = balie.ChipUID(chip)
-		existing, err := scanHolder(tx.QueryRowContext(ctx, `SELECT `+holderColumns+` FROM holders WHERE id = ?`, h.ID))
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if _, err := tx.ExecContext(ctx, `INSERT INTO holders(`+holderColumns+`, initial_points) VALUES (?,?,?,?,?,?,?,?,?,0,0)`, holderArgs(h)...); err != nil {
-				return n, l.classify("import holder", err)
-			}
-		case err != nil:
-			return n, l.classify("import", err)
-		default:
-			h.Points = existing.Points
-			if p, ok := l.balance(h.ID); ok {
-				h.Points = p
-			}
-			for _, s := range existing.CardSystems {
-				if !slices.Contains(h.CardSystems, s) {
-					h.CardSystems = append(h.CardSystems, s)
+			if ok && existingCard.HolderID != h.ID {
+				who := existingCard.HolderID
+				if who == "" {
+					who = "de voorraad"
 				}
+				e := balie.Errorf(balie.CodeCardNotInStock, "kaart %s hoort al bij %s", "card %s already belongs to %s", c.Number, who)
+				refused = append(refused, Refused{Line: row.line, NL: e.NL, EN: e.EN})
+				continue
 			}
-			h.SocialTariff.GraceEnd = existing.SocialTariff.GraceEnd
-			args := append(holderArgs(h)[1:], h.ID)
-			if _, err := tx.ExecContext(ctx, `UPDATE holders SET first_name = ?, last_name = ?, birth_date = ?, postal_code = ?, card_systems = ?,
-				social_state = ?, social_end = ?, social_grace_end = ? WHERE id = ?`, args...); err != nil {
-				return n, l.classify("import holder", err)
+			c.ChipUID = existingCard.ChipUID
+			existing, ok, err := tx.Holder(h.ID)
+			if err != nil {
+				return err
 			}
+			if ok {
+				h.Points = existing.Points
+				for _, s := range existing.CardSystems {
+					if !slices.Contains(h.CardSystems, s) {
+						h.CardSystems = append(h.CardSystems, s)
+					}
+				}
+				h.SocialTariff.GraceEnd = existing.SocialTariff.GraceEnd
+			}
+			if err := tx.PutHolder(h, 0); err != nil {
+				return err
+			}
+			if err := tx.Change(Change{Kind: balisync.ChangeHolder, Key: h.ID, Data: mustJSON(h)}); err != nil {
+				return err
+			}
+			if err := putCard(tx, c); err != nil {
+				return err
+			}
+			n++
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cards(`+cardColumns+`) VALUES (?,?,?,?,?,?)
-			ON CONFLICT(number) DO UPDATE SET status = excluded.status, card_system = excluded.card_system, holder_id = excluded.holder_id, stock_desk = ''`,
-			string(c.Number), string(c.ChipUID), string(c.Status), c.CardSystem, c.HolderID, ""); err != nil {
-			return n, l.classify("import card", err)
-		}
-		if _, err := tx.ExecContext(ctx, sqlChange, balisync.ChangeHolder, h.ID, mustJSON(h)); err != nil {
-			return n, l.classify("import", err)
-		}
-		if _, err := tx.ExecContext(ctx, sqlChange, balisync.ChangeCard, string(c.Number), mustJSON(c)); err != nil {
-			return n, l.classify("import", err)
-		}
-		n++
+		return nil
+	})
+	if err != nil {
+		return 0, wrap("import", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return 0, l.classify("import", err)
-	}
-	for _, row := range rows {
-		l.cache.card(row.card.Number)
+	for _, r := range refused {
+		refuse(r.Line, &balie.Error{Code: balie.CodeCardNotInStock, NL: r.NL, EN: r.EN})
 	}
 	return n, nil
 }

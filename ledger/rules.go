@@ -1,9 +1,7 @@
 package ledger
 
 import (
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -18,363 +16,580 @@ const (
 	MoneyMembership = "MEMBERSHIP"
 )
 
-// apply decides one new event by the ledger's rules, stores it with its
-// verdict and applies its effects. The rules are deterministic: the same
-// events in the same ingest order give the same verdicts and state.
-func (b *batch) apply(e balie.JournalEvent, checkin *balie.CheckinPayload) (balisync.Verdict, error) {
-	b.ingest++
-	switch e.Kind {
-	case balie.KindCheckin:
-		return b.checkin(e, checkin)
-	case balie.KindTicketSale:
-		return b.ticketSale(e)
-	case balie.KindCardSale:
-		return b.cardSale(e)
-	case balie.KindMembershipPayment:
-		return b.membership(e)
-	case balie.KindRewardRedemption:
-		return b.redeem(e)
-	case balie.KindChildSignIn, balie.KindChildSignOut:
-		return b.childcare(e)
-	case balie.KindVoid:
-		return b.void(e)
-	case "SHIFT_OPEN", "SHIFT_CLOSE":
-		// A shift's cash count is the desk's own record: the ledger keeps
-		// it for the reports and has nothing to apply.
-		return b.store(e, accepted(e), "", 0, "")
-	}
-	return b.store(e, invalid(e, "onbekende soort "+string(e.Kind), "unknown kind "+string(e.Kind)), "", 0, "")
+// batch is one upload's rules at work: what it read, in memory, and what
+// it decided, in its Effects. Each act is decided against the state the
+// acts before it left, so the same events in the same order always give
+// the same verdicts.
+type batch struct {
+	l    *Ledger
+	tx   BatchTx
+	term TerminalRow
+	desk balie.Desk
+	eff  *Effects
+	now  time.Time
+	next int64 // the next ingest number
+
+	holders  map[string]*holderState
+	order    []string // holders whose points changed, in order
+	cards    map[balie.CardNumber]*balie.Card
+	events   map[string]*balie.Event
+	tariffs  map[string]*balie.Tariff
+	programs map[string]*balie.MembershipProgram
+	rewards  map[string]*rewardState
+	staff    map[string]bool
+	children map[string]*balie.Child
+	systems  map[string]*balie.CardSystem
+	prices   map[string]balie.CardPriceTable
+	usage    map[UsageKind]map[Pair][]Use
+	members  map[Pair][]MembershipRow
+	targets  map[string]Target // void targets: stored, and this batch's own
+	voided   map[int64]bool    // ingest numbers this batch voided
 }
 
-// store inserts the event with its verdict, and flags it for review when
-// it is not simply accepted. holder and points are the points it applies,
-// undo what a void of it must restore.
-func (b *batch) store(e balie.JournalEvent, v balisync.Verdict, holder string, points int, undo string) (balisync.Verdict, error) {
-	var err error
-	if v.Status == balisync.Accepted && v.Code == "" && undo == "" {
-		// The common case, with fewer values to bind.
-		_, err = b.stmt(b.l.ins.acceptedEvent).ExecContext(b.ctx, b.ingest, e.ID, e.Terminal, e.Seq, e.Time.UTC().Format(balie.TimeFormat),
-			e.Staff, string(e.Kind), []byte(e.Payload), e.PrevHash, e.Hash, b.received, holder, points)
-	} else {
-		_, err = b.stmt(b.l.ins.event).ExecContext(b.ctx, b.ingest, e.ID, e.Terminal, e.Seq, e.Time.UTC().Format(balie.TimeFormat),
-			e.Staff, string(e.Kind), []byte(e.Payload), e.PrevHash, e.Hash, v.Status, v.Code, v.NL, v.EN, b.received, holder, points, undo)
+type holderState struct {
+	h       balie.Holder
+	points  int
+	exists  bool
+	changed bool
+}
+
+type rewardState struct {
+	r       balie.Reward
+	units   int
+	changed bool
+}
+
+func newBatch(l *Ledger, tx BatchTx, term TerminalRow, eff *Effects) *batch {
+	return &batch{l: l, tx: tx, term: term, eff: eff, now: l.now(),
+		holders: map[string]*holderState{}, cards: map[balie.CardNumber]*balie.Card{},
+		events: map[string]*balie.Event{}, tariffs: map[string]*balie.Tariff{}, programs: map[string]*balie.MembershipProgram{},
+		rewards: map[string]*rewardState{}, staff: map[string]bool{}, children: map[string]*balie.Child{},
+		systems: map[string]*balie.CardSystem{}, prices: map[string]balie.CardPriceTable{},
+		usage: map[UsageKind]map[Pair][]Use{}, members: map[Pair][]MembershipRow{},
+		targets: map[string]Target{}, voided: map[int64]bool{}}
+}
+
+// load reads everything the batch's acts name, in bulk: holders first,
+// then cards, then rewards (the order engines lock them in), then the
+// catalogue and the usage the limits count.
+func (b *batch) load(fresh []incoming, touched []string) error {
+	holders, cards, rewards := map[string]bool{}, map[balie.CardNumber]bool{}, map[string]bool{}
+	kinds := map[string]map[string]bool{}
+	want := func(kind, id string) {
+		if id == "" {
+			return
+		}
+		if kinds[kind] == nil {
+			kinds[kind] = map[string]bool{}
+		}
+		kinds[kind][id] = true
 	}
-	if isUnique(err) {
-		return v, errIDTaken
+	for _, h := range touched {
+		holders[h] = true
 	}
-	if err != nil {
-		return v, fmt.Errorf("store event: %w", err)
-	}
-	if v.Status != balisync.Accepted {
-		if err := b.flag(b.ingest, v.Code, holder, v.EN); err != nil {
-			return v, err
+	details := map[string]bool{}
+	var voids []string
+	members := map[Pair]bool{}
+	for _, f := range fresh {
+		want(balie.ChangeStaff, f.e.Staff)
+		switch p := f.payload.(type) {
+		case *balie.CheckinPayload:
+			holders[p.HolderID], cards[p.Card] = true, true
+			want(balie.ChangeEvent, p.EventID)
+		case *balie.TicketSalePayload:
+			holders[p.HolderID], cards[p.Card], details[p.HolderID] = true, true, true
+			want(balie.ChangeEvent, p.EventID)
+			for _, line := range p.Lines {
+				want(balie.ChangeTariff, line.TariffID)
+			}
+		case *balie.CardSalePayload:
+			holders[p.HolderID], cards[p.Card], cards[p.Replaces], details[p.HolderID] = true, true, true, true
+		case *balie.MembershipPaymentPayload:
+			holders[p.HolderID], cards[p.Card], details[p.HolderID] = true, true, true
+			want(balie.ChangeProgram, p.ProgramID)
+		case *balie.RewardRedemptionPayload:
+			holders[p.HolderID], cards[p.Card], rewards[p.RewardID] = true, true, true
+		case *balie.ChildcarePayload:
+			want(balie.ChangeChild, p.ChildID)
+		case *balie.VoidPayload:
+			voids = append(voids, p.Target)
 		}
 	}
-	return v, nil
-}
-
-// decode reads a payload; a payload that does not decode is stored and
-// rejected, never dropped.
-func decode(e balie.JournalEvent, v any) bool { return json.Unmarshal(e.Payload, v) == nil }
-
-func validPayment(total balie.Cents, m balie.PaymentMethod) bool {
-	if total == 0 {
-		return m == "" || m.Valid()
-	}
-	return total > 0 && m.Valid()
-}
-
-// cardKnown reports whether the ledger has card n, and returns it.
-func (b *batch) card(n balie.CardNumber) (balie.Card, bool, error) {
-	c, err := scanCard(b.stmt(b.l.ins.card).QueryRowContext(b.ctx, string(n)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, false, nil
-	}
-	if err != nil {
-		return c, false, fmt.Errorf("read card: %w", err)
-	}
-	return c, true, nil
-}
-
-// catalogue reads an entity of the catalogue once per batch; nil when the
-// ledger does not have it.
-func catalogue[T any](b *batch, cache map[string]*T, table, id string) (*T, error) {
-	if v, ok := cache[id]; ok {
-		return v, nil
-	}
-	var data []byte
-	var err error
-	if table == "catalogue_events" {
-		err = b.stmt(b.l.ins.eventData).QueryRowContext(b.ctx, id).Scan(&data)
-	} else {
-		err = b.tx.QueryRowContext(b.ctx, `SELECT data FROM `+table+` WHERE id = ?`, id).Scan(&data)
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		cache[id] = nil
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", table, err)
-	}
-	v := new(T)
-	if err := json.Unmarshal(data, v); err != nil {
-		return nil, fmt.Errorf("read %s %s: %w", table, id, err)
-	}
-	cache[id] = v
-	return v, nil
-}
-
-func (b *batch) reward(id string) (*rewardState, error) {
-	if r, ok := b.rewards[id]; ok {
-		return r, nil
-	}
-	var data []byte
-	r := &rewardState{}
-	err := b.tx.QueryRowContext(b.ctx, `SELECT data, units_redeemed FROM rewards WHERE id = ?`, id).Scan(&data, &r.units)
-	if errors.Is(err, sql.ErrNoRows) {
-		b.rewards[id] = nil
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read reward: %w", err)
-	}
-	if err := json.Unmarshal(data, &r.reward); err != nil {
-		return nil, fmt.Errorf("read reward %s: %w", id, err)
-	}
-	b.rewards[id] = r
-	return r, nil
-}
-
-func (b *batch) rewardUnits(r *rewardState, delta int) {
-	r.units += delta
-	if !r.changed {
-		r.changed = true
-		b.rewardOrder = append(b.rewardOrder, r.reward.ID)
-	}
-}
-
-func (b *batch) count(s *sql.Stmt, args ...any) (int, error) {
-	var n int
-	if err := b.stmt(s).QueryRowContext(b.ctx, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count usage: %w", err)
-	}
-	return n, nil
-}
-
-// knownCardHolder checks the card (when the act names one) and the
-// holder; the verdict is set when one of them is unknown.
-func (b *batch) knownCardHolder(e balie.JournalEvent, card balie.CardNumber, holder string) (*holderState, *balisync.Verdict, error) {
-	if card != "" {
-		_, ok, err := b.card(card)
+	want(balie.ChangeDesk, b.term.Location)
+	if len(voids) > 0 {
+		t, err := b.tx.Targets(b.term.ID, voids)
 		if err != nil {
-			return nil, nil, err
+			return fmt.Errorf("read void targets: %w", err)
 		}
-		if !ok {
-			v := unknownCard(e, card)
-			return nil, &v, nil
-		}
-	}
-	h, ok, err := b.holder(holder)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !ok {
-		v := unknownHolder(e, holder)
-		return nil, &v, nil
-	}
-	return h, nil, nil
-}
-
-// checkin credits the points the desk gave, unless the holder had
-// already reached the event's check-in limit at the ledger: then the
-// check-in is kept without points and flagged. p is the decoded payload,
-// nil when it did not decode.
-func (b *batch) checkin(e balie.JournalEvent, p *balie.CheckinPayload) (balisync.Verdict, error) {
-	if p == nil || p.HolderID == "" || p.EventID == "" || p.Points < 0 {
-		return b.store(e, invalid(e, "een check-in zonder pashouder of evenement, of met negatieve punten",
-			"a check-in without holder or event, or with negative points"), "", 0, "")
-	}
-	if p.Card != "" && !b.cards[p.Card] {
-		_, ok, err := b.card(p.Card)
-		if err != nil {
-			return balisync.Verdict{}, err
-		}
-		if !ok {
-			return b.store(e, unknownCard(e, p.Card), "", 0, "")
-		}
-		b.cards[p.Card] = true
-	}
-	if _, ok, err := b.holder(p.HolderID); err != nil {
-		return balisync.Verdict{}, err
-	} else if !ok {
-		return b.store(e, unknownHolder(e, p.HolderID), "", 0, "")
-	}
-	ev, err := catalogue(b, b.events, "catalogue_events", p.EventID)
-	if err != nil {
-		return balisync.Verdict{}, err
-	}
-	if ev == nil {
-		return b.store(e, unknownEvent(e, p.EventID), "", 0, "")
-	}
-	var u *pairUsage
-	used := 0
-	if ev.CheckinLimit.Volume > 0 {
-		if u, err = b.usage(p.HolderID, ev.ID); err != nil {
-			return balisync.Verdict{}, err
-		}
-		from, to := ev.CheckinLimit.Window(e.Time)
-		used = u.count(nanos(from), nanos(to))
-	}
-	v, points := accepted(e), p.Points
-	_, derr := balie.DecideCheckin(*ev, e.Time, used)
-	// The opening hours were the desk's to judge with its clock; the limit
-	// is the ledger's, counted over every desk.
-	if de, ok := balie.AsError(derr); ok && de.Code == balie.CodeCheckinLimit {
-		v, points = adjustedBy(e, de), 0
-	} else if !ev.CheckinLimit.Allows(used, 1) {
-		v, points = adjusted(e, string(balie.CodeCheckinLimit),
-			"Deze pashouder had de limiet van check-ins voor dit evenement al bereikt. Er komt geen punt bij.",
-			"This pass holder had already reached the check-in limit for this event. No points are added."), 0
-	}
-	if v, err = b.store(e, v, p.HolderID, points, ""); err != nil {
-		return v, err
-	}
-	c := pendingCheckin{holder: p.HolderID, event: ev.ID, at: nanos(e.Time), ingest: b.ingest}
-	b.newIdx[c.ingest] = len(b.newCheckins)
-	b.newCheckins = append(b.newCheckins, c)
-	if u != nil {
-		u.ats = append(u.ats, usageAt{at: c.at, ingest: c.ingest})
-	}
-	b.addPoints(p.HolderID, points)
-	return v, nil
-}
-
-// undoCheckin removes a check-in's usage wherever it is: this batch's,
-// the hot state's or the table's.
-func (b *batch) undoCheckin(holder, event string, target int64) error {
-	if u, ok := b.pairs[pairKey{holder, event}]; ok {
-		u.remove(target)
-	}
-	if i, ok := b.newIdx[target]; ok {
-		b.newCheckins[i].gone = true
-		return nil
-	}
-	if _, ok := b.l.hot.find(target); ok {
-		b.voidHot = append(b.voidHot, target)
-		return nil
-	}
-	if _, err := b.stmt(b.l.ins.delCheckin).ExecContext(b.ctx, holder, event, target); err != nil {
-		return fmt.Errorf("undo check-in: %w", err)
-	}
-	return nil
-}
-
-// ticketSale keeps the sale as the desk made it (its prices and shares
-// are what was paid) and flags a per-holder limit passed by desks that
-// were offline at the same time.
-func (b *batch) ticketSale(e balie.JournalEvent) (balisync.Verdict, error) {
-	var p balie.TicketSalePayload
-	if !decode(e, &p) || p.EventID == "" || len(p.Lines) == 0 || !validPayment(p.Total, p.Payment) {
-		return b.store(e, invalid(e, "een ticketverkoop zonder evenement, tickets of betaalwijze",
-			"a ticket sale without event, tickets or payment method"), "", 0, "")
-	}
-	ev, err := catalogue(b, b.events, "catalogue_events", p.EventID)
-	if err != nil {
-		return balisync.Verdict{}, err
-	}
-	if ev == nil {
-		return b.store(e, unknownEvent(e, p.EventID), "", 0, "")
-	}
-	var holder balie.Holder
-	if p.HolderID != "" || p.Card != "" {
-		if p.HolderID == "" {
-			return b.store(e, invalid(e, "een kaart zonder pashouder", "a card without holder"), "", 0, "")
-		}
-		_, bad, err := b.knownCardHolder(e, p.Card, p.HolderID)
-		if err != nil {
-			return balisync.Verdict{}, err
-		}
-		if bad != nil {
-			return b.store(e, *bad, "", 0, "")
-		}
-		holder.ID = p.HolderID
-	}
-	tariffs := make([]*balie.Tariff, len(p.Lines))
-	var sum balie.Cents
-	for i, line := range p.Lines {
-		t, err := catalogue(b, b.tariffs, "tariffs", line.TariffID)
-		if err != nil {
-			return balisync.Verdict{}, err
-		}
-		if t == nil || t.EventID != ev.ID {
-			return b.store(e, invalid(e, "tarief "+line.TariffID+" hoort niet bij evenement "+ev.ID,
-				"tariff "+line.TariffID+" does not belong to event "+ev.ID), "", 0, "")
-		}
-		total, merr := line.Shares.Holder.Mul(line.Quantity)
-		if line.Quantity < 1 || line.Quantity > balie.MaxTicketsPerSale || line.Regular < 0 ||
-			line.Shares.Holder < 0 || line.Shares.Organiser < 0 || line.Shares.City < 0 ||
-			line.Shares.Total() != line.Regular || merr != nil || total != line.Total {
-			return b.store(e, invalid(e, "de aantallen, prijzen of verdeling van tarief "+line.TariffID+" kloppen niet",
-				"the quantity, prices or shares of tariff "+line.TariffID+" do not add up"), "", 0, "")
-		}
-		tariffs[i] = t
-		sum += line.Total
-	}
-	if sum != p.Total {
-		return b.store(e, invalid(e, "het totaal is niet de som van de lijnen", "the total is not the sum of the lines"), "", 0, "")
-	}
-	v := accepted(e)
-	inBasket := map[string]int{}
-	for i, line := range p.Lines {
-		t := tariffs[i]
-		if holder.ID == "" || t.Kind == balie.TariffRegular || t.Limit.Volume == 0 {
-			continue
-		}
-		from, to := t.Limit.Window(e.Time)
-		used, err := b.count(b.l.ins.countTickets, holder.ID, t.ID, nanos(from), nanos(to))
-		if err != nil {
-			return v, err
-		}
-		used += inBasket[t.ID]
-		inBasket[t.ID] += line.Quantity
-		if v.Status == balisync.Accepted && !t.Limit.Allows(used, line.Quantity) {
-			v = ticketLimitPassed(e, t.Name)
-		}
-	}
-	if v, err = b.store(e, v, holder.ID, 0, ""); err != nil {
-		return v, err
-	}
-	day := businessDay(e.Time)
-	for i, line := range p.Lines {
-		if holder.ID != "" {
-			if _, err := b.stmt(b.l.ins.addTicket).ExecContext(b.ctx, holder.ID, line.TariffID, nanos(e.Time), b.ingest, i, line.Quantity); err != nil {
-				return v, fmt.Errorf("count tickets: %w", err)
+		b.targets = t
+		for _, t := range t {
+			if t.Holder != "" {
+				holders[t.Holder] = true
+			}
+			if pc, ok := payloadOf(t).(*balie.RewardRedemptionPayload); ok {
+				rewards[pc.RewardID] = true
+			}
+			if pc, ok := payloadOf(t).(*balie.CardSalePayload); ok {
+				cards[pc.Card] = true
+			}
+			if pc, ok := payloadOf(t).(*balie.MembershipPaymentPayload); ok {
+				members[Pair{pc.HolderID, pc.ProgramID}] = true
 			}
 		}
-		if err := b.money(i, MoneyTicket, ev.ID, line.TariffID, ev.OrganiserID, p.Payment, day, line.Quantity,
-			line.Regular, line.Shares, line.Total); err != nil {
-			return v, err
+	}
+	delete(holders, "")
+	delete(cards, "")
+	delete(rewards, "")
+	delete(details, "")
+	if err := b.loadHolders(sortedKeys(holders)); err != nil {
+		return err
+	}
+	if len(details) > 0 {
+		hs, err := b.tx.HolderDetails(sortedKeys(details))
+		if err != nil {
+			return fmt.Errorf("read holders: %w", err)
+		}
+		for id, h := range hs {
+			if st := b.holders[id]; st != nil {
+				st.h = h
+			}
 		}
 	}
-	return v, nil
+	if len(cards) > 0 {
+		cs, err := b.tx.Cards(sortedKeys(cards))
+		if err != nil {
+			return fmt.Errorf("read cards: %w", err)
+		}
+		for n, c := range cs {
+			b.cards[n] = &c
+		}
+	}
+	if len(rewards) > 0 {
+		ids := sortedKeys(rewards)
+		units, err := b.tx.RewardUnits(ids)
+		if err != nil {
+			return fmt.Errorf("read reward units: %w", err)
+		}
+		data, err := b.tx.Entities(balie.ChangeReward, ids)
+		if err != nil {
+			return fmt.Errorf("read rewards: %w", err)
+		}
+		for id, d := range data {
+			var r balie.Reward
+			if err := json.Unmarshal(d, &r); err != nil {
+				return fmt.Errorf("read reward %s: %w", id, err)
+			}
+			b.rewards[id] = &rewardState{r: r, units: units[id]}
+		}
+	}
+	for kind, ids := range kinds {
+		data, err := b.tx.Entities(kind, sortedKeys(ids))
+		if err != nil {
+			return fmt.Errorf("read %s: %w", kind, err)
+		}
+		for id, d := range data {
+			if err := b.keep(kind, id, d); err != nil {
+				return err
+			}
+		}
+	}
+	// What the reads above name in turn: tariffs' events, card systems
+	// and their prices, and the usage the limits count.
+	systems := map[string]bool{}
+	for _, c := range b.cards {
+		systems[c.CardSystem] = true
+	}
+	delete(systems, "")
+	if len(systems) > 0 {
+		ids := sortedKeys(systems)
+		for _, kind := range []string{balie.ChangeCardSystem, balie.ChangeCardPrices} {
+			data, err := b.tx.Entities(kind, ids)
+			if err != nil {
+				return fmt.Errorf("read %s: %w", kind, err)
+			}
+			for id, d := range data {
+				if err := b.keep(kind, id, d); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return b.loadUsage(fresh, members)
 }
 
-// money appends one money line of the event being applied.
-func (b *batch) money(line int, kind, eventID, tariffID, organiser string, pay balie.PaymentMethod, day string,
-	qty int, regular balie.Cents, s balie.Shares, amount balie.Cents) error {
-	if pay == "" {
-		pay = balie.PayNone
+// keep decodes an entity the batch read.
+func (b *batch) keep(kind, id string, data []byte) error {
+	var err error
+	switch kind {
+	case balie.ChangeStaff:
+		b.staff[id] = true
+	case balie.ChangeDesk:
+		err = json.Unmarshal(data, &b.desk)
+	case balie.ChangeEvent:
+		var v balie.Event
+		err = json.Unmarshal(data, &v)
+		b.events[id] = &v
+	case balie.ChangeTariff:
+		var v balie.Tariff
+		err = json.Unmarshal(data, &v)
+		b.tariffs[id] = &v
+	case balie.ChangeProgram:
+		var v balie.MembershipProgram
+		err = json.Unmarshal(data, &v)
+		b.programs[id] = &v
+	case balie.ChangeChild:
+		var v balie.Child
+		err = json.Unmarshal(data, &v)
+		b.children[id] = &v
+	case balie.ChangeCardSystem:
+		var v balie.CardSystem
+		err = json.Unmarshal(data, &v)
+		b.systems[id] = &v
+	case balie.ChangeCardPrices:
+		var v balie.CardPrices
+		err = json.Unmarshal(data, &v)
+		b.prices[id] = v.Rules
 	}
-	_, err := b.stmt(b.l.ins.money).ExecContext(b.ctx, b.ingest, line, kind, eventID, tariffID, organiser, string(pay), day,
-		qty, int64(regular), int64(s.Holder), int64(s.Organiser), int64(s.City), int64(amount))
 	if err != nil {
-		return fmt.Errorf("write money line: %w", err)
+		return fmt.Errorf("read %s %s: %w", kind, id, err)
 	}
 	return nil
 }
 
-// businessDay is the Brussels day a sale counts in.
-func businessDay(t time.Time) string { return t.In(balie.Brussels()).Format(dbDate) }
+// loadUsage reads what the limits of the batch's acts count.
+func (b *batch) loadUsage(fresh []incoming, members map[Pair]bool) error {
+	pairs := map[UsageKind]map[Pair]bool{}
+	add := func(k UsageKind, p Pair) {
+		if pairs[k] == nil {
+			pairs[k] = map[Pair]bool{}
+		}
+		pairs[k][p] = true
+	}
+	for _, f := range fresh {
+		switch p := f.payload.(type) {
+		case *balie.CheckinPayload:
+			if ev := b.events[p.EventID]; ev != nil && ev.CheckinLimit.Volume > 0 {
+				add(UsageCheckin, Pair{p.HolderID, p.EventID})
+			}
+		case *balie.TicketSalePayload:
+			if p.HolderID != "" {
+				for _, line := range p.Lines {
+					if t := b.tariffs[line.TariffID]; t != nil && t.Limit.Volume > 0 {
+						add(UsageTicket, Pair{p.HolderID, line.TariffID})
+					}
+				}
+			}
+		case *balie.RewardRedemptionPayload:
+			add(UsageReward, Pair{p.HolderID, p.RewardID})
+		case *balie.MembershipPaymentPayload:
+			members[Pair{p.HolderID, p.ProgramID}] = true
+		}
+	}
+	for k, set := range pairs {
+		ps := make([]Pair, 0, len(set))
+		for p := range set {
+			ps = append(ps, p)
+		}
+		u, err := b.tx.Usage(k, ps)
+		if err != nil {
+			return fmt.Errorf("read %s usage: %w", k, err)
+		}
+		b.usage[k] = u
+	}
+	if len(members) > 0 {
+		ps := make([]Pair, 0, len(members))
+		for p := range members {
+			ps = append(ps, p)
+		}
+		m, err := b.tx.Memberships(ps)
+		if err != nil {
+			return fmt.Errorf("read memberships: %w", err)
+		}
+		b.members = m
+	}
+	return nil
+}
+
+func (b *batch) loadHolders(ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	points, err := b.tx.Holders(ids)
+	if err != nil {
+		return fmt.Errorf("read holders: %w", err)
+	}
+	for _, id := range ids {
+		p, ok := points[id]
+		b.holders[id] = &holderState{h: balie.Holder{ID: id}, points: p, exists: ok}
+	}
+	return nil
+}
+
+// payloadOf decodes a stored event's payload; nil when it does not.
+func payloadOf(t Target) balie.Payload {
+	p, err := balie.DecodePayload(t.Kind, t.Payload)
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+// apply decides one new event and adds what it changes to the effects.
+func (b *batch) apply(f incoming) (balisync.Verdict, error) {
+	e := f.e
+	row := EventRow{JournalEvent: e, Ingest: b.next}
+	b.next++
+	v := b.decide(&row, f)
+	row.Verdict = v
+	b.eff.Events = append(b.eff.Events, row)
+	if v.Status != balisync.Accepted {
+		b.eff.Flags = append(b.eff.Flags, FlagRow{Ingest: row.Ingest, Code: v.Code, Holder: row.Holder, Detail: v.EN})
+	}
+	if e.Kind.Voidable() || e.Kind == balie.KindVoid {
+		b.targets[e.ID] = Target{Ingest: row.Ingest, Seq: e.Seq, Kind: e.Kind, Payload: e.Payload, Time: e.Time,
+			Status: v.Status, Holder: row.Holder, Points: row.Points, Item: row.Item, Undo: row.Undo}
+	}
+	return v, nil
+}
+
+// decide applies the rules of one act; row receives what the act
+// applied (its holder, points, usage item and undo).
+func (b *batch) decide(row *EventRow, f incoming) balisync.Verdict {
+	e := f.e
+	if f.invalid != nil {
+		return payloadInvalid(e, f.invalid)
+	}
+	if err := balie.CheckEnvelope(e, b.now); err != nil {
+		if balie.ErrorCode(err) == balie.CodeTimeOutOfRange {
+			return timeOutOfRange(e, err)
+		}
+		return payloadInvalid(e, err)
+	}
+	if !b.staff[e.Staff] {
+		return staffUnknown(e)
+	}
+	switch p := f.payload.(type) {
+	case *balie.CheckinPayload:
+		return b.checkin(row, e, p)
+	case *balie.TicketSalePayload:
+		return b.ticketSale(row, e, p)
+	case *balie.CardSalePayload:
+		return b.cardSale(row, e, p)
+	case *balie.MembershipPaymentPayload:
+		return b.membership(row, e, p)
+	case *balie.RewardRedemptionPayload:
+		return b.redeem(row, e, p)
+	case *balie.ChildcarePayload:
+		return b.childcare(e, p)
+	case *balie.VoidPayload:
+		return b.void(row, e, p)
+	}
+	// A shift's cash count is the desk's own record: the ledger keeps it
+	// for the reports and has nothing to apply.
+	return accepted(e)
+}
+
+// holder is a holder the ledger knows, or nil.
+func (b *batch) holder(id string) *holderState {
+	if h := b.holders[id]; h != nil && h.exists {
+		return h
+	}
+	return nil
+}
+
+// addPoints changes a holder's balance.
+func (b *batch) addPoints(h *holderState, delta int) {
+	if delta == 0 {
+		return
+	}
+	h.points += delta
+	if !h.changed {
+		h.changed = true
+		b.order = append(b.order, h.h.ID)
+	}
+}
+
+// checkCard checks the card an act names: the ledger must know it and it
+// must be the holder's. An unusable card (blocked, replaced) comes back
+// as cardErr for the act to judge; a bad one as a verdict.
+func (b *batch) checkCard(e balie.JournalEvent, n balie.CardNumber, holder string) (cardErr error, bad *balisync.Verdict) {
+	if n == "" {
+		return nil, nil
+	}
+	c := b.cards[n]
+	if c == nil {
+		v := unknownCard(e, n)
+		return nil, &v
+	}
+	if c.Status == balie.CardLocalStock {
+		v := unusableCard(e, n, balie.UsableCard(*c), "rejected")
+		return nil, &v
+	}
+	if c.HolderID != holder {
+		v := cardHolderMismatch(e, n)
+		return nil, &v
+	}
+	return balie.UsableCard(*c), nil
+}
+
+// checkin saves the points the ledger's catalogue gives, inside the
+// event's hours and its limit counted over every desk; what the desk
+// claimed is checked, never taken.
+func (b *batch) checkin(row *EventRow, e balie.JournalEvent, p *balie.CheckinPayload) balisync.Verdict {
+	ev := b.events[p.EventID]
+	if ev == nil {
+		return unknownEvent(e, p.EventID)
+	}
+	if !b.desk.Serves(ev.OrganiserID) {
+		return organiserMismatch(e, ev.OrganiserID)
+	}
+	h := b.holder(p.HolderID)
+	if h == nil {
+		return unknownHolder(e, p.HolderID)
+	}
+	row.Holder = h.h.ID
+	cardErr, bad := b.checkCard(e, p.Card, h.h.ID)
+	if bad != nil {
+		return *bad
+	}
+	if cardErr != nil {
+		return unusableCard(e, p.Card, cardErr, "points")
+	}
+	pair := Pair{h.h.ID, ev.ID}
+	used := 0
+	if ev.CheckinLimit.Volume > 0 {
+		from, to := ev.CheckinLimit.Window(e.Time)
+		used = count(b.usage[UsageCheckin][pair], nanos(from), nanos(to))
+	}
+	points, derr := balie.DecideCheckin(*ev, e.Time, used)
+	de, _ := balie.AsError(derr)
+	v := accepted(e)
+	switch {
+	case de != nil && de.Code == balie.CodeOutsideWindow:
+		return outsideWindow(e, de)
+	case de != nil && de.Code == balie.CodeCheckinLimit:
+		v, points = adjustedBy(e, de), 0
+	case de != nil:
+		return adjustedBy(e, de)
+	case points != p.Points:
+		v = pointsCorrected(e, p.Points, points)
+	}
+	// Item marks a check-in the limits count, so that a replay of the
+	// events rebuilds the usage without the rules.
+	row.Item = ev.ID
+	b.use(Use{Kind: UsageCheckin, Holder: h.h.ID, Item: ev.ID, At: nanos(e.Time), Ingest: row.Ingest})
+	row.Points = points
+	b.addPoints(h, points)
+	return v
+}
+
+// use counts an act for the limits.
+func (b *batch) use(u Use) {
+	m := b.usage[u.Kind]
+	if m == nil {
+		m = map[Pair][]Use{}
+		b.usage[u.Kind] = m
+	}
+	k := Pair{u.Holder, u.Item}
+	m[k] = append(m[k], u)
+	b.eff.UsageAdd = append(b.eff.UsageAdd, u)
+}
+
+// unuse removes a voided act from the limits.
+func (b *batch) unuse(kind UsageKind, holder, item string, ingest int64) {
+	k := Pair{holder, item}
+	us := b.usage[kind][k]
+	for i := range us {
+		if us[i].Ingest == ingest {
+			us[i].Ingest = -1 // counted no more
+		}
+	}
+	b.eff.UsageDel = append(b.eff.UsageDel, Use{Kind: kind, Holder: holder, Item: item, Ingest: ingest})
+}
+
+// count is how many uses fall in [from, to); quantity counts for tickets.
+func count(us []Use, from, to int64) int {
+	n := 0
+	for _, u := range us {
+		if u.Ingest >= 0 && u.At >= from && u.At < to {
+			n += max(u.Quantity, 1)
+		}
+	}
+	return n
+}
+
+// ticketSale keeps the sale as it was paid (the money is in the till)
+// and checks it against the catalogue: a tariff of another event or a
+// desk that does not sell for the event's organiser is refused; a price
+// that is not the catalogue's, a reduced tariff the holder is not
+// entitled to and a limit passed by desks offline at once stand, flagged.
+func (b *batch) ticketSale(row *EventRow, e balie.JournalEvent, p *balie.TicketSalePayload) balisync.Verdict {
+	ev := b.events[p.EventID]
+	if ev == nil {
+		return unknownEvent(e, p.EventID)
+	}
+	if !b.desk.Serves(ev.OrganiserID) {
+		return organiserMismatch(e, ev.OrganiserID)
+	}
+	var holder balie.Holder
+	var cardErr error
+	if p.HolderID != "" {
+		h := b.holder(p.HolderID)
+		if h == nil {
+			return unknownHolder(e, p.HolderID)
+		}
+		var bad *balisync.Verdict
+		if cardErr, bad = b.checkCard(e, p.Card, h.h.ID); bad != nil {
+			return *bad
+		}
+		holder, row.Holder = h.h, h.h.ID
+	}
+	v := accepted(e)
+	if cardErr != nil {
+		v = unusableCard(e, p.Card, cardErr, "")
+	}
+	inBasket := map[string]int{}
+	for _, line := range p.Lines {
+		t := b.tariffs[line.TariffID]
+		if t == nil || t.EventID != ev.ID {
+			return unknownTariff(e, line.TariffID, ev.ID)
+		}
+		used := 0
+		if holder.ID != "" && t.Limit.Volume > 0 {
+			from, to := t.Limit.Window(e.Time)
+			used = count(b.usage[UsageTicket][Pair{holder.ID, t.ID}], nanos(from), nanos(to)) + inBasket[t.ID]
+		}
+		inBasket[t.ID] += line.Quantity
+		if v.Status != balisync.Accepted {
+			continue
+		}
+		q, qerr := balie.QuoteTicket(*t, holder, line.Quantity, used)
+		switch de, _ := balie.AsError(qerr); {
+		case de != nil && de.Code == balie.CodeSocialTariffNeeded:
+			v = socialNotEntitled(e, t.Name)
+		case de != nil && de.Code == balie.CodeTicketLimit:
+			v = ticketLimitPassed(e, t.Name)
+		case de != nil:
+			v = priceUnknown(e, t.Name, de)
+		case q.Regular != line.Regular || q.Shares != line.Shares || q.Total != line.Total:
+			v = priceNotCatalogue(e, t.Name, line.Total, q.Total)
+		}
+	}
+	day := balie.BusinessDay(e.Time)
+	for i, line := range p.Lines {
+		if holder.ID != "" && line.Kind != balie.TariffRegular {
+			b.use(Use{Kind: UsageTicket, Holder: holder.ID, Item: line.TariffID, At: nanos(e.Time), Ingest: row.Ingest, Line: i, Quantity: line.Quantity})
+		}
+		b.money(MoneyRow{Ingest: row.Ingest, Line: i, Kind: MoneyTicket, Activity: ev.ID, TariffID: line.TariffID, OrganiserID: ev.OrganiserID,
+			Payment: p.Payment, Day: day, Quantity: line.Quantity, Regular: line.Regular, Shares: line.Shares, Amount: line.Total})
+	}
+	return v
+}
+
+func (b *batch) money(m MoneyRow) {
+	m.Payment = balie.SettledPayment(m.Amount, m.Payment)
+	b.eff.Money = append(b.eff.Money, m)
+}
 
 // cardUndo is what a void of a card sale restores.
 type cardUndo struct {
@@ -385,403 +600,322 @@ type cardUndo struct {
 
 // cardSale hands a stock card to a holder (creating a first-time holder
 // with the id the desk made) and replaces the holder's old card. A card
-// that is no longer in stock was sold at another desk first: the sale is
-// kept and flagged, the card stays with the first buyer.
-func (b *batch) cardSale(e balie.JournalEvent) (balisync.Verdict, error) {
-	var p balie.CardSalePayload
-	if !decode(e, &p) || p.Card == "" || p.HolderID == "" || !p.Reason.Valid() || p.Price < 0 || !validPayment(p.Price, p.Payment) {
-		return b.store(e, invalid(e, "een kaartverkoop zonder kaart, pashouder, reden of betaalwijze",
-			"a card sale without card, holder, reason or payment method"), "", 0, "")
+// no longer in stock was sold at another desk first: the sale is kept
+// and flagged, the card stays with the first buyer. The price is checked
+// against the card system's price table.
+func (b *batch) cardSale(row *EventRow, e balie.JournalEvent, p *balie.CardSalePayload) balisync.Verdict {
+	c := b.cards[p.Card]
+	if c == nil {
+		return unknownCard(e, p.Card)
 	}
-	c, ok, err := b.card(p.Card)
-	if err != nil {
-		return balisync.Verdict{}, err
-	}
-	if !ok {
-		return b.store(e, unknownCard(e, p.Card), "", 0, "")
-	}
-	_, exists, err := b.holder(p.HolderID)
-	if err != nil {
-		return balisync.Verdict{}, err
-	}
+	hs := b.holders[p.HolderID]
 	var newHolder *balie.Holder
-	if p.Reason == balie.ReasonFirstCard && !exists {
-		if p.NewHolder == nil || (p.NewHolder.ID != "" && p.NewHolder.ID != p.HolderID) {
-			return b.store(e, invalid(e, "een eerste kaart zonder de gegevens van de nieuwe pashouder",
-				"a first card without the new holder's details"), "", 0, "")
-		}
+	switch {
+	case hs != nil && hs.exists:
+	case p.Reason == balie.ReasonFirstCard:
 		h := *p.NewHolder
+		if err := balie.ValidateNewHolder(h, e.Time); err != nil {
+			return newHolderInvalid(e, err)
+		}
 		h.ID, h.Points = p.HolderID, 0
 		if len(h.CardSystems) == 0 {
 			h.CardSystems = []string{c.CardSystem}
 		}
 		newHolder = &h
-	} else if !exists {
-		return b.store(e, unknownHolder(e, p.HolderID), "", 0, "")
+	default:
+		return unknownHolder(e, p.HolderID)
 	}
-	var old balie.Card
+	var old *balie.Card
 	if p.Replaces != "" {
-		if old, ok, err = b.card(p.Replaces); err != nil {
-			return balisync.Verdict{}, err
+		if old = b.cards[p.Replaces]; old == nil {
+			return unknownCard(e, p.Replaces)
 		}
-		if !ok {
-			return b.store(e, unknownCard(e, p.Replaces), "", 0, "")
+		if old.HolderID != p.HolderID {
+			return cardHolderMismatch(e, p.Replaces)
 		}
 	}
+	row.Holder = p.HolderID
 	v := accepted(e)
 	twice := c.Status != balie.CardLocalStock
 	if twice {
 		v = cardSoldTwice(e, p.Card)
 	}
-	undo := mustJSON(cardUndo{Card: p.Card, Assigned: !twice, StockDesk: c.StockDesk})
-	if v, err = b.store(e, v, p.HolderID, 0, string(undo)); err != nil {
-		return v, err
-	}
+	holder := balie.Holder{}
 	if newHolder != nil {
-		if err := b.insertHolder(*newHolder); err != nil {
-			return v, err
+		holder = *newHolder
+	} else {
+		holder = hs.h
+	}
+	if v.Status == balisync.Accepted {
+		if sys := b.systems[c.CardSystem]; sys == nil {
+			v = priceUnknown(e, "Kaart "+string(p.Card), balie.Errorf(balie.CodeCardPriceUnknown,
+				"kaartsysteem %s is onbekend.", "card system %s is unknown.", c.CardSystem))
+		} else {
+			price, err := b.prices[c.CardSystem].Price(balie.CardSaleQuery{CardSystem: *sys, PostalCode: holder.PostalCode,
+				BirthDate: holder.BirthDate, SocialTariff: holder.SocialTariff.Applies(), Reason: p.Reason, At: e.Time})
+			if de, ok := balie.AsError(err); ok {
+				v = priceUnknown(e, "Kaart "+string(p.Card), de)
+			} else if price != p.Price {
+				v = priceNotCatalogue(e, "Kaart "+string(p.Card), p.Price, price)
+			}
 		}
+	}
+	row.Undo = string(mustJSON(cardUndo{Card: p.Card, Assigned: !twice, StockDesk: c.StockDesk}))
+	if newHolder != nil {
+		b.eff.NewHolders = append(b.eff.NewHolders, *newHolder)
+		b.eff.Changes = append(b.eff.Changes, Change{Kind: balie.ChangeHolder, Key: newHolder.ID, Data: mustJSON(*newHolder)})
+		b.holders[newHolder.ID] = &holderState{h: *newHolder, exists: true}
 	}
 	if !twice {
 		c.Status, c.HolderID, c.StockDesk = balie.CardActive, p.HolderID, ""
-		if err := b.setCard(c); err != nil {
-			return v, err
-		}
+		b.setCard(c)
 	}
-	if old.Number != "" && old.Status == balie.CardActive {
-		// A lost or stolen card is blocked so a finder cannot use it; a
-		// card replaced for another reason is simply no longer valid.
-		old.Status = balie.CardDeleted
-		if p.Reason == balie.ReasonReplaceLost || p.Reason == balie.ReasonReplaceStolen {
-			old.Status = balie.CardBlocked
-		}
-		if err := b.setCard(old); err != nil {
-			return v, err
-		}
+	if old != nil && old.Status == balie.CardActive {
+		old.Status = balie.ReplacedCardStatus(p.Reason)
+		b.setCard(old)
 	}
-	return v, b.money(0, MoneyCard, "", "", p.OrganiserID, p.Payment, businessDay(e.Time), 1,
-		p.Price, balie.Shares{Holder: p.Price}, p.Price)
+	b.money(MoneyRow{Ingest: row.Ingest, Kind: MoneyCard, OrganiserID: b.term.Organiser, Payment: p.Payment,
+		Day: balie.BusinessDay(e.Time), Quantity: 1, Regular: p.Price, Shares: balie.Shares{Holder: p.Price}, Amount: p.Price})
+	return v
 }
 
-func (b *batch) insertHolder(h balie.Holder) error {
-	if _, err := b.tx.ExecContext(b.ctx, `INSERT INTO holders(`+holderColumns+`, initial_points) VALUES (?,?,?,?,?,?,?,?,?,0,0)`, holderArgs(h)...); err != nil {
-		return fmt.Errorf("create holder: %w", err)
-	}
-	b.holders[h.ID] = &holderState{exists: true}
-	b.touch(h.ID)
-	return b.change(balisync.ChangeHolder, h.ID, h)
+func (b *batch) setCard(c *balie.Card) {
+	b.eff.Cards = append(b.eff.Cards, *c)
+	b.eff.Changes = append(b.eff.Changes, Change{Kind: balie.ChangeCard, Key: string(c.Number), Data: mustJSON(*c)})
 }
 
-func (b *batch) setCard(c balie.Card) error {
-	if _, err := b.tx.ExecContext(b.ctx, `UPDATE cards SET status = ?, holder_id = ?, stock_desk = ? WHERE number = ?`,
-		string(c.Status), c.HolderID, c.StockDesk, string(c.Number)); err != nil {
-		return fmt.Errorf("write card: %w", err)
-	}
-	return b.change(balisync.ChangeCard, string(c.Number), c)
-}
-
-// membership adds the membership the desk sold, with the term it gave.
-func (b *batch) membership(e balie.JournalEvent) (balisync.Verdict, error) {
-	var p balie.MembershipPaymentPayload
-	if !decode(e, &p) || p.HolderID == "" || p.ProgramID == "" || p.Price < 0 || !p.End.After(p.Start) || !validPayment(p.Price, p.Payment) {
-		return b.store(e, invalid(e, "een lidmaatschap zonder pashouder, programma, geldige termijn of betaalwijze",
-			"a membership without holder, program, valid term or payment method"), "", 0, "")
-	}
-	_, bad, err := b.knownCardHolder(e, p.Card, p.HolderID)
-	if err != nil {
-		return balisync.Verdict{}, err
-	}
-	if bad != nil {
-		return b.store(e, *bad, "", 0, "")
-	}
-	prog, err := catalogue(b, b.programs, "programs", p.ProgramID)
-	if err != nil {
-		return balisync.Verdict{}, err
-	}
+// membership adds the membership the desk sold, with the term and at the
+// price the programme's rules give: a term that differs is corrected, a
+// price that differs stands as paid, both flagged.
+func (b *batch) membership(row *EventRow, e balie.JournalEvent, p *balie.MembershipPaymentPayload) balisync.Verdict {
+	prog := b.programs[p.ProgramID]
 	if prog == nil {
-		return b.store(e, unknownProgram(e, p.ProgramID), "", 0, "")
+		return unknownProgram(e, p.ProgramID)
 	}
-	v, err := b.store(e, accepted(e), p.HolderID, 0, "")
-	if err != nil {
-		return v, err
+	if !b.desk.Serves(prog.OrganiserID) {
+		return organiserMismatch(e, prog.OrganiserID)
 	}
-	m := balie.Membership{HolderID: p.HolderID, ProgramID: p.ProgramID, Start: p.Start, End: p.End}
-	if _, err := b.tx.ExecContext(b.ctx, `INSERT INTO memberships(holder_id, program_id, start, end, ingest) VALUES (?,?,?,?,?)`,
-		m.HolderID, m.ProgramID, fmtInstant(m.Start), fmtInstant(m.End), b.ingest); err != nil {
-		return v, fmt.Errorf("add membership: %w", err)
+	h := b.holder(p.HolderID)
+	if h == nil {
+		return unknownHolder(e, p.HolderID)
 	}
-	if err := b.change(balisync.ChangeMembership, membershipKey(m), m); err != nil {
-		return v, err
+	row.Holder = h.h.ID
+	cardErr, bad := b.checkCard(e, p.Card, h.h.ID)
+	if bad != nil {
+		return *bad
 	}
-	organiser := prog.OrganiserID
-	if organiser == "" {
-		organiser = p.OrganiserID
+	v := accepted(e)
+	if cardErr != nil {
+		v = unusableCard(e, p.Card, cardErr, "")
 	}
-	return v, b.money(0, MoneyMembership, "", p.ProgramID, organiser, p.Payment, businessDay(e.Time), 1,
-		p.Price, balie.Shares{Holder: p.Price}, p.Price)
+	pair := Pair{h.h.ID, prog.ID}
+	var current *balie.Membership
+	for _, m := range b.members[pair] {
+		if m.Valid(e.Time) && (current == nil || m.End.After(current.End)) {
+			m := m.Membership
+			current = &m
+		}
+	}
+	start, end := p.Start, p.End
+	if s, en, err := prog.Term(e.Time, h.h.BirthDate, current); err != nil {
+		if de, ok := balie.AsError(err); ok && v.Status == balisync.Accepted {
+			v = termUnknown(e, de)
+		}
+	} else if !s.Equal(p.Start) || !en.Equal(p.End) {
+		start, end = s, en
+		if v.Status == balisync.Accepted {
+			v = termCorrected(e, s, en)
+		}
+	}
+	if price := prog.PriceFor(true, h.h.SocialTariff.Applies()); price != p.Price && v.Status == balisync.Accepted {
+		v = priceNotCatalogue(e, prog.Name, p.Price, price)
+	}
+	m := MembershipRow{Membership: balie.Membership{HolderID: h.h.ID, ProgramID: prog.ID, Start: start, End: end}, Ingest: row.Ingest}
+	b.members[pair] = append(b.members[pair], m)
+	b.eff.Members = append(b.eff.Members, m)
+	b.eff.Changes = append(b.eff.Changes, Change{Kind: balie.ChangeMembership, Key: balie.MembershipKey(m.Membership), Data: mustJSON(m.Membership)})
+	b.money(MoneyRow{Ingest: row.Ingest, Kind: MoneyMembership, TariffID: prog.ID, OrganiserID: prog.OrganiserID, Payment: p.Payment,
+		Day: balie.BusinessDay(e.Time), Quantity: 1, Regular: p.Price, Shares: balie.Shares{Holder: p.Price}, Amount: p.Price})
+	return v
 }
 
-// redeem spends the points the desk spent. What desks that were offline
-// at the same time could not see is kept and flagged: a reward sold out,
-// a holder's limit passed, a balance below zero.
-func (b *batch) redeem(e balie.JournalEvent) (balisync.Verdict, error) {
-	var p balie.RewardRedemptionPayload
-	if !decode(e, &p) || p.HolderID == "" || p.RewardID == "" || p.Points < 0 {
-		return b.store(e, invalid(e, "een omruiling zonder pashouder of voordeel, of met negatieve punten",
-			"a redemption without holder or reward, or with negative points"), "", 0, "")
+// redeem spends what the reward costs in the ledger's catalogue. What
+// desks offline at the same time could not see stands, flagged: a reward
+// sold out, a holder's limit passed, a balance below zero. A blocked or
+// replaced card spends nothing: a finder must not spend a holder's
+// points.
+func (b *batch) redeem(row *EventRow, e balie.JournalEvent, p *balie.RewardRedemptionPayload) balisync.Verdict {
+	rs := b.rewards[p.RewardID]
+	if rs == nil {
+		return unknownReward(e, p.RewardID)
 	}
-	h, bad, err := b.knownCardHolder(e, p.Card, p.HolderID)
-	if err != nil {
-		return balisync.Verdict{}, err
+	if !b.desk.Serves(rs.r.OrganiserID) {
+		return organiserMismatch(e, rs.r.OrganiserID)
 	}
+	h := b.holder(p.HolderID)
+	if h == nil {
+		return unknownHolder(e, p.HolderID)
+	}
+	row.Holder, row.Item = h.h.ID, rs.r.ID
+	cardErr, bad := b.checkCard(e, p.Card, h.h.ID)
 	if bad != nil {
-		return b.store(e, *bad, "", 0, "")
+		return *bad
 	}
-	r, err := b.reward(p.RewardID)
-	if err != nil {
-		return balisync.Verdict{}, err
+	if cardErr != nil {
+		return unusableCard(e, p.Card, cardErr, "rejected")
 	}
-	if r == nil {
-		return b.store(e, unknownReward(e, p.RewardID), "", 0, "")
+	us := b.usage[UsageReward][Pair{h.h.ID, rs.r.ID}]
+	from, to := rs.r.PerHolder.Window(e.Time)
+	u := balie.RewardUsage{UnitsRedeemed: rs.units, HolderInWindow: count(us, nanos(from), nanos(to)), HolderEver: count(us, nanos(time.Time{}), nanos(farFuture()))}
+	cost := 0
+	if rs.r.Kind == balie.RewardPoints {
+		cost = max(rs.r.Points, 0)
 	}
-	u := balie.RewardUsage{UnitsRedeemed: r.units}
-	from, to := r.reward.PerHolder.Window(e.Time)
-	if u.HolderInWindow, err = b.count(b.l.ins.countRewards, p.HolderID, r.reward.ID, nanos(from), nanos(to)); err != nil {
-		return balisync.Verdict{}, err
-	}
-	if u.HolderEver, err = b.count(b.l.ins.everRewards, p.HolderID, r.reward.ID); err != nil {
-		return balisync.Verdict{}, err
-	}
-	after := h.points - p.Points
 	v := accepted(e)
-	_, derr := balie.DecideRedeem(r.reward, h.points, e.Time, u)
-	if de, ok := balie.AsError(derr); ok {
-		switch de.Code {
-		case balie.CodeRewardSoldOut:
-			v = soldOutAfterAll(e, r.reward.TotalUnits)
-		case balie.CodeRewardLimit:
-			v = adjustedBy(e, de)
-		case balie.CodeWelcomeUsed:
-			v = adjusted(e, string(balie.CodeRewardLimit), de.NL, de.EN)
-		}
+	_, derr := balie.DecideRedeem(rs.r, h.points, e.Time, u)
+	switch de, _ := balie.AsError(derr); {
+	case de == nil:
+	case de.Code == balie.CodeRewardSoldOut:
+		v = soldOutAfterAll(e, rs.r.TotalUnits)
+	case de.Code == balie.CodeWelcomeUsed:
+		v = adjusted(e, string(balie.CodeRewardLimit), de.NL, de.EN)
+	case de.Code == balie.CodePointsShort:
+		// A balance below zero: points spent offline at two desks.
+	default:
+		v = redeemAdjusted(e, de)
+	}
+	after := h.points - cost
+	if v.Status == balisync.Accepted && cost != p.Points {
+		v = pointsCorrected(e, p.Points, cost)
 	}
 	if v.Status == balisync.Accepted && after < 0 {
 		v = pointsNegative(e, after)
+	} else if after < 0 {
+		b.eff.Flags = append(b.eff.Flags, FlagRow{Ingest: row.Ingest, Code: CodePointsNegative, Holder: h.h.ID, Detail: fmt.Sprintf("balance %d", after)})
 	}
-	if v, err = b.store(e, v, p.HolderID, -p.Points, ""); err != nil {
-		return v, err
-	}
-	if after < 0 && v.Code != CodePointsNegative {
-		if err := b.flag(b.ingest, CodePointsNegative, p.HolderID, fmt.Sprintf("balance %d", after)); err != nil {
-			return v, err
-		}
-	}
-	if _, err := b.stmt(b.l.ins.addReward).ExecContext(b.ctx, p.HolderID, r.reward.ID, nanos(e.Time), b.ingest); err != nil {
-		return v, fmt.Errorf("count redemption: %w", err)
-	}
-	b.rewardUnits(r, 1)
-	b.addPoints(p.HolderID, -p.Points)
-	return v, nil
+	b.use(Use{Kind: UsageReward, Holder: h.h.ID, Item: rs.r.ID, At: nanos(e.Time), Ingest: row.Ingest})
+	b.rewardUnits(rs, 1)
+	row.Points = -cost
+	b.addPoints(h, -cost)
+	return v
 }
 
-// childcare keeps a sign-in or sign-out of a child the ledger knows.
-func (b *batch) childcare(e balie.JournalEvent) (balisync.Verdict, error) {
-	var p balie.ChildcarePayload
-	if !decode(e, &p) || p.ChildID == "" {
-		return b.store(e, invalid(e, "een aanwezigheid zonder kind", "an attendance without child"), "", 0, "")
+func (b *batch) rewardUnits(rs *rewardState, delta int) {
+	rs.units += delta
+	if b.eff.Units == nil {
+		b.eff.Units = map[string]int{}
 	}
-	var n int
-	if err := b.tx.QueryRowContext(b.ctx, `SELECT count(*) FROM children WHERE holder_id = ?`, p.ChildID).Scan(&n); err != nil {
-		return balisync.Verdict{}, fmt.Errorf("read child: %w", err)
-	}
-	if n == 0 {
-		return b.store(e, unknownHolder(e, p.ChildID), "", 0, "")
-	}
-	return b.store(e, accepted(e), "", 0, "")
+	b.eff.Units[rs.r.ID] = rs.units
+	rs.changed = true
 }
 
-// void undoes an earlier act of the same terminal: its points, its usage,
-// its membership, its card, and its money with counter-lines.
-func (b *batch) void(e balie.JournalEvent) (balisync.Verdict, error) {
-	var p balie.VoidPayload
-	if !decode(e, &p) || p.Target == "" {
-		return b.store(e, invalid(e, "een annulering zonder doel", "a void without target"), "", 0, "")
+// childcare keeps a sign-in or sign-out of a child enrolled with the
+// terminal's organiser.
+func (b *batch) childcare(e balie.JournalEvent, p *balie.ChildcarePayload) balisync.Verdict {
+	c := b.children[p.ChildID]
+	if c == nil {
+		return childUnknown(e, p.ChildID)
 	}
-	var t struct {
-		ingest, seq    int64
-		kind, time     string
-		payload        []byte
-		status, holder string
-		points         int
-		undo           string
-		voided         bool
+	if !b.desk.Serves(c.ProviderID) {
+		return organiserMismatch(e, c.ProviderID)
 	}
-	err := b.stmt(b.l.ins.voided).QueryRowContext(b.ctx, p.Target, b.terminal).Scan(&t.ingest, &t.seq, &t.kind, &t.payload, &t.time,
-		&t.status, &t.holder, &t.points, &t.undo, &t.voided)
-	if errors.Is(err, sql.ErrNoRows) {
-		return b.store(e, voidUnknown(e, p.Target), "", 0, "")
+	return accepted(e)
+}
+
+// void undoes an earlier act of the same terminal: its points, its
+// usage, its membership, its card, and its money with counter-lines.
+func (b *batch) void(row *EventRow, e balie.JournalEvent, p *balie.VoidPayload) balisync.Verdict {
+	t, ok := b.targets[p.Target]
+	if !ok || !t.Kind.Voidable() {
+		return voidUnknown(e, p.Target)
 	}
-	if err != nil {
-		return balisync.Verdict{}, fmt.Errorf("read void target: %w", err)
+	if t.Voided || b.voided[t.Ingest] {
+		return voidTwice(e, p.Target)
 	}
-	switch balie.Kind(t.kind) {
-	case balie.KindCheckin, balie.KindTicketSale, balie.KindCardSale, balie.KindMembershipPayment, balie.KindRewardRedemption:
-	default:
-		return b.store(e, voidUnknown(e, p.Target), "", 0, "")
+	b.voided[t.Ingest] = true
+	b.eff.Voids = append(b.eff.Voids, VoidRow{Target: t.Ingest, Void: row.Ingest})
+	if t.Status == balisync.Rejected {
+		return accepted(e) // a rejected act left nothing to undo
 	}
-	if t.voided {
-		return b.store(e, voidTwice(e, p.Target), "", 0, "")
-	}
-	applied := t.status != balisync.Rejected
 	v := accepted(e)
-	delta := 0
-	if applied && t.points != 0 {
-		h, ok, err := b.holder(t.holder)
-		if err != nil {
-			return v, err
+	if h := b.holder(t.Holder); h != nil && t.Points != 0 {
+		row.Holder, row.Points = h.h.ID, -t.Points
+		if after := h.points - t.Points; after < 0 {
+			v = pointsNegative(e, after)
 		}
-		if ok {
-			delta = -t.points
-			if after := h.points + delta; after < 0 {
-				v = pointsNegative(e, after)
+		b.addPoints(h, -t.Points)
+	}
+	switch pl := payloadOf(t).(type) {
+	case *balie.CheckinPayload:
+		if t.Item != "" {
+			b.unuse(UsageCheckin, t.Holder, t.Item, t.Ingest)
+		}
+	case *balie.RewardRedemptionPayload:
+		b.unuse(UsageReward, t.Holder, t.Item, t.Ingest)
+		if rs := b.rewards[pl.RewardID]; rs != nil {
+			b.rewardUnits(rs, -1)
+		}
+	case *balie.TicketSalePayload:
+		for _, line := range pl.Lines {
+			if t.Holder != "" && line.Kind != balie.TariffRegular {
+				b.unuse(UsageTicket, t.Holder, line.TariffID, t.Ingest)
 			}
 		}
-	}
-	holder := ""
-	if delta != 0 {
-		holder = t.holder
-	}
-	if v, err = b.store(e, v, holder, delta, ""); err != nil {
-		return v, err
-	}
-	if _, err := b.stmt(b.l.ins.setVoid).ExecContext(b.ctx, t.ingest, b.ingest); err != nil {
-		return v, fmt.Errorf("record void: %w", err)
-	}
-	if !applied {
-		return v, nil // a rejected act left nothing to undo
-	}
-	if delta != 0 {
-		b.addPoints(t.holder, delta)
-	}
-	if err := b.undo(balie.Kind(t.kind), t.ingest, t.payload, t.undo); err != nil {
-		return v, err
-	}
-	return v, nil
-}
-
-// undo reverses what the act with ingest number target left besides its
-// points.
-func (b *batch) undo(kind balie.Kind, target int64, payload []byte, undo string) error {
-	switch kind {
-	case balie.KindCheckin:
-		var p balie.CheckinPayload
-		if err := json.Unmarshal(payload, &p); err != nil {
-			return fmt.Errorf("undo check-in: %w", err)
-		}
-		return b.undoCheckin(p.HolderID, p.EventID, target)
-	case balie.KindRewardRedemption:
-		var p balie.RewardRedemptionPayload
-		if err := json.Unmarshal(payload, &p); err != nil {
-			return fmt.Errorf("undo redemption: %w", err)
-		}
-		if _, err := b.stmt(b.l.ins.delReward).ExecContext(b.ctx, p.HolderID, p.RewardID, target); err != nil {
-			return err
-		}
-		r, err := b.reward(p.RewardID)
-		if err != nil || r == nil {
-			return err
-		}
-		b.rewardUnits(r, -1)
-		return nil
-	case balie.KindTicketSale:
-		var p balie.TicketSalePayload
-		if err := json.Unmarshal(payload, &p); err != nil {
-			return fmt.Errorf("undo ticket sale: %w", err)
-		}
-		if p.HolderID != "" {
-			for _, line := range p.Lines {
-				if _, err := b.stmt(b.l.ins.delTickets).ExecContext(b.ctx, p.HolderID, line.TariffID, target); err != nil {
-					return err
-				}
-			}
-		}
-	case balie.KindMembershipPayment:
-		if err := b.undoMembership(target); err != nil {
-			return err
-		}
-	case balie.KindCardSale:
+	case *balie.MembershipPaymentPayload:
+		b.undoMembership(t, Pair{pl.HolderID, pl.ProgramID})
+	case *balie.CardSalePayload:
 		var u cardUndo
-		if err := json.Unmarshal([]byte(undo), &u); err != nil {
-			return fmt.Errorf("undo card sale: %w", err)
-		}
-		if u.Assigned {
+		if json.Unmarshal([]byte(t.Undo), &u) == nil && u.Assigned {
 			// The card goes back to the stock it came from. A card it
 			// replaced stays as the sale left it: a lost card must not
 			// come back to life.
-			c, ok, err := b.card(u.Card)
-			if err != nil {
-				return err
-			}
-			if ok {
+			if c := b.cards[u.Card]; c != nil {
 				c.Status, c.HolderID, c.StockDesk = balie.CardLocalStock, "", u.StockDesk
-				if err := b.setCard(c); err != nil {
-					return err
-				}
+				b.setCard(c)
 			}
 		}
 	}
-	if _, err := b.stmt(b.l.ins.voidMoney).ExecContext(b.ctx, b.ingest, target); err != nil {
-		return fmt.Errorf("void money lines: %w", err)
-	}
-	return nil
+	return v
 }
 
 // undoMembership removes the membership a payment added. Another
-// membership with the same start (two desks sold the same renewal) takes
+// membership with the same key (two desks sold the same renewal) takes
 // its place in the change log.
-func (b *batch) undoMembership(target int64) error {
-	var m balie.Membership
-	var start, end string
-	err := b.tx.QueryRowContext(b.ctx, `SELECT holder_id, program_id, start, end FROM memberships WHERE ingest = ?`, target).Scan(&m.HolderID, &m.ProgramID, &start, &end)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("undo membership: %w", err)
-	}
-	if m.Start, err = parseInstant(start); err != nil {
-		return err
-	}
-	key := membershipKey(m)
-	if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM memberships WHERE ingest = ?`, target); err != nil {
-		return fmt.Errorf("undo membership: %w", err)
-	}
-	rows, err := b.tx.QueryContext(b.ctx, `SELECT start, end FROM memberships WHERE holder_id = ? AND program_id = ? ORDER BY end DESC`, m.HolderID, m.ProgramID)
-	if err != nil {
-		return fmt.Errorf("undo membership: %w", err)
-	}
-	var other *balie.Membership
-	for rows.Next() {
-		if err := rows.Scan(&start, &end); err != nil {
-			rows.Close()
-			return fmt.Errorf("undo membership: %w", err)
+func (b *batch) undoMembership(t Target, pair Pair) {
+	b.eff.MembersDel = append(b.eff.MembersDel, t.Ingest)
+	var gone *balie.Membership
+	rest := b.members[pair][:0:0]
+	for _, m := range b.members[pair] {
+		if m.Ingest == t.Ingest {
+			mm := m.Membership
+			gone = &mm
+			continue
 		}
-		o := balie.Membership{HolderID: m.HolderID, ProgramID: m.ProgramID}
-		if o.Start, err = parseInstant(start); err == nil {
-			o.End, err = parseInstant(end)
-		}
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		if membershipKey(o) == key {
-			other = &o
-			break
+		rest = append(rest, m)
+	}
+	b.members[pair] = rest
+	if gone == nil {
+		return
+	}
+	key := balie.MembershipKey(*gone)
+	for _, m := range rest {
+		if balie.MembershipKey(m.Membership) == key {
+			b.eff.Changes = append(b.eff.Changes, Change{Kind: balie.ChangeMembership, Key: key, Data: mustJSON(m.Membership)})
+			return
 		}
 	}
-	rows.Close()
-	if other != nil {
-		return b.change(balisync.ChangeMembership, key, *other)
-	}
-	return b.deleted(balisync.ChangeMembership, key)
+	b.eff.Changes = append(b.eff.Changes, Change{Kind: balie.ChangeMembership, Key: key, Deleted: true})
 }
+
+// finish writes the new balances into the effects.
+func (b *batch) finish() {
+	for _, id := range b.order {
+		if b.eff.Points == nil {
+			b.eff.Points = map[string]int{}
+		}
+		b.eff.Points[id] = b.holders[id].points
+	}
+}
+
+// farFuture bounds an ABSOLUTE window from above.
+func farFuture() time.Time { return time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC) }

@@ -5,10 +5,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -29,7 +28,7 @@ const (
 	CodeNameMissing      balie.Code = "name_missing"
 )
 
-// Terminal is a terminal as the ledger knows it; never its secret.
+// Terminal is a terminal as the ledger shows it; never its secret.
 type Terminal struct {
 	ID           string
 	Name         string
@@ -39,7 +38,13 @@ type Terminal struct {
 	Created      time.Time
 	TokenExpires time.Time
 	Enrolled     time.Time // zero until the terminal traded its token
+	Signed       bool      // the terminal gave its public key
 	LastSeq      int64     // the last event stored
+}
+
+func terminalOf(t TerminalRow) Terminal {
+	return Terminal{ID: t.ID, Name: t.Name, Organiser: t.Organiser, Location: t.Location, Status: t.Status, Created: t.Created,
+		TokenExpires: t.TokenExpires, Enrolled: t.Enrolled, Signed: t.PublicKey != "", LastSeq: t.LastSeq}
 }
 
 func hashSecret(s string) string {
@@ -55,29 +60,18 @@ func randomToken() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
+func terminalUnknown(id string) error {
+	return balie.Errorf(CodeTerminalUnknown, "Kassa %s bestaat niet in de ledger.", "Terminal %s does not exist in the ledger.", id)
+}
+
 // AddTerminal creates a terminal for a desk and returns it with its
 // one-time enrolment token, which the ledger keeps only as a hash: show
 // it to the installer once. The organiser and the desk must be in the
-// directory.
+// directory, and the desk must be the organiser's.
 func (l *Ledger) AddTerminal(ctx context.Context, name, organiser, location string) (Terminal, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return Terminal{}, "", balie.Errorf(CodeNameMissing, "Geef de kassa een naam.", "Give the terminal a name.")
-	}
-	var n int
-	if err := l.r.QueryRowContext(ctx, `SELECT count(*) FROM organisers WHERE id = ?`, organiser).Scan(&n); err != nil {
-		return Terminal{}, "", l.classify("add terminal", err)
-	}
-	if n == 0 {
-		return Terminal{}, "", balie.Errorf(CodeOrganiserUnknown,
-			"Organisator %q staat niet in de ledger.", "Organiser %q is not in the ledger.", organiser)
-	}
-	if err := l.r.QueryRowContext(ctx, `SELECT count(*) FROM desks WHERE id = ?`, location).Scan(&n); err != nil {
-		return Terminal{}, "", l.classify("add terminal", err)
-	}
-	if n == 0 {
-		return Terminal{}, "", balie.Errorf(CodeDeskUnknown,
-			"Balie %q staat niet in de ledger.", "Desk %q is not in the ledger.", location)
 	}
 	id, err := uuid.NewV7()
 	if err != nil {
@@ -88,174 +82,231 @@ func (l *Ledger) AddTerminal(ctx context.Context, name, organiser, location stri
 		return Terminal{}, "", err
 	}
 	now := l.now().UTC()
-	t := Terminal{ID: id.String(), Name: name, Organiser: organiser, Location: location, Status: TerminalActive,
-		Created: now, TokenExpires: now.Add(TokenTTL)}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return Terminal{}, "", errors.New("add terminal: ledger closed")
-	}
-	_, err = l.w.ExecContext(ctx, `INSERT INTO terminals(id, name, organiser_id, location, token_hash, token_expires, created) VALUES (?,?,?,?,?,?,?)`,
-		t.ID, t.Name, t.Organiser, t.Location, hashSecret(token), fmtInstant(t.TokenExpires), fmtInstant(t.Created))
+	row := TerminalRow{ID: id.String(), Name: name, Organiser: organiser, Location: location, Status: TerminalActive,
+		Created: now, TokenHash: hashSecret(token), TokenExpires: now.Add(TokenTTL), LastHash: balie.GenesisHash}
+	err = l.store.Write(ctx, func(tx WriteTx) error {
+		if _, ok, err := tx.Entity(balie.ChangeOrganiser, organiser); err != nil || !ok {
+			if err == nil {
+				err = balie.Errorf(CodeOrganiserUnknown, "Organisator %q staat niet in de ledger.", "Organiser %q is not in the ledger.", organiser)
+			}
+			return err
+		}
+		d, ok, err := entity[balie.Desk](tx, balie.ChangeDesk, location)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return balie.Errorf(CodeDeskUnknown, "Balie %q staat niet in de ledger.", "Desk %q is not in the ledger.", location)
+		}
+		if d.OrganiserID != organiser {
+			return balie.Errorf(CodeDeskUnknown, "Balie %[1]q hoort bij organisator %[2]s, niet bij %[3]s.",
+				"Desk %[1]q belongs to organiser %[2]s, not to %[3]s.", location, d.OrganiserID, organiser)
+		}
+		return tx.AddTerminal(row)
+	})
 	if err != nil {
-		return Terminal{}, "", l.classify("add terminal", err)
+		return Terminal{}, "", wrap("add terminal", err)
 	}
-	l.log.Info("terminal added", "terminal", t.ID, "name", t.Name, "organiser", organiser, "location", location)
-	return t, token, nil
-}
-
-const terminalColumns = `id, name, organiser_id, location, status, created, token_expires, enrolled, last_seq`
-
-func scanTerminal(row interface{ Scan(...any) error }) (Terminal, error) {
-	var t Terminal
-	var created, expires, enrolled string
-	if err := row.Scan(&t.ID, &t.Name, &t.Organiser, &t.Location, &t.Status, &created, &expires, &enrolled, &t.LastSeq); err != nil {
-		return t, err
-	}
-	var err error
-	if t.Created, err = parseInstant(created); err == nil {
-		t.TokenExpires, err = parseInstant(expires)
-	}
-	if err == nil && enrolled != "" {
-		t.Enrolled, err = parseInstant(enrolled)
-	}
-	return t, err
+	l.log.Info("terminal added", "terminal", row.ID, "name", name, "organiser", organiser, "location", location)
+	return terminalOf(row), token, nil
 }
 
 // Terminals lists every terminal, in the order they were added.
 func (l *Ledger) Terminals(ctx context.Context) ([]Terminal, error) {
-	rows, err := l.r.QueryContext(ctx, `SELECT `+terminalColumns+` FROM terminals ORDER BY created, id`)
-	if err != nil {
-		return nil, l.classify("list terminals", err)
-	}
-	defer rows.Close()
 	var out []Terminal
-	for rows.Next() {
-		t, err := scanTerminal(rows)
-		if err != nil {
-			return nil, l.classify("list terminals", err)
+	err := l.store.Read(ctx, func(tx ReadTx) error {
+		rows, err := tx.Terminals()
+		for _, r := range rows {
+			out = append(out, terminalOf(r))
 		}
-		out = append(out, t)
-	}
-	return out, l.classify("list terminals", rows.Err())
+		return err
+	})
+	return out, wrap("list terminals", err)
 }
 
 // Terminal reads one terminal.
 func (l *Ledger) Terminal(ctx context.Context, id string) (Terminal, error) {
-	t, err := scanTerminal(l.r.QueryRowContext(ctx, `SELECT `+terminalColumns+` FROM terminals WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return t, balie.Errorf(CodeTerminalUnknown, "Kassa %s bestaat niet in de ledger.", "Terminal %s does not exist in the ledger.", id)
-	}
-	return t, l.classify("read terminal", err)
+	var t Terminal
+	err := l.store.Read(ctx, func(tx ReadTx) error {
+		r, ok, err := tx.Terminal(id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return terminalUnknown(id)
+		}
+		t = terminalOf(r)
+		return nil
+	})
+	return t, wrap("read terminal", err)
+}
+
+// PublicKey is a terminal's public key, "" before it gave one.
+func (l *Ledger) PublicKey(ctx context.Context, id string) (string, error) {
+	var key string
+	err := l.store.Read(ctx, func(tx ReadTx) error {
+		r, ok, err := tx.Terminal(id)
+		if err == nil && !ok {
+			err = terminalUnknown(id)
+		}
+		key = r.PublicKey
+		return err
+	})
+	return key, wrap("read terminal", err)
 }
 
 // RevokeTerminal refuses the terminal from now on, on every request. Its
 // events stay.
 func (l *Ledger) RevokeTerminal(ctx context.Context, id string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return errors.New("revoke terminal: ledger closed")
-	}
-	res, err := l.w.ExecContext(ctx, `UPDATE terminals SET status = ?, revoked = ? WHERE id = ?`, TerminalRevoked, fmtInstant(l.now().UTC()), id)
+	err := l.store.Write(ctx, func(tx WriteTx) error {
+		r, ok, err := tx.Terminal(id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return terminalUnknown(id)
+		}
+		r.Status, r.Revoked = TerminalRevoked, l.now().UTC()
+		return tx.UpdateTerminal(r)
+	})
 	if err != nil {
-		return l.classify("revoke terminal", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return balie.Errorf(CodeTerminalUnknown, "Kassa %s bestaat niet in de ledger.", "Terminal %s does not exist in the ledger.", id)
+		return wrap("revoke terminal", err)
 	}
 	l.log.Info("terminal revoked", "terminal", id)
 	return nil
 }
 
-// Enrol trades a one-time enrolment token for the terminal's identity
-// and a new secret.
-func (l *Ledger) Enrol(ctx context.Context, token string) (balisync.EnrolResponse, *balisync.Problem) {
-	if token == "" {
+// Enrol trades a one-time enrolment token and the terminal's public key
+// for the terminal's identity and a new secret.
+func (l *Ledger) Enrol(ctx context.Context, req balisync.EnrolRequest) (balisync.EnrolResponse, *Problem) {
+	if req.Token == "" {
 		return balisync.EnrolResponse{}, problemTokenInvalid()
+	}
+	if _, err := balie.ParsePublicKey(req.PublicKey); err != nil {
+		return balisync.EnrolResponse{}, problemBadRequest("de publieke sleutel van de kassa ontbreekt of is geen Ed25519-sleutel.",
+			"the terminal's public key is missing or not an Ed25519 key.")
 	}
 	secret, err := randomToken()
 	if err != nil {
 		l.log.Error("enrol", "err", err)
 		return balisync.EnrolResponse{}, problemInternal()
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return balisync.EnrolResponse{}, problemUnavailable()
-	}
-	ctx = context.WithoutCancel(ctx)
-	tx, err := l.w.BeginTx(ctx, nil)
-	if err != nil {
-		l.log.Error("enrol", "err", l.classify("enrol", err))
-		return balisync.EnrolResponse{}, problemInternal()
-	}
-	defer tx.Rollback()
 	var resp balisync.EnrolResponse
-	var expires, status string
-	var used bool
-	err = tx.QueryRowContext(ctx, `SELECT id, name, organiser_id, location, token_expires, token_used, status FROM terminals WHERE token_hash = ?`, hashSecret(token)).
-		Scan(&resp.TerminalID, &resp.Name, &resp.Organiser, &resp.Location, &expires, &used, &status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return resp, problemTokenInvalid()
-	}
-	if err != nil {
-		l.log.Error("enrol", "err", l.classify("enrol", err))
-		return resp, problemInternal()
-	}
-	exp, err := parseInstant(expires)
+	var refused *Problem
+	ctx = context.WithoutCancel(ctx)
+	err = l.store.Write(ctx, func(tx WriteTx) error {
+		refused = nil
+		t, ok, err := tx.TerminalByToken(hashSecret(req.Token))
+		if err != nil {
+			return err
+		}
+		switch {
+		case !ok:
+			refused = problemTokenInvalid()
+			return nil
+		case t.Status != TerminalActive:
+			refused = problemRevoked()
+			return nil
+		case t.TokenUsed || !l.now().Before(t.TokenExpires):
+			refused = problemTokenInvalid()
+			return nil
+		}
+		t.TokenUsed, t.SecretHash, t.PublicKey, t.Enrolled = true, hashSecret(secret), req.PublicKey, l.now().UTC()
+		resp = balisync.EnrolResponse{TerminalID: t.ID, Secret: secret, Name: t.Name, Organiser: t.Organiser, Location: t.Location}
+		return tx.UpdateTerminal(t)
+	})
 	if err != nil {
 		l.log.Error("enrol", "err", err)
-		return resp, problemInternal()
-	}
-	if status != TerminalActive {
-		return balisync.EnrolResponse{}, problemRevoked()
-	}
-	if used || !l.now().Before(exp) {
-		return balisync.EnrolResponse{}, problemTokenInvalid()
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE terminals SET token_used = 1, secret_hash = ?, enrolled = ? WHERE id = ?`,
-		hashSecret(secret), fmtInstant(l.now().UTC()), resp.TerminalID); err != nil {
-		l.log.Error("enrol", "err", l.classify("enrol", err))
 		return balisync.EnrolResponse{}, problemInternal()
 	}
-	if err := tx.Commit(); err != nil {
-		l.log.Error("enrol", "err", l.classify("enrol", err))
-		return balisync.EnrolResponse{}, problemInternal()
+	if refused != nil {
+		return balisync.EnrolResponse{}, refused
 	}
-	resp.Secret = secret
 	l.log.Info("terminal enrolled", "terminal", resp.TerminalID, "name", resp.Name)
 	return resp, nil
+}
+
+// RegisterKey takes the public key of a terminal enrolled before
+// journals were signed. It is taken once: a key, once known, is never
+// replaced, or whoever holds the secret could sign in its place.
+func (l *Ledger) RegisterKey(ctx context.Context, terminalID, key string) *Problem {
+	if _, err := balie.ParsePublicKey(key); err != nil {
+		return problemBadRequest("de publieke sleutel is geen Ed25519-sleutel.", "the public key is not an Ed25519 key.")
+	}
+	var refused *Problem
+	err := l.store.Write(context.WithoutCancel(ctx), func(tx WriteTx) error {
+		refused = nil
+		t, ok, err := tx.Terminal(terminalID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			refused = problemUnauthorized()
+			return nil
+		}
+		if t.PublicKey != "" {
+			if t.PublicKey != key {
+				refused = problemKeyKnown()
+			}
+			return nil
+		}
+		t.PublicKey = key
+		return tx.UpdateTerminal(t)
+	})
+	if err != nil {
+		l.log.Error("register key", "err", err)
+		return problemInternal()
+	}
+	if refused == nil {
+		l.log.Info("terminal key registered", "terminal", terminalID)
+	}
+	return refused
 }
 
 // Authenticate checks an Authorization header, "Bearer
 // <terminal_id>.<secret>", and returns the terminal's id. The secret's
 // hash is compared in constant time; a wrong secret and an unknown id get
 // the same answer.
-func (l *Ledger) Authenticate(ctx context.Context, header string) (string, *balisync.Problem) {
+func (l *Ledger) Authenticate(ctx context.Context, header string) (string, *Problem) {
 	scheme, cred, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return "", problemUnauthorized()
 	}
 	id, secret, ok := strings.Cut(strings.TrimSpace(cred), ".")
-	if !ok || id == "" || secret == "" {
+	if !ok || id == "" || secret == "" || len(id) > balie.MaxIDLength {
 		return "", problemUnauthorized()
 	}
-	var stored, status string
-	err := l.r.QueryRowContext(ctx, `SELECT secret_hash, status FROM terminals WHERE id = ?`, id).Scan(&stored, &status)
-	if errors.Is(err, sql.ErrNoRows) {
-		stored = "" // compare anyway, so an unknown id takes as long as a wrong secret
-	} else if err != nil {
-		l.log.Error("authenticate", "err", l.classify("authenticate", err))
+	var t TerminalRow
+	var found bool
+	err := l.store.Read(ctx, func(tx ReadTx) error {
+		var err error
+		t, found, err = tx.Terminal(id)
+		return err
+	})
+	if err != nil {
+		l.log.Error("authenticate", "err", err)
 		return "", problemInternal()
 	}
 	want := make([]byte, sha256.Size*2)
-	copy(want, stored)
-	if subtle.ConstantTimeCompare([]byte(hashSecret(secret)), want) != 1 || stored == "" {
+	copy(want, t.SecretHash) // an unknown id compares too, so it takes as long as a wrong secret
+	if subtle.ConstantTimeCompare([]byte(hashSecret(secret)), want) != 1 || !found || t.SecretHash == "" {
 		return "", problemUnauthorized()
 	}
-	if status != TerminalActive {
+	if t.Status != TerminalActive {
 		return "", problemRevoked()
 	}
 	return id, nil
+}
+
+// entity reads one entity of the directory and decodes it.
+func entity[T any](tx ReadTx, kind, id string) (T, bool, error) {
+	var v T
+	data, ok, err := tx.Entity(kind, id)
+	if err != nil || !ok {
+		return v, ok, err
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return v, false, fmt.Errorf("read %s %s: %w", kind, id, err)
+	}
+	return v, true, nil
 }

@@ -32,7 +32,8 @@ func (d *DB) Enrol(ctx context.Context, e Enrolment, deskID string) error {
 	if err := d.SetTerminalID(ctx, e.TerminalID); err != nil {
 		return err
 	}
-	for _, kv := range [][2]string{{metaLedger, e.LedgerURL}, {metaSecret, e.Secret}, {metaDesk, deskID}} {
+	// The key travelled with the enrolment request: the ledger holds it.
+	for _, kv := range [][2]string{{metaLedger, e.LedgerURL}, {metaSecret, e.Secret}, {metaDesk, deskID}, {metaKeyRegistered, "1"}} {
 		if err := d.setMeta(ctx, kv[0], kv[1]); err != nil {
 			return err
 		}

@@ -13,7 +13,9 @@ import (
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/ledger"
+	"github.com/balie/balie/ledger/httpapi"
 	"github.com/balie/balie/ledger/ledgertest"
+	"github.com/balie/balie/ledger/sqlite"
 	"github.com/balie/balie/store"
 	balisync "github.com/balie/balie/sync"
 )
@@ -60,10 +62,11 @@ func BenchmarkFirstDownload1M(b *testing.B) {
 	if _, err := os.Stat(path + ".ready"); errors.Is(err, fs.ErrNotExist) {
 		os.MkdirAll(filepath.Dir(path), 0o700)
 		os.Remove(path)
-		l, err := ledger.Open(ctx, path, ledger.Options{Logger: quiet()})
+		st, err := sqlite.Open(ctx, path, sqlite.Options{Logger: quiet()})
 		if err != nil {
 			b.Fatal(err)
 		}
+		l := ledger.New(st, ledger.Options{Logger: quiet()})
 		ld, err := l.NewLoader(ctx)
 		if err != nil {
 			b.Fatal(err)
@@ -79,12 +82,13 @@ func BenchmarkFirstDownload1M(b *testing.B) {
 		os.WriteFile(path+".ready", nil, 0o600)
 		b.Logf("seeded a ledger of a million holders in %v", time.Since(start).Round(time.Second))
 	}
-	l, err := ledger.Open(ctx, path, ledger.Options{Logger: quiet(), QuickOpen: true})
+	st, err := sqlite.Open(ctx, path, sqlite.Options{Logger: quiet(), QuickOpen: true})
 	if err != nil {
 		b.Fatal(err)
 	}
+	l := ledger.New(st, ledger.Options{Logger: quiet()})
 	defer l.Close()
-	srv := ledger.NewServer(l, ledger.ServerOptions{Logger: quiet()})
+	srv := httpapi.New(l, httpapi.Options{Logger: quiet()})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}
@@ -102,7 +106,8 @@ func BenchmarkFirstDownload1M(b *testing.B) {
 		}
 		b.StartTimer()
 		start := time.Now()
-		resp, err := balisync.Enrol(ctx, nil, srv.URL(), token)
+		pub, _ := d.PublicKey(ctx)
+		resp, err := balisync.Enrol(ctx, nil, srv.URL(), token, pub)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -139,7 +144,8 @@ func enrolB(b *testing.B, lt *ledgertest.Ledger, desk string) *terminal {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { d.Close() })
-	resp, err := balisync.Enrol(ctx, nil, lt.URL, token)
+	pub, _ := d.PublicKey(ctx)
+	resp, err := balisync.Enrol(ctx, nil, lt.URL, token, pub)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -79,8 +79,9 @@ func parseBase(base string) (*url.URL, error) {
 	return u, nil
 }
 
-// Enrol trades a one-time token for a terminal's credentials.
-func Enrol(ctx context.Context, hc *http.Client, base, token string) (EnrolResponse, error) {
+// Enrol trades a one-time token and the terminal's public key
+// (balie.EncodePublicKey) for the terminal's credentials.
+func Enrol(ctx context.Context, hc *http.Client, base, token, publicKey string) (EnrolResponse, error) {
 	var resp EnrolResponse
 	u, err := parseBase(base)
 	if err != nil {
@@ -90,14 +91,22 @@ func Enrol(ctx context.Context, hc *http.Client, base, token string) (EnrolRespo
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
 	c := &Client{base: u, http: hc}
-	err = c.do(ctx, http.MethodPost, PathEnrol, EnrolRequest{Token: token}, &resp)
+	err = c.do(ctx, http.MethodPost, PathEnrol, EnrolRequest{Token: token, PublicKey: publicKey}, &resp)
 	return resp, err
 }
 
-// Upload sends a batch of events and returns the ledger's verdicts.
-func (c *Client) Upload(ctx context.Context, events []balie.JournalEvent) (UploadResponse, error) {
+// RegisterKey gives the ledger the public key of a terminal enrolled
+// before journals were signed.
+func (c *Client) RegisterKey(ctx context.Context, publicKey string) error {
+	var resp struct{}
+	return c.do(ctx, http.MethodPost, PathKey, KeyRequest{PublicKey: publicKey}, &resp)
+}
+
+// Upload sends a batch of events with the terminal's signature of its
+// journal up to the last of them, and returns the ledger's verdicts.
+func (c *Client) Upload(ctx context.Context, events []balie.JournalEvent, signature string) (UploadResponse, error) {
 	var resp UploadResponse
-	err := c.do(ctx, http.MethodPost, PathEvents, UploadRequest{Events: events}, &resp)
+	err := c.do(ctx, http.MethodPost, PathEvents, UploadRequest{Events: events, Signature: signature}, &resp)
 	return resp, err
 }
 
@@ -131,6 +140,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
+	req.Header.Set(HeaderProtocol, strconv.Itoa(Protocol))
 	if c.terminal != "" {
 		req.Header.Set("Authorization", "Bearer "+c.terminal+"."+c.secret)
 	}

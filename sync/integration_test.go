@@ -47,7 +47,11 @@ func enrol(t *testing.T, lt *ledgertest.Ledger, desk string, plan func(n int, r 
 	}
 	t.Cleanup(func() { d.Close() })
 	p := newFaultProxy(t, lt.URL, plan)
-	resp, err := balisync.Enrol(ctx, nil, p.URL(), token)
+	pub, err := d.PublicKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := balisync.Enrol(ctx, nil, p.URL(), token, pub)
 	if err != nil {
 		t.Fatalf("enrol: %v", err)
 	}
@@ -186,14 +190,16 @@ func checkInvariants(t *testing.T, lt *ledgertest.Ledger, terms ...*terminal) {
 // holderCard finds a holder's active card through the ledger's file.
 func holderCard(t *testing.T, lt *ledgertest.Ledger, holder string) balie.CardNumber {
 	t.Helper()
-	db, err := sql.Open("sqlite", lt.Path+"?mode=ro")
+	cards, err := lt.HolderCards(context.Background(), holder)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	var c string
-	db.QueryRow(`SELECT number FROM cards WHERE holder_id = ? AND status = 'ACTIVE' LIMIT 1`, holder).Scan(&c)
-	return balie.CardNumber(c)
+	for _, c := range cards {
+		if c.Status == balie.CardActive {
+			return c.Number
+		}
+	}
+	return ""
 }
 
 // TestSync_faults: whatever the network does between a terminal and the

@@ -14,9 +14,24 @@ const Version = "/v1"
 // Paths of the protocol's endpoints.
 const (
 	PathEnrol   = Version + "/enrol"
+	PathKey     = Version + "/key"
 	PathEvents  = Version + "/events"
 	PathChanges = Version + "/changes"
 	PathHealth  = "/healthz"
+)
+
+// The protocol's revision travels in a header on every request and
+// answer, so that a desk and a ledger of different releases know where
+// they stand: a ledger refuses a desk older than MinProtocol with
+// CodeProtocolOld and a sentence that says to update it; a newer desk
+// talks to an older ledger as long as the ledger's MinProtocol allows,
+// and fields either side does not know are ignored.
+const (
+	HeaderProtocol = "Balie-Protocol"
+	// Protocol is this release's revision: 2 signs journals.
+	Protocol = 2
+	// MinProtocol is the oldest revision this ledger serves.
+	MinProtocol = 2
 )
 
 // ContentProblem is the media type of an error answer (RFC 9457).
@@ -50,6 +65,13 @@ const (
 	CodeTooLarge      = "too_large"        // 413: a batch over MaxBatch events or MaxBody bytes
 	CodeUnavailable   = "unavailable"      // 503: shutting down or overloaded; retry later
 	CodeInternal      = "internal"         // 500
+
+	CodeMediaType        = "unsupported_media_type" // 415: the body is not application/json
+	CodeSignatureInvalid = "signature_invalid"      // 422: the batch's signature is missing or does not verify
+	CodeKeyMissing       = "key_missing"            // 403: the terminal has given no public key yet (POST /v1/key)
+	CodeKeyKnown         = "key_known"              // 409: the terminal already has a public key
+	CodeProtocolOld      = "protocol_too_old"       // 426: the desk speaks an older protocol than the ledger serves
+	CodeTooManyAttempts  = "too_many_attempts"      // 429: too many failed sign-ins from this address; wait
 )
 
 // Limits of a request.
@@ -59,9 +81,18 @@ const (
 	MaxPage  = 50000    // changes in one download page
 )
 
-// EnrolRequest trades a one-time enrolment token for credentials.
+// EnrolRequest trades a one-time enrolment token for credentials. The
+// terminal sends the public half of the Ed25519 key it just made
+// (balie.EncodePublicKey); the private half never leaves it.
 type EnrolRequest struct {
-	Token string `json:"token"`
+	Token     string `json:"token"`
+	PublicKey string `json:"public_key"`
+}
+
+// KeyRequest gives the ledger the public key of a terminal that was
+// enrolled before journals were signed; it is taken once.
+type KeyRequest struct {
+	PublicKey string `json:"public_key"`
 }
 
 // EnrolResponse gives a terminal its identity and its secret. The secret
@@ -78,6 +109,9 @@ type EnrolResponse struct {
 // order without gaps.
 type UploadRequest struct {
 	Events []balie.JournalEvent `json:"events"`
+	// Signature is the terminal's signature of its journal up to the
+	// batch's last event (balie.SignJournal).
+	Signature string `json:"signature"`
 }
 
 // Verdict statuses.

@@ -21,6 +21,13 @@ type Store interface {
 	UploadQueue(ctx context.Context) (pending int, oldest time.Time, err error)
 	DownloadCursor(ctx context.Context) (string, error)
 	ApplyChanges(ctx context.Context, changes []balie.Change, next string) error
+	// Sign signs the journal up to an event and keeps the signature.
+	Sign(ctx context.Context, last balie.JournalEvent) (string, error)
+	// KeyToRegister is the public key the ledger does not hold yet, ""
+	// when it does; KeyRegistered records that it does.
+	KeyToRegister(ctx context.Context) (string, error)
+	KeyRegistered(ctx context.Context) error
+	PublicKey(ctx context.Context) (string, error)
 }
 
 // bulkStore is a store that loads a first download faster in bulk.
@@ -32,8 +39,9 @@ type bulkStore interface {
 // Ledger is the other side: Client in production, a fake or a wrapper
 // that fails on purpose in tests.
 type Ledger interface {
-	Upload(ctx context.Context, events []balie.JournalEvent) (UploadResponse, error)
+	Upload(ctx context.Context, events []balie.JournalEvent, signature string) (UploadResponse, error)
 	Changes(ctx context.Context, cursor string, limit int) (ChangesResponse, error)
+	RegisterKey(ctx context.Context, publicKey string) error
 }
 
 // Options tune a Worker; the zero value is what a terminal runs with.
@@ -174,7 +182,12 @@ func (w *Worker) loop(ctx context.Context) {
 			// New events while healthy go out at once; while failing they
 			// wait for the backoff, so an offline desk does not hammer.
 			if failing {
-				<-timer.C
+				select {
+				case <-ctx.Done():
+					timer.Stop()
+					return
+				case <-timer.C:
+				}
 			}
 		case <-timer.C:
 		}
@@ -201,10 +214,27 @@ func (w *Worker) Sync(ctx context.Context) error {
 // errBlocked says the upload stopped at a parked event.
 var errBlocked = errors.New("upload blocked by a parked event")
 
+// registerKey gives the ledger the journal's public key when it does not
+// hold it yet: a terminal enrolled before journals were signed.
+func (w *Worker) registerKey(ctx context.Context) error {
+	key, err := w.store.KeyToRegister(ctx)
+	if err != nil || key == "" {
+		return err
+	}
+	if err := w.ledger.RegisterKey(ctx, key); err != nil {
+		return fmt.Errorf("register the journal's key: %w", err)
+	}
+	w.log.Info("journal key registered with the ledger")
+	return w.store.KeyRegistered(ctx)
+}
+
 func (w *Worker) upload(ctx context.Context) error {
+	if err := w.registerKey(ctx); err != nil {
+		return err
+	}
 	batch := w.opts.Batch
 	var resume int64
-	gaps := 0
+	gaps, keyAgain := 0, false
 	for {
 		from, parked, err := w.store.FirstPending(ctx)
 		if err != nil {
@@ -232,7 +262,11 @@ func (w *Worker) upload(ctx context.Context) error {
 		if len(events) == 0 {
 			return nil
 		}
-		resp, err := w.ledger.Upload(ctx, events)
+		sig, err := w.store.Sign(ctx, events[len(events)-1])
+		if err != nil {
+			return err
+		}
+		resp, err := w.ledger.Upload(ctx, events, sig)
 		if p, ok := AsProblem(err); ok && !p.Retryable() {
 			switch p.Code {
 			case CodeSequenceGap:
@@ -243,12 +277,26 @@ func (w *Worker) upload(ctx context.Context) error {
 				}
 				resume = p.Resume
 				continue
+			case CodeKeyMissing:
+				// The ledger lost the key (restored from an old backup):
+				// give it again, once.
+				if !keyAgain {
+					keyAgain = true
+					pub, kerr := w.store.PublicKey(ctx)
+					if kerr == nil {
+						kerr = w.ledger.RegisterKey(ctx, pub)
+					}
+					if kerr != nil {
+						return fmt.Errorf("register the journal's key: %w", kerr)
+					}
+					continue
+				}
 			case CodeTooLarge:
 				if batch > 1 {
 					batch /= 2
 					continue
 				}
-			case CodeEventConflict, CodeChainBroken, CodeWrongTerminal, CodeBadRequest:
+			case CodeEventConflict, CodeChainBroken, CodeWrongTerminal, CodeBadRequest, CodeSignatureInvalid:
 				seq := p.Seq
 				if seq == 0 {
 					seq = events[0].Seq

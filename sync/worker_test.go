@@ -88,7 +88,9 @@ type fakeLedger struct {
 	uploaded chan int // the number of events after each upload, when set
 }
 
-func (f *fakeLedger) Upload(ctx context.Context, events []balie.JournalEvent) (balisync.UploadResponse, error) {
+func (f *fakeLedger) RegisterKey(ctx context.Context, key string) error { return nil }
+
+func (f *fakeLedger) Upload(ctx context.Context, events []balie.JournalEvent, signature string) (balisync.UploadResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++

@@ -48,9 +48,21 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		return code
 	}
 	defer d.Close()
+	sigs := map[int64]string{}
+	if err := d.Signatures(ctx, func(seq int64, sig string) error {
+		sigs[seq] = sig
+		return nil
+	}); err != nil {
+		say(stderr, lang, fmt.Errorf("export: %w", err))
+		return exitFail
+	}
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
-	err := d.Journal(ctx, 1, func(e balie.JournalEvent) error { return enc.Encode(e) })
+	type line struct {
+		balie.JournalEvent
+		Signature string `json:"signature,omitempty"`
+	}
+	err := d.Journal(ctx, 1, func(e balie.JournalEvent) error { return enc.Encode(line{e, sigs[e.Seq]}) })
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
@@ -78,6 +90,11 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		fmt.Fprintf(stderr, "verify %s: BROKEN after %d sound events: %v\n", path, n, err)
 		return exitFail
 	}
-	fmt.Fprintf(stdout, "verify %s: %d events, hash chain and sequence intact\n", path, n)
+	signed, upTo, err := d.VerifySignatures(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "verify %s: %d events intact, but a signature does not verify: %v\n", path, n, err)
+		return exitFail
+	}
+	fmt.Fprintf(stdout, "verify %s: %d events, hash chain and sequence intact; %d signatures verify, covering seq 1 to %d\n", path, n, signed, upTo)
 	return exitOK
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/ledger"
+	"github.com/balie/balie/ledger/httpapi"
+	"github.com/balie/balie/ledger/sqlite"
 	"github.com/balie/balie/pos"
 	"github.com/balie/balie/store"
 	balisync "github.com/balie/balie/sync"
@@ -133,7 +135,11 @@ func (tm *terminal) link(ctx context.Context, cfg appConfig, url string, w *wake
 		if url == "" {
 			return errors.New("enrol: --enrol needs --ledger URL")
 		}
-		resp, err := balisync.Enrol(ctx, nil, url, cfg.enrol)
+		pub, err := tm.db.PublicKey(ctx)
+		if err != nil {
+			return err
+		}
+		resp, err := balisync.Enrol(ctx, nil, url, cfg.enrol, pub)
 		if err != nil {
 			return fmt.Errorf("enrol at %s: %w", url, err)
 		}
@@ -198,7 +204,7 @@ func defaultDemoDB(today time.Time, holders int) string {
 
 // startDemoLedger opens (the first time seeds) the demo's own ledger and
 // serves it on a free port of 127.0.0.1.
-func startDemoLedger(ctx context.Context, path string, today time.Time, holders int, log *slog.Logger) (*ledger.Ledger, *ledger.Server, bool, error) {
+func startDemoLedger(ctx context.Context, path string, today time.Time, holders int, log *slog.Logger) (*ledger.Ledger, *httpapi.Server, bool, error) {
 	// A marker beside the file says the seed finished: a seed cut off
 	// half-way is thrown away and made again, never taken for a city.
 	ready, seeded := path+".ready", false
@@ -214,11 +220,12 @@ func startDemoLedger(ctx context.Context, path string, today time.Time, holders 
 		}
 		seeded = true
 	}
-	l, err := ledger.Open(ctx, path, ledger.Options{Logger: log})
+	st, err := sqlite.Open(ctx, path, sqlite.Options{Logger: log})
 	if err != nil {
 		return nil, nil, false, err
 	}
-	srv := ledger.NewServer(l, ledger.ServerOptions{Logger: log})
+	l := ledger.New(st, ledger.Options{Logger: log})
+	srv := httpapi.New(l, httpapi.Options{Logger: log})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		l.Close()
 		return nil, nil, false, fmt.Errorf("demo ledger: %w", err)
@@ -230,10 +237,11 @@ func startDemoLedger(ctx context.Context, path string, today time.Time, holders 
 // seedDemoLedger writes the demo city into a new ledger.
 func seedDemoLedger(ctx context.Context, path string, today time.Time, holders int, log *slog.Logger) error {
 	start := time.Now()
-	l, err := ledger.Open(ctx, path, ledger.Options{Logger: log})
+	st, err := sqlite.Open(ctx, path, sqlite.Options{Logger: log})
 	if err != nil {
 		return err
 	}
+	l := ledger.New(st, ledger.Options{Logger: log})
 	ld, err := l.NewLoader(ctx)
 	if err != nil {
 		l.Close()
@@ -278,13 +286,22 @@ func enrolDemo(ctx context.Context, l *ledger.Ledger, path, desk, url string, lo
 	if err != nil {
 		return err
 	}
-	resp, err := balisync.Enrol(ctx, &http.Client{Timeout: 10 * time.Second}, url, token)
-	if err != nil {
-		return fmt.Errorf("demo enrolment: %w", err)
-	}
 	d, err := store.Open(ctx, path, store.Options{Logger: log})
 	if err != nil {
 		return err
+	}
+	pub, err := d.PublicKey(ctx)
+	var resp balisync.EnrolResponse
+	if err == nil {
+		resp, err = balisync.Enrol(ctx, &http.Client{Timeout: 10 * time.Second}, url, token, pub)
+	}
+	if err != nil {
+		// A store that did not enrol must not pass for one next time.
+		d.Close()
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + suffix)
+		}
+		return fmt.Errorf("demo enrolment: %w", err)
 	}
 	defer d.Close()
 	log.Info("demo terminal enrolled", "terminal", t.ID, "desk", desk)

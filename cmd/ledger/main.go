@@ -2,14 +2,18 @@
 // serves the sync protocol to the terminals and has the operator's
 // commands.
 //
-//	ledger serve --db FILE [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]
-//	ledger init --db FILE
-//	ledger seed --db FILE --demo [--holders N]
-//	ledger terminal add --db FILE --name NAME --organiser ORG --location DESK
-//	ledger terminal list --db FILE
-//	ledger terminal revoke --db FILE ID
-//	ledger import holders --db FILE FILE.csv
-//	ledger export --db FILE
+// --db is a SQLite file or a postgres:// URL, for every command:
+//
+//	ledger serve --db DB [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]
+//	ledger init --db DB
+//	ledger seed --db DB --demo [--holders N]
+//	ledger terminal add --db DB --name NAME --organiser ORG --location DESK
+//	ledger terminal list --db DB
+//	ledger terminal revoke --db DB ID
+//	ledger import holders --db DB FILE.csv
+//	ledger export --db DB
+//	ledger verify --db DB
+//	ledger backup --db FILE --to FILE
 package main
 
 import (
@@ -22,6 +26,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -33,6 +38,8 @@ import (
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/ledger"
+	"github.com/balie/balie/ledger/engine"
+	"github.com/balie/balie/ledger/httpapi"
 	balisync "github.com/balie/balie/sync"
 )
 
@@ -85,6 +92,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	case "export":
 		return c.export(args[1:])
+	case "verify":
+		return c.verify(args[1:])
+	case "backup":
+		return c.backup(args[1:])
 	case "help", "-h", "--help":
 		usage(stdout)
 		return exitOK
@@ -97,15 +108,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `ledger: de centrale ledger van de vrijetijdspas / the leisure pass's central ledger
 
-  ledger serve --db FILE [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]   serve the terminals
-  ledger init --db FILE                                        create an empty ledger
-  ledger seed --db FILE --demo [--holders N]                   load a generated demo city
-  ledger terminal add --db FILE --name NAME --organiser ORG --location DESK
+  ledger serve --db DB [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]   serve the terminals
+  ledger init --db DB                                          create an empty ledger (or bring one up to date)
+  ledger seed --db DB --demo [--holders N]                     load a generated demo city
+  ledger terminal add --db DB --name NAME --organiser ORG --location DESK
                                                                create a terminal; prints its one-time token
-  ledger terminal list --db FILE                               list the terminals
-  ledger terminal revoke --db FILE ID                          refuse a terminal from now on
-  ledger import holders --db FILE FILE.csv                     import holders with their card
-  ledger export --db FILE                                      every stored event as a JSON line
+  ledger terminal list --db DB                                 list the terminals
+  ledger terminal revoke --db DB ID                            refuse a terminal from now on
+  ledger import holders --db DB FILE.csv                       import holders with their card
+  ledger export --db DB                                        every stored event as a JSON line
+  ledger verify --db DB                                        check every journal's chain and signatures
+  ledger backup --db FILE --to FILE                            a consistent copy of a SQLite ledger, also while it serves
+
+DB is a SQLite file (ledger.db) or a PostgreSQL URL (postgres://user@host/dbname).
+Every command is safe on a ledger that serves; list, export and verify only read.
 
 Run 'ledger COMMAND --help' for a command's flags.
 `)
@@ -123,7 +139,7 @@ type command struct {
 func (c *command) flags(name string, db *string) *flag.FlagSet {
 	set := flag.NewFlagSet("ledger "+name, flag.ContinueOnError)
 	set.SetOutput(c.stderr)
-	set.StringVar(db, "db", "", "the ledger's SQLite file (required)")
+	set.StringVar(db, "db", "", "the ledger: a SQLite file or a postgres:// URL (required)")
 	set.StringVar(&c.lang, "lang", "nl", "language of messages: nl or en")
 	return set
 }
@@ -173,19 +189,42 @@ func (c *command) logger(level slog.Level) *slog.Logger {
 	return c.log
 }
 
+// Ways to open a ledger.
+const (
+	readWrite = false
+	readOnly  = true
+)
+
 // open opens a ledger that must exist: an operator command never creates
-// an empty ledger where a typo named a missing file.
-func (c *command) open(path string) (*ledger.Ledger, bool) {
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		c.say(balie.Errorf(balie.CodeStorageForeign,
-			"Het bestand %s bestaat niet. Maak een ledger met 'ledger init --db %[1]s'.",
-			"The file %s does not exist. Make a ledger with 'ledger init --db %[1]s'.", path))
-		return nil, false
+// an empty ledger where a typo named a missing file. A read-only command
+// opens it so that it can change nothing, not even a migration.
+func (c *command) open(db string, ro bool) (*ledger.Ledger, bool) {
+	if !engine.IsPostgres(db) {
+		if _, err := os.Stat(db); errors.Is(err, fs.ErrNotExist) {
+			c.say(balie.Errorf(balie.CodeStorageForeign,
+				"Het bestand %s bestaat niet. Maak een ledger met 'ledger init --db %[1]s'.",
+				"The file %s does not exist. Make a ledger with 'ledger init --db %[1]s'.", db))
+			return nil, false
+		}
 	}
-	l, err := ledger.Open(c.ctx, path, ledger.Options{Logger: c.logger(slog.LevelWarn)})
+	return c.openAny(db, ro)
+}
+
+// openAny opens a ledger, making an empty one where none is.
+func (c *command) openAny(db string, ro bool) (*ledger.Ledger, bool) {
+	log := c.logger(slog.LevelWarn)
+	s, err := engine.Open(c.ctx, db, engine.Options{Logger: log, ReadOnly: ro})
 	if err != nil {
 		c.say(err)
 		return nil, false
+	}
+	l := ledger.New(s, ledger.Options{Logger: log})
+	if !ro {
+		if err := l.Init(c.ctx); err != nil {
+			l.Close()
+			c.say(err)
+			return nil, false
+		}
 	}
 	return l, true
 }
@@ -196,16 +235,15 @@ func (c *command) init(args []string) int {
 	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
 		return code
 	}
-	l, err := ledger.Open(c.ctx, db, ledger.Options{Logger: c.logger(slog.LevelWarn)})
-	if err != nil {
-		c.say(err)
+	l, ok := c.openAny(db, readWrite)
+	if !ok {
 		return exitFail
 	}
 	if err := l.Close(); err != nil {
 		c.say(err)
 		return exitFail
 	}
-	fmt.Fprintf(c.stdout, "ledger %s is ready\n", db)
+	fmt.Fprintf(c.stdout, "ledger %s is ready\n", redact(db))
 	return exitOK
 }
 
@@ -240,9 +278,8 @@ func (c *command) seed(args []string) int {
 		}
 		today = t
 	}
-	l, err := ledger.Open(c.ctx, db, ledger.Options{Logger: c.logger(slog.LevelWarn)})
-	if err != nil {
-		c.say(err)
+	l, ok := c.openAny(db, readWrite)
+	if !ok {
 		return exitFail
 	}
 	defer l.Close()
@@ -282,7 +319,7 @@ func (c *command) seed(args []string) int {
 		return exitFail
 	}
 	st, _ = l.Stats(c.ctx)
-	fmt.Fprintf(c.stdout, "seeded %s: %d holders, %d cards, %d changes in %s\n", db, st.Holders, st.Cards, st.Changes, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(c.stdout, "seeded %s: %d holders, %d cards, %d changes in %s\n", redact(db), st.Holders, st.Cards, st.Changes, time.Since(start).Round(time.Millisecond))
 	return exitOK
 }
 
@@ -299,7 +336,7 @@ func (c *command) terminalAdd(args []string) int {
 		fmt.Fprintln(c.stderr, "ledger terminal add: --name, --organiser and --location are required")
 		return exitUsage
 	}
-	l, ok := c.open(db)
+	l, ok := c.open(db, readWrite)
 	if !ok {
 		return exitFail
 	}
@@ -319,7 +356,7 @@ func (c *command) terminalList(args []string) int {
 	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
 		return code
 	}
-	l, ok := c.open(db)
+	l, ok := c.open(db, readOnly)
 	if !ok {
 		return exitFail
 	}
@@ -330,13 +367,17 @@ func (c *command) terminalList(args []string) int {
 		return exitFail
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tNAME\tORGANISER\tLOCATION\tSTATUS\tENROLLED\tLAST SEQ")
+	fmt.Fprintln(w, "ID\tNAME\tORGANISER\tLOCATION\tSTATUS\tENROLLED\tSIGNED\tLAST SEQ")
 	for _, t := range ts {
 		enrolled := "no"
 		if !t.Enrolled.IsZero() {
 			enrolled = t.Enrolled.In(balie.Brussels()).Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", t.ID, t.Name, t.Organiser, t.Location, t.Status, enrolled, t.LastSeq)
+		signed := "no"
+		if t.Signed {
+			signed = "yes"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", t.ID, t.Name, t.Organiser, t.Location, t.Status, enrolled, signed, t.LastSeq)
 	}
 	w.Flush()
 	return exitOK
@@ -348,7 +389,7 @@ func (c *command) terminalRevoke(args []string) int {
 	if code, ok := c.parse(set, args, &db, 1, "the terminal's id"); !ok {
 		return code
 	}
-	l, ok := c.open(db)
+	l, ok := c.open(db, readWrite)
 	if !ok {
 		return exitFail
 	}
@@ -413,7 +454,7 @@ at the end with the reason; the good ones are imported.
 	if fi, err := f.Stat(); err == nil {
 		size = fi.Size()
 	}
-	l, ok := c.open(db)
+	l, ok := c.open(db, readWrite)
 	if !ok {
 		return exitFail
 	}
@@ -451,7 +492,7 @@ func (c *command) export(args []string) int {
 	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
 		return code
 	}
-	l, ok := c.open(db)
+	l, ok := c.open(db, readOnly)
 	if !ok {
 		return exitFail
 	}
@@ -492,34 +533,24 @@ func (c *command) serve(args []string) int {
 		fmt.Fprintf(c.stderr, "ledger serve: --log-level %q is not debug, info, warn or error\n", level)
 		return exitUsage
 	}
-	for _, f := range []string{cert, key} {
-		if f == "" {
-			continue
-		}
-		if _, err := os.Stat(f); err != nil {
+	if cert != "" {
+		if err := httpapi.CheckTLS(cert, key); err != nil {
 			fmt.Fprintf(c.stderr, "ledger serve: %v\n", err)
 			return exitFail
 		}
 	}
-	log := c.logger(lv)
-	if _, err := os.Stat(db); errors.Is(err, fs.ErrNotExist) {
-		c.say(balie.Errorf(balie.CodeStorageForeign,
-			"Het bestand %s bestaat niet. Maak een ledger met 'ledger init --db %[1]s'.",
-			"The file %s does not exist. Make a ledger with 'ledger init --db %[1]s'.", db))
+	c.logger(lv)
+	l, ok := c.open(db, readWrite)
+	if !ok {
 		return exitFail
 	}
-	l, err := ledger.Open(c.ctx, db, ledger.Options{Logger: log})
-	if err != nil {
-		c.say(err)
-		return exitFail
-	}
-	s := ledger.NewServer(l, ledger.ServerOptions{Logger: log, TLSCert: cert, TLSKey: key})
+	s := httpapi.New(l, httpapi.Options{Logger: c.log, TLSCert: cert, TLSKey: key})
 	if err := s.Start(addr); err != nil {
 		l.Close()
 		c.say(fmt.Errorf("listen on %s: %w", addr, err))
 		return exitFail
 	}
-	fmt.Fprintf(c.stdout, "ledger serving %s on %s\n", db, s.URL())
+	fmt.Fprintf(c.stdout, "ledger serving %s on %s\n", redact(db), s.URL())
 	code := exitOK
 	select {
 	case <-c.ctx.Done():
@@ -542,8 +573,90 @@ func (c *command) serve(args []string) int {
 	return code
 }
 
-func waitErr(s *ledger.Server) <-chan error {
+func waitErr(s *httpapi.Server) <-chan error {
 	ch := make(chan error, 1)
 	go func() { ch <- s.Wait() }()
 	return ch
+}
+
+// redact hides the password of a postgres:// URL for printing.
+func redact(db string) string {
+	if u, err := url.Parse(db); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			return u.Redacted()
+		}
+	}
+	return db
+}
+
+func (c *command) verify(args []string) int {
+	var db string
+	set := c.flags("verify", &db)
+	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
+		return code
+	}
+	l, ok := c.open(db, readOnly)
+	if !ok {
+		return exitFail
+	}
+	defer l.Close()
+	broken, n := 0, 0
+	err := l.VerifyJournals(c.ctx, func(r ledger.JournalReport) {
+		n++
+		if r.Err != nil {
+			broken++
+			fmt.Fprintf(c.stdout, "%s %s: BROKEN after %d sound events: %v\n", r.Terminal, r.Name, r.Events, r.Err)
+			return
+		}
+		fmt.Fprintf(c.stdout, "%s %s: %d events, chain intact, %d signatures verify, covering seq 1 to %d\n",
+			r.Terminal, r.Name, r.Events, r.Signatures, r.SignedUpTo)
+	})
+	if err != nil {
+		c.say(err)
+		return exitFail
+	}
+	fmt.Fprintf(c.stdout, "%d journals, %d broken\n", n, broken)
+	if broken > 0 {
+		return exitFail
+	}
+	return exitOK
+}
+
+// backuper is an engine that copies itself while it serves.
+type backuper interface {
+	Backup(ctx context.Context, path string) error
+}
+
+func (c *command) backup(args []string) int {
+	var db, to string
+	set := c.flags("backup", &db)
+	set.StringVar(&to, "to", "", "the file to write the copy to; it must not exist (required)")
+	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
+		return code
+	}
+	if to == "" {
+		fmt.Fprintln(c.stderr, "ledger backup: --to FILE is required")
+		return exitUsage
+	}
+	if engine.IsPostgres(db) {
+		fmt.Fprintln(c.stderr, "ledger backup: a PostgreSQL ledger is backed up with PostgreSQL's own tools, e.g. pg_dump --format=custom; see the README")
+		return exitUsage
+	}
+	l, ok := c.open(db, readOnly)
+	if !ok {
+		return exitFail
+	}
+	defer l.Close()
+	b, ok := l.Store().(backuper)
+	if !ok {
+		fmt.Fprintln(c.stderr, "ledger backup: this engine has no backup of its own")
+		return exitFail
+	}
+	start := time.Now()
+	if err := b.Backup(c.ctx, to); err != nil {
+		c.say(err)
+		return exitFail
+	}
+	fmt.Fprintf(c.stdout, "backup of %s written to %s in %s\n", db, to, time.Since(start).Round(time.Millisecond))
+	return exitOK
 }

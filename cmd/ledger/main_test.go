@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,6 +16,8 @@ import (
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/ledger"
+	"github.com/balie/balie/ledger/ledgertest"
+	"github.com/balie/balie/ledger/sqlite"
 	balisync "github.com/balie/balie/sync"
 	"github.com/google/uuid"
 )
@@ -138,10 +139,11 @@ func TestRun_importHolders(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
 	}
-	l, err := ledger.Open(context.Background(), db, ledger.Options{})
+	st, err := sqlite.Open(context.Background(), db, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	l := ledger.New(st, ledger.Options{})
 	defer l.Close()
 	if h, err := l.Holder(context.Background(), "imp-3"); err != nil || h.LastName != "De Smet" || h.SocialTariff.State != balie.SocialActive {
 		t.Errorf("imported holder: %+v %v", h, err)
@@ -198,28 +200,16 @@ func TestRun_serveAndExport(t *testing.T) {
 	if !strings.HasPrefix(url, "http://127.0.0.1:") {
 		t.Fatalf("serve printed %q", line)
 	}
-	post := func(path, bearer string, body, out any) int {
-		b, _ := json.Marshal(body)
-		req, _ := http.NewRequest("POST", url+path, bytes.NewReader(b))
-		req.Header.Set("Authorization", bearer)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		json.NewDecoder(resp.Body).Decode(out)
-		return resp.StatusCode
-	}
+	tm := &ledgertest.Terminal{Key: ledgertest.NewKey(t), Prev: balie.GenesisHash}
 	var enrolled balisync.EnrolResponse
-	if st := post(balisync.PathEnrol, "", balisync.EnrolRequest{Token: token}, &enrolled); st != 200 || enrolled.TerminalID != id {
+	if st := tm.Post(t, url, balisync.PathEnrol, balisync.EnrolRequest{Token: token, PublicKey: tm.PublicKey()}, &enrolled); st != 200 || enrolled.TerminalID != id {
 		t.Fatalf("enrol: %d %+v", st, enrolled)
 	}
-	payload, _ := json.Marshal(balie.RewardRedemptionPayload{HolderID: "h-0000000", Card: "0900000095902", RewardID: "rw-koffie", Points: 5})
-	e := balie.JournalEvent{ID: uuid.Must(uuid.NewV7()).String(), Terminal: id, Seq: 1, Time: time.Now().UTC(), Staff: "staff-box-1",
-		Kind: balie.KindRewardRedemption, Payload: payload, PrevHash: balie.GenesisHash}
-	e.Hash = e.ComputeHash()
+	tm.ID, tm.Secret = enrolled.TerminalID, enrolled.Secret
+	e := tm.Event(balie.KindRewardRedemption, "staff-box-1", time.Now(),
+		balie.RewardRedemptionPayload{HolderID: "h-0000000", Card: "0900000095902", RewardID: "rw-koffie", Points: 5})
 	var up balisync.UploadResponse
-	if st := post(balisync.PathEvents, "Bearer "+id+"."+enrolled.Secret, balisync.UploadRequest{Events: []balie.JournalEvent{e}}, &up); st != 200 || up.Acked != 1 {
+	if st := tm.Post(t, url, balisync.PathEvents, tm.Request(e), &up); st != 200 || up.Acked != 1 {
 		t.Fatalf("upload: %d %+v", st, up)
 	}
 	cancel()

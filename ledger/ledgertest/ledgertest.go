@@ -1,6 +1,7 @@
 // Package ledgertest starts a real ledger on 127.0.0.1 for the tests of
-// other packages: a temporary file, a demo city, an HTTP server, and the
-// operator's commands as methods.
+// other packages: a temporary database, a demo city, an HTTP server, and
+// the operator's commands as methods. The engine is SQLite, or the
+// PostgreSQL database BALIE_TEST_POSTGRES names (see internal/pgtest).
 //
 //	lt := ledgertest.Start(t, ledgertest.Options{Holders: 500})
 //	id, token := lt.AddTerminal(t, demo.BoxOfficeDesk)
@@ -17,11 +18,13 @@ import (
 
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/ledger"
+	"github.com/balie/balie/ledger/engine"
+	"github.com/balie/balie/ledger/httpapi"
 	balisync "github.com/balie/balie/sync"
 )
 
 // Options shape the ledger. The zero value is a demo city of 200 holders
-// around today.
+// around today on SQLite.
 type Options struct {
 	Holders int       // demo holders; 200 when zero
 	Seed    int64     // demo seed; demo.DefaultSeed when zero
@@ -29,26 +32,33 @@ type Options struct {
 	// RedeemPointsPerDay is the offline limit served to terminals; 0
 	// means none.
 	RedeemPointsPerDay int
-	// FlushInterval is passed to ledger.Options (a download always
-	// flushes first).
+	// FlushInterval is SQLite's fold interval (a download always folds
+	// first).
 	FlushInterval time.Duration
 	Logger        *slog.Logger
+	// DB is the database: a file path or a postgres:// URL; a file in a
+	// temporary folder when empty.
+	DB string
+	// Now is the ledger's clock; time.Now when nil.
+	Now func() time.Time
+	// Server tunes the HTTP server.
+	Server httpapi.Options
 }
 
 // Ledger is a running ledger. Ledger and Server change on Restart.
 type Ledger struct {
 	*ledger.Ledger
-	Server *ledger.Server
+	Server *httpapi.Server
 	URL    string // http://127.0.0.1:PORT
-	Path   string // the SQLite file
+	DB     string // the SQLite file or the postgres:// URL
 	Today  time.Time
 
 	addr string
 	opts Options
 }
 
-// Start seeds a ledger in a temporary folder and serves it on a free port
-// of 127.0.0.1 until the test ends.
+// Start seeds a ledger and serves it on a free port of 127.0.0.1 until
+// the test ends.
 func Start(t testing.TB, opts Options) *Ledger {
 	t.Helper()
 	if opts.Holders == 0 {
@@ -57,7 +67,10 @@ func Start(t testing.TB, opts Options) *Ledger {
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
-	lt := &Ledger{Path: filepath.Join(t.TempDir(), "ledger.db"), Today: opts.Today, opts: opts, addr: "127.0.0.1:0"}
+	if opts.DB == "" {
+		opts.DB = filepath.Join(t.TempDir(), "ledger.db")
+	}
+	lt := &Ledger{DB: opts.DB, Today: opts.Today, opts: opts, addr: "127.0.0.1:0"}
 	lt.open(t)
 	ld, err := lt.NewLoader(context.Background())
 	if err != nil {
@@ -81,16 +94,18 @@ func Start(t testing.TB, opts Options) *Ledger {
 
 func (lt *Ledger) open(t testing.TB) {
 	t.Helper()
-	l, err := ledger.Open(context.Background(), lt.Path, ledger.Options{Logger: lt.opts.Logger, FlushInterval: lt.opts.FlushInterval})
+	s, err := engine.Open(context.Background(), lt.DB, engine.Options{Logger: lt.opts.Logger, FlushInterval: lt.opts.FlushInterval, QuickOpen: true})
 	if err != nil {
 		t.Fatalf("ledgertest: open: %v", err)
 	}
-	lt.Ledger = l
+	lt.Ledger = ledger.New(s, ledger.Options{Logger: lt.opts.Logger, Now: lt.opts.Now})
 }
 
 func (lt *Ledger) serve(t testing.TB) {
 	t.Helper()
-	s := ledger.NewServer(lt.Ledger, ledger.ServerOptions{Logger: lt.opts.Logger})
+	o := lt.opts.Server
+	o.Logger = lt.opts.Logger
+	s := httpapi.New(lt.Ledger, o)
 	if err := s.Start(lt.addr); err != nil {
 		t.Fatalf("ledgertest: listen: %v", err)
 	}
@@ -130,8 +145,8 @@ func (lt *Ledger) Stop(t testing.TB) {
 	lt.Server = nil
 }
 
-// Restart stops the ledger and starts it again from its file, on the same
-// address.
+// Restart stops the ledger and starts it again from its database, on the
+// same address.
 func (lt *Ledger) Restart(t testing.TB) {
 	t.Helper()
 	lt.Stop(t)

@@ -2,17 +2,21 @@ package ledgertest_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"net/http"
 	"testing"
 
+	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/ledger/ledgertest"
+	balisync "github.com/balie/balie/sync"
 )
 
 func TestStart(t *testing.T) {
 	lt := ledgertest.Start(t, ledgertest.Options{Holders: 50})
 	id, token := lt.AddTerminal(t, demo.SportsDesk)
-	resp, p := lt.Enrol(context.Background(), token)
+	key := balie.EncodePublicKey(ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)).Public().(ed25519.PublicKey))
+	resp, p := lt.Enrol(context.Background(), balisync.EnrolRequest{Token: token, PublicKey: key})
 	if p != nil || resp.TerminalID != id || resp.Organiser != demo.OrgSports {
 		t.Fatalf("enrol: %+v %+v", resp, p)
 	}

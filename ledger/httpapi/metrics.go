@@ -1,4 +1,4 @@
-package ledger
+package httpapi
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,9 +16,13 @@ type metrics struct {
 	pages     prometheus.Counter
 	changes   prometheus.Counter
 	duration  *prometheus.HistogramVec
+
+	authFailures  prometheus.Counter
+	authRefused   prometheus.Counter
+	budgetRefused prometheus.Counter
 }
 
-func newMetrics() *metrics {
+func newMetrics(engine string) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -46,11 +50,25 @@ func newMetrics() *metrics {
 			Name: "ledger_http_request_duration_seconds", Help: "Time to answer a request, by route and status.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
 		}, []string{"route", "status"}),
+		authFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ledger_auth_failures_total", Help: "Requests with missing or wrong credentials, and enrolments with a bad token.",
+		}),
+		authRefused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ledger_auth_refused_total", Help: "Requests refused because their address failed to sign in too often.",
+		}),
+		budgetRefused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ledger_memory_budget_refused_total", Help: "Requests answered 503 because the bodies in hand used the memory budget.",
+		}),
 	}
+	engineInfo := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "ledger_engine_info", Help: "The storage engine the ledger runs on.", ConstLabels: prometheus.Labels{"engine": engine},
+	})
+	engineInfo.Set(1)
 	for _, v := range []string{"ACCEPTED", "ADJUSTED", "REJECTED"} {
 		m.events.WithLabelValues(v)
 	}
 	m.reg.MustRegister(m.events, m.repeats, m.batches, m.conflicts, m.gaps, m.pages, m.changes, m.duration,
+		m.authFailures, m.authRefused, m.budgetRefused, engineInfo,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -1,0 +1,539 @@
+// Package httpapi serves a ledger over HTTP: the sync protocol of
+// docs/sync-protocol.md, /healthz and /metrics. It carries requests to
+// the ledger's service layer and its answers back, and it guards the
+// process: every error is problem+json, bodies and concurrency are
+// bounded so that memory stays bounded whatever the clients do, slow
+// clients time out, and failed sign-ins are limited per address.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/balie/balie/ledger"
+	balisync "github.com/balie/balie/sync"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Options tune a Server. The zero value serves plain HTTP with the
+// limits below and discards logs.
+type Options struct {
+	Logger *slog.Logger
+	// TLSCert and TLSKey are PEM files; TLS is served when both are set.
+	TLSCert, TLSKey string
+	// MemoryBudget bounds the bytes of request and page bodies held at
+	// once (uploads and downloads wait for their share); 64 MiB when
+	// zero.
+	MemoryBudget int64
+	// BudgetWait is how long a request waits for its share before it is
+	// answered 503; 10 s when zero.
+	BudgetWait time.Duration
+	// AuthFailures is how many failed sign-ins one address may make per
+	// minute before it is refused with 429; 20 when zero.
+	AuthFailures int
+	// WriteTimeout bounds the time to send an answer; 60 s when zero.
+	WriteTimeout time.Duration
+}
+
+// Server serves a ledger over HTTP. Start it with Start, stop it with
+// Shutdown; the Ledger stays open and is the caller's to close.
+type Server struct {
+	l       *ledger.Ledger
+	log     *slog.Logger
+	opts    Options
+	metrics *metrics
+	handler http.Handler
+	budget  *budget
+	limiter *limiter
+
+	mu   sync.Mutex // guards srv, ln and done
+	srv  *http.Server
+	ln   net.Listener
+	done chan error
+
+	bufs sync.Pool // *bytes.Buffer for request and page bodies
+}
+
+// New makes a server for l.
+func New(l *ledger.Ledger, opts Options) *Server {
+	if opts.MemoryBudget <= 0 {
+		opts.MemoryBudget = 64 << 20
+	}
+	if opts.BudgetWait <= 0 {
+		opts.BudgetWait = 10 * time.Second
+	}
+	if opts.AuthFailures <= 0 {
+		opts.AuthFailures = 20
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = 60 * time.Second
+	}
+	s := &Server{l: l, log: opts.Logger, opts: opts, metrics: newMetrics(l.Store().Engine()),
+		budget: newBudget(opts.MemoryBudget), limiter: newLimiter(opts.AuthFailures, time.Minute, l.Now)}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.bufs.New = func() any { return new(bytes.Buffer) }
+	mux := http.NewServeMux()
+	mux.Handle(balisync.PathEnrol, s.route("enrol", http.MethodPost, true, s.enrol))
+	mux.Handle(balisync.PathKey, s.route("key", http.MethodPost, true, s.key))
+	mux.Handle(balisync.PathEvents, s.route("events", http.MethodPost, true, s.events))
+	mux.Handle(balisync.PathChanges, s.route("changes", http.MethodGet, true, s.changes))
+	mux.Handle(balisync.PathHealth, s.route("healthz", http.MethodGet, false, s.health))
+	mux.Handle("/metrics", s.route("metrics", http.MethodGet, false,
+		promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{Registry: s.metrics.reg}).ServeHTTP))
+	mux.Handle("/", s.route("other", "", false, func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, ledger.ProblemNotFound())
+	}))
+	s.handler = mux
+	return s
+}
+
+// Handler is the server's HTTP handler, for httptest or another server.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Start listens on addr ("127.0.0.1:0" picks a free port) and serves in
+// the background, with TLS when the options name a certificate and key.
+func (s *Server) Start(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
+// Serve serves on ln in the background.
+func (s *Server) Serve(ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		// A full batch of 16 MiB at 1 Mbit/s takes two minutes.
+		ReadTimeout:    2 * time.Minute,
+		WriteTimeout:   s.opts.WriteTimeout,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	s.mu.Lock()
+	s.srv, s.ln, s.done = srv, ln, done
+	s.mu.Unlock()
+	tls := s.tls()
+	go func() {
+		var err error
+		if tls {
+			err = srv.ServeTLS(ln, s.opts.TLSCert, s.opts.TLSKey)
+		} else {
+			err = srv.Serve(ln)
+		}
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		done <- err
+	}()
+	s.log.Info("ledger serving", "addr", ln.Addr().String(), "tls", tls, "engine", s.l.Store().Engine())
+	return nil
+}
+
+func (s *Server) tls() bool { return s.opts.TLSCert != "" && s.opts.TLSKey != "" }
+
+// CheckTLS says whether the certificate and key can be read, so that a
+// typo is said before the server starts.
+func CheckTLS(cert, key string) error {
+	for _, f := range []string{cert, key} {
+		if _, err := os.Stat(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Addr is the address the server listens on, "" before Start.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// URL is the base URL terminals use, "" before Start.
+func (s *Server) URL() string {
+	a := s.Addr()
+	if a == "" {
+		return ""
+	}
+	if s.tls() {
+		return "https://" + a
+	}
+	return "http://" + a
+}
+
+// Shutdown stops accepting connections, lets every request in hand
+// finish (a batch being written commits) and returns when they have, or
+// when ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	srv, done := s.srv, s.done
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	err := srv.Shutdown(ctx)
+	if err == nil {
+		err = <-done
+		done <- err
+	}
+	s.log.Info("ledger stopped")
+	return err
+}
+
+// Wait returns when the server stops serving, with the error that
+// stopped it (nil after Shutdown).
+func (s *Server) Wait() error {
+	s.mu.Lock()
+	done := s.done
+	s.mu.Unlock()
+	err := <-done
+	done <- err // for the next waiter
+	return err
+}
+
+// statusWriter remembers the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// route wraps a handler with the method check, the protocol check, a
+// problem for a panic, the duration metric and a log line.
+func (s *Server) route(name, method string, protocol bool, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		sw.Header().Set(balisync.HeaderProtocol, strconv.Itoa(balisync.Protocol))
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("handler panicked", "route", name, "panic", v)
+				if sw.status == 0 {
+					writeProblem(sw, ledger.ProblemInternal())
+				}
+			}
+			if sw.status == 0 {
+				sw.status = http.StatusOK
+			}
+			d := time.Since(start)
+			s.metrics.duration.WithLabelValues(name, strconv.Itoa(sw.status)).Observe(d.Seconds())
+			level := slog.LevelDebug
+			if sw.status >= 500 {
+				level = slog.LevelWarn
+			}
+			s.log.Log(r.Context(), level, "request", "route", name, "method", r.Method, "status", sw.status, "duration", d, "remote", r.RemoteAddr)
+		}()
+		switch {
+		case method != "" && r.Method != method:
+			sw.Header().Set("Allow", method)
+			writeProblem(sw, ledger.ProblemMethod(method))
+		case protocol && !protocolOK(r.Header.Get(balisync.HeaderProtocol)):
+			writeProblem(sw, ledger.ProblemProtocolOld(r.Header.Get(balisync.HeaderProtocol)))
+		default:
+			h(sw, r)
+		}
+	})
+}
+
+// protocolOK reports whether a desk's protocol revision is one this
+// ledger serves.
+func protocolOK(v string) bool {
+	n, err := strconv.Atoi(v)
+	return err == nil && n >= balisync.MinProtocol
+}
+
+func writeProblem(w http.ResponseWriter, p *balisync.Problem) {
+	w.Header().Set("Content-Type", balisync.ContentProblem)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	json.NewEncoder(w).Encode(v)
+}
+
+// remote is the address a request came from, without its port.
+func remote(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// authenticate checks the terminal's credentials, refusing an address
+// that failed too often first.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, bool) {
+	addr := remote(r)
+	if !s.limiter.allowed(addr) {
+		s.metrics.authRefused.Inc()
+		writeProblem(w, ledger.ProblemTooManyAttempts())
+		return "", false
+	}
+	id, p := s.l.Authenticate(r.Context(), r.Header.Get("Authorization"))
+	if p != nil {
+		if p.Code == balisync.CodeUnauthorized {
+			s.limiter.failed(addr)
+			s.metrics.authFailures.Inc()
+		}
+		writeProblem(w, p)
+		return "", false
+	}
+	return id, true
+}
+
+// readBody reads a JSON request body of at most limit bytes, within the
+// memory budget; release gives the budget back.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) (body *bytes.Buffer, release func(), p *balisync.Problem) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return nil, nil, ledger.ProblemMediaType()
+	}
+	if r.ContentLength > limit {
+		return nil, nil, ledger.ProblemTooLarge()
+	}
+	want := limit
+	if r.ContentLength >= 0 {
+		want = r.ContentLength
+	}
+	// Decoding holds about twice the body; reserve that.
+	cost := 2*want + 4096
+	if !s.budget.acquire(r.Context(), cost, s.opts.BudgetWait) {
+		s.metrics.budgetRefused.Inc()
+		return nil, nil, ledger.ProblemUnavailable()
+	}
+	giveBack := func() { s.budget.release(cost) }
+	buf := s.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	var tooBig *http.MaxBytesError
+	var ne net.Error
+	switch {
+	case errors.As(err, &tooBig):
+		p = ledger.ProblemTooLarge()
+	case errors.As(err, &ne) && ne.Timeout():
+		p = ledger.ProblemTimeout()
+	case err != nil:
+		p = ledger.ProblemBadRequest("de inhoud kon niet gelezen worden.", "the body could not be read.")
+	case !utf8.Valid(buf.Bytes()):
+		p = ledger.ProblemBadRequest("de inhoud is geen geldige UTF-8.", "the body is not valid UTF-8.")
+	}
+	if p != nil {
+		s.putBuf(buf)
+		giveBack()
+		return nil, nil, p
+	}
+	return buf, func() { s.putBuf(buf); giveBack() }, nil
+}
+
+// putBuf keeps a buffer for reuse unless it grew large: a pool of 16 MiB
+// buffers would hold their memory after a burst.
+func (s *Server) putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 {
+		s.bufs.Put(b)
+	}
+}
+
+// decode reads a JSON object; "null", an array or trailing data is not.
+func decode(body []byte, v any) bool {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return false
+	}
+	_, err := dec.Token()
+	return err == io.EOF
+}
+
+func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
+	addr := remote(r)
+	if !s.limiter.allowed(addr) {
+		s.metrics.authRefused.Inc()
+		writeProblem(w, ledger.ProblemTooManyAttempts())
+		return
+	}
+	body, release, p := s.readBody(w, r, 64<<10)
+	if p != nil {
+		writeProblem(w, p)
+		return
+	}
+	var req balisync.EnrolRequest
+	ok := decode(body.Bytes(), &req)
+	release()
+	if !ok {
+		writeProblem(w, ledger.ProblemBadRequest(`verwacht {"token": "...", "public_key": "..."}.`, `expected {"token": "...", "public_key": "..."}.`))
+		return
+	}
+	resp, p := s.l.Enrol(r.Context(), req)
+	if p != nil {
+		if p.Code == balisync.CodeTokenInvalid {
+			s.limiter.failed(addr)
+			s.metrics.authFailures.Inc()
+		}
+		s.log.Info("enrolment refused", "code", p.Code, "remote", r.RemoteAddr)
+		writeProblem(w, p)
+		return
+	}
+	writeJSON(w, resp)
+}
+
+func (s *Server) key(w http.ResponseWriter, r *http.Request) {
+	terminal, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	body, release, p := s.readBody(w, r, 64<<10)
+	if p != nil {
+		writeProblem(w, p)
+		return
+	}
+	var req balisync.KeyRequest
+	ok = decode(body.Bytes(), &req)
+	release()
+	if !ok {
+		writeProblem(w, ledger.ProblemBadRequest(`verwacht {"public_key": "..."}.`, `expected {"public_key": "..."}.`))
+		return
+	}
+	if p := s.l.RegisterKey(r.Context(), terminal, req.PublicKey); p != nil {
+		writeProblem(w, p)
+		return
+	}
+	writeJSON(w, struct{}{})
+}
+
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	terminal, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	body, release, p := s.readBody(w, r, balisync.MaxBody)
+	if p != nil {
+		s.metrics.batches.WithLabelValues(p.Code).Inc()
+		writeProblem(w, p)
+		return
+	}
+	defer release()
+	var req balisync.UploadRequest
+	if !decode(body.Bytes(), &req) {
+		p := ledger.ProblemBadRequest("de inhoud is geen lijst van journaalgebeurtenissen.", "the body is not a list of journal events.")
+		s.metrics.batches.WithLabelValues(p.Code).Inc()
+		writeProblem(w, p)
+		return
+	}
+	resp, stats, p := s.l.Ingest(r.Context(), terminal, req)
+	if p != nil {
+		s.metrics.batches.WithLabelValues(p.Code).Inc()
+		switch p.Code {
+		case balisync.CodeEventConflict:
+			s.metrics.conflicts.Inc()
+		case balisync.CodeSequenceGap:
+			s.metrics.gaps.Inc()
+		}
+		s.log.Info("batch refused", "terminal", terminal, "code", p.Code, "seq", p.Seq, "resume", p.Resume, "events", len(req.Events))
+		writeProblem(w, p)
+		return
+	}
+	s.metrics.batches.WithLabelValues("ok").Inc()
+	for v, n := range stats.New {
+		s.metrics.events.WithLabelValues(v).Add(float64(n))
+	}
+	s.metrics.repeats.Add(float64(stats.Repeats))
+	s.log.Debug("batch stored", "terminal", terminal, "new", stats.New, "repeats", stats.Repeats, "acked", resp.Acked)
+	writeJSON(w, resp)
+}
+
+// pageCost is the budget a download page reserves: a full page of the
+// change log is about ten megabytes of JSON.
+const pageCost = 16 << 20
+
+func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.authenticate(w, r); !ok {
+		return
+	}
+	q := r.URL.Query()
+	limit := 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeProblem(w, ledger.ProblemBadRequest("limit moet een positief geheel getal zijn.", "limit must be a positive integer."))
+			return
+		}
+		limit = n
+	}
+	cost := int64(pageCost)
+	if limit > 0 && limit < balisync.MaxPage {
+		cost = max(int64(limit)*pageCost/balisync.MaxPage, 64<<10)
+	}
+	if !s.budget.acquire(r.Context(), cost, s.opts.BudgetWait) {
+		s.metrics.budgetRefused.Inc()
+		writeProblem(w, ledger.ProblemUnavailable())
+		return
+	}
+	defer s.budget.release(cost)
+	buf := s.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer s.putBuf(buf)
+	n, p := s.l.WriteChanges(r.Context(), q.Get("cursor"), limit, buf)
+	if p != nil {
+		writeProblem(w, p)
+		return
+	}
+	s.metrics.pages.Inc()
+	s.metrics.changes.Add(float64(n))
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	io.Copy(w, buf)
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	if err := s.l.Ping(r.Context()); err != nil {
+		s.log.Warn("health check failed", "err", err)
+		writeProblem(w, ledger.ProblemUnavailable())
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, "ok\n")
+}

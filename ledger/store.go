@@ -1,0 +1,343 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/balie/balie"
+)
+
+// Store is the ledger's storage seam: one implementation per engine
+// (ledger/sqlite, ledger/postgres), each passing the conformance suite in
+// ledger/storetest. The core (this package) decides everything; a store
+// keeps what the core decided, in transactions, and is correct when other
+// processes use the same database at the same time.
+type Store interface {
+	// Read runs fn on a consistent, read-only view of the ledger.
+	Read(ctx context.Context, fn func(ReadTx) error) error
+	// Write runs fn in one write transaction and commits when fn returns
+	// nil; fn may run again when the engine says a concurrent writer got
+	// in the way, so it must not act outside the transaction.
+	Write(ctx context.Context, fn func(WriteTx) error) error
+	// Batch runs one terminal's upload: fn reads what the rules need
+	// through the BatchTx and returns what the batch changes, which the
+	// store writes and commits. An error from fn (a *Refusal, for a batch
+	// the core refuses) rolls the batch back and comes back from Batch.
+	// Like Write, fn may run again, and must not act outside the
+	// transaction.
+	Batch(ctx context.Context, terminal string, fn func(BatchTx) (*Effects, error)) error
+	// Flush makes every balance the ledger answered visible in the change
+	// log. A write-through engine has nothing to do.
+	Flush(ctx context.Context) error
+	// Engine names the engine, for logs and /metrics: "sqlite" or
+	// "postgres".
+	Engine() string
+	Close() error
+}
+
+// ErrReadOnly is what a store opened read-only answers to a write.
+var ErrReadOnly = errors.New("the ledger was opened read-only")
+
+// ErrIDTaken is an event id the ledger already holds under another
+// terminal or seq: the batch is rolled back.
+var ErrIDTaken = errors.New("event id already stored")
+
+// ErrBusy is a write that could not get the database in time (another
+// process held it): worth retrying, never a broken ledger.
+var ErrBusy = errors.New("the database is busy")
+
+// ReadTx reads the ledger.
+type ReadTx interface {
+	// Meta reads a value of the ledger's own settings; ok is false when
+	// unset.
+	Meta(key string) (value string, ok bool, err error)
+
+	// Terminal reads a terminal by id; TerminalByToken by the hash of its
+	// enrolment token.
+	Terminal(id string) (TerminalRow, bool, error)
+	TerminalByToken(tokenHash string) (TerminalRow, bool, error)
+	Terminals() ([]TerminalRow, error)
+
+	// Entity reads one entity of the directory or catalogue (kind is a
+	// balie.Change* kind) as the JSON the core stored.
+	Entity(kind, id string) ([]byte, bool, error)
+	// Entities calls fn for every entity of kind, by id; owner, when
+	// not empty, keeps those of one owner (an organiser, or the event of
+	// a tariff).
+	Entities(kind, owner string, fn func(id string, data []byte) error) error
+
+	// Holder reads a holder with the current balance.
+	Holder(id string) (balie.Holder, bool, error)
+	// Card reads a card.
+	Card(n balie.CardNumber) (balie.Card, bool, error)
+	// HolderCards lists a holder's cards by number.
+	HolderCards(holder string) ([]balie.Card, error)
+	// Memberships lists a holder's memberships by start.
+	Memberships(holder string) ([]balie.Membership, error)
+	// RewardUnits is how many units of a reward were redeemed.
+	RewardUnits(id string) (int, error)
+	// Balances calls fn for every holder with the balance a seed or an
+	// import gave and the current balance.
+	Balances(fn func(holder string, initial, current int) error) error
+
+	// Events calls fn for every stored event with ingest after after, in
+	// ingest order, at most limit (all when limit <= 0).
+	Events(after int64, limit int, fn func(StoredEvent) error) error
+	// Event reads one stored event by id.
+	Event(id string) (StoredEvent, bool, error)
+	// TerminalEvents calls fn for a terminal's events in seq order from
+	// seq from on.
+	TerminalEvents(terminal string, from int64, fn func(StoredEvent) error) error
+	// Signatures lists a terminal's journal signatures in seq order.
+	Signatures(terminal string) ([]Signature, error)
+
+	// Changes calls fn for the changes after seq after, in seq order, at
+	// most limit; the byte slices are valid only during the call.
+	Changes(after int64, limit int, fn func(seq int64, kind, key []byte, deleted bool, data []byte)) error
+	// LastChange is the highest seq the change log ever gave.
+	LastChange() (int64, error)
+
+	// MoneyLines calls fn for every money line in the order written.
+	MoneyLines(fn func(MoneyLine) error) error
+	// Flags lists the open review flags in the order raised.
+	Flags() ([]Flag, error)
+	// Stats counts the directory and the log.
+	Stats() (DirectoryStats, error)
+}
+
+// WriteTx changes the ledger's directory and its own records. Every
+// change terminals must learn of is also written as a Change by the
+// core, in the same transaction.
+type WriteTx interface {
+	ReadTx
+	SetMeta(key, value string) error
+	// PutEntity inserts or replaces an entity; DeleteEntity removes one.
+	PutEntity(kind, id, owner string, data []byte) error
+	DeleteEntity(kind, id string) error
+	// PutHolder inserts a holder with points as both the starting and the
+	// current balance, or updates an existing holder's details and keeps
+	// their points.
+	PutHolder(h balie.Holder, points int) error
+	PutCard(c balie.Card) error
+	AddMembership(m balie.Membership) error
+	// Change appends to the change log, replacing the entry of the same
+	// kind and key.
+	Change(c Change) error
+
+	AddTerminal(t TerminalRow) error
+	UpdateTerminal(t TerminalRow) error
+}
+
+// BatchTx is what the rules read for one upload. Engines with row locks
+// lock holders, cards and rewards here, so that uploads through several
+// ledger processes are serialized where they meet; the core asks for
+// each kind of row once per batch, holders first, then cards, then
+// rewards, each sorted, so that two batches never wait for each other in
+// a circle.
+type BatchTx interface {
+	// Terminal reads (and locks) the uploading terminal.
+	Terminal(id string) (TerminalRow, bool, error)
+	// Stored reads the terminal's stored events with seq from to to.
+	Stored(terminal string, from, to int64) ([]StoredEvent, error)
+	// Targets reads the terminal's events with these ids, for voids.
+	Targets(terminal string, ids []string) (map[string]Target, error)
+	// Holders reads (and locks) holders' current balances; a holder the
+	// ledger does not know is absent.
+	Holders(ids []string) (map[string]int, error)
+	// HolderDetails reads holders whole, with their current balance, for
+	// the acts whose price depends on who buys.
+	HolderDetails(ids []string) (map[string]balie.Holder, error)
+	// Cards reads (and locks) cards.
+	Cards(numbers []balie.CardNumber) (map[balie.CardNumber]balie.Card, error)
+	// Entities reads entities of one kind.
+	Entities(kind string, ids []string) (map[string][]byte, error)
+	// RewardUnits reads (and locks) the units redeemed of rewards.
+	RewardUnits(ids []string) (map[string]int, error)
+	// Usage reads the acts a limit counts, by holder and item (the
+	// catalogue event of a check-in, the tariff of a ticket, the reward
+	// of a redemption).
+	Usage(kind UsageKind, pairs []Pair) (map[Pair][]Use, error)
+	// Memberships reads the memberships of holders in programs.
+	Memberships(pairs []Pair) (map[Pair][]MembershipRow, error)
+	// Reserve gives n ingest numbers, the first returned.
+	Reserve(n int) (int64, error)
+}
+
+// Refusal is a whole batch the core refuses: nothing is stored and the
+// terminal gets the problem. It travels through Store.Batch as an error.
+type Refusal struct{ Problem *Problem }
+
+func (r *Refusal) Error() string { return "batch refused: " + r.Problem.Code }
+
+// TerminalRow is a terminal as stored. The token and the secret are kept
+// as hashes only.
+type TerminalRow struct {
+	ID           string
+	Name         string
+	Organiser    string
+	Location     string // the desk id
+	Status       string // TerminalActive or TerminalRevoked
+	Created      time.Time
+	TokenHash    string
+	TokenExpires time.Time
+	TokenUsed    bool
+	SecretHash   string
+	PublicKey    string // balie.EncodePublicKey; empty before the terminal gave one
+	Enrolled     time.Time
+	Revoked      time.Time
+	LastSeq      int64
+	LastHash     string
+}
+
+// Terminal states.
+const (
+	TerminalActive  = "ACTIVE"
+	TerminalRevoked = "REVOKED"
+)
+
+// StoredEvent is a journal event as the ledger holds it: the event the
+// terminal sent, byte for byte, with its verdict and ingest order.
+type StoredEvent struct {
+	balie.JournalEvent
+	Verdict   string    `json:"verdict"`
+	Code      string    `json:"code,omitempty"`
+	MessageNL string    `json:"message_nl,omitempty"`
+	MessageEN string    `json:"message_en,omitempty"`
+	Ingest    int64     `json:"ingest"`
+	Received  time.Time `json:"received"`
+	// Holder and Points are the holder whose points the act changed and
+	// the points the ledger applied (a void: the negation of its act's).
+	Holder string `json:"holder,omitempty"`
+	Points int    `json:"points_applied,omitempty"`
+	// Signature is the terminal's signature of its journal up to this
+	// event, when a batch ended here.
+	Signature string `json:"signature,omitempty"`
+}
+
+// Target is an earlier event a void names, with what the ledger applied.
+type Target struct {
+	Ingest  int64
+	Seq     int64
+	Kind    balie.Kind
+	Payload []byte
+	Time    time.Time
+	Status  string
+	Holder  string // the holder whose points it changed
+	Points  int    // the points it applied
+	Item    string // the catalogue item its usage counts
+	Undo    string // what a void must restore (JSON), for a card sale
+	Voided  bool
+}
+
+// Signature is a terminal's signature of its journal up to seq.
+type Signature struct {
+	Terminal  string
+	Seq       int64
+	Signature string
+}
+
+// UsageKind is what a limit counts.
+type UsageKind string
+
+// Usage kinds.
+const (
+	UsageCheckin UsageKind = "checkin"
+	UsageTicket  UsageKind = "ticket"
+	UsageReward  UsageKind = "reward"
+)
+
+// Pair is a holder and an item (an event, a tariff, a reward, a program).
+type Pair struct{ Holder, Item string }
+
+// Use is one counted act: at is unix nanoseconds; Line and Quantity are
+// a ticket sale's.
+type Use struct {
+	Kind     UsageKind
+	Holder   string
+	Item     string
+	At       int64
+	Ingest   int64
+	Line     int
+	Quantity int
+}
+
+// MembershipRow is a membership with the payment that made it (0 for a
+// seed or an import).
+type MembershipRow struct {
+	balie.Membership
+	Ingest int64
+}
+
+// EventRow is one new event with the verdict the rules gave it.
+type EventRow struct {
+	balie.JournalEvent
+	Ingest  int64
+	Verdict balie.Verdict
+	Holder  string // the holder whose points it changed
+	Points  int    // the points it applied
+	Item    string // the catalogue item its usage counts
+	Undo    string
+}
+
+// MoneyRow is one money line of a sale.
+type MoneyRow struct {
+	Ingest      int64
+	Line        int
+	Kind        string
+	Activity    string // the catalogue event of a ticket
+	TariffID    string // the tariff of a ticket, the program of a membership
+	OrganiserID string
+	Payment     balie.PaymentMethod
+	Day         string
+	Quantity    int
+	Regular     balie.Cents
+	Shares      balie.Shares
+	Amount      balie.Cents
+}
+
+// VoidRow records that the event with ingest Void cancelled Target; the
+// store negates Target's money lines under Void.
+type VoidRow struct{ Target, Void int64 }
+
+// FlagRow is something a person must look at.
+type FlagRow struct {
+	Ingest int64
+	Code   string
+	Holder string
+	Detail string
+}
+
+// Change is one entry of the change log, before it has a seq.
+type Change struct {
+	Kind    string
+	Key     string
+	Deleted bool
+	Data    []byte
+}
+
+// Effects is everything one upload changes, decided by the core.
+type Effects struct {
+	Terminal  string
+	LastSeq   int64
+	LastHash  string
+	Signature *Signature // nil for a batch of repeats only
+	Received  int64      // unix nanoseconds
+
+	Events []EventRow
+	// Points are the new balances of the holders whose points changed;
+	// the store also logs them as balance changes (at once or at its
+	// next Flush).
+	Points     map[string]int
+	NewHolders []balie.Holder
+	Cards      []balie.Card
+	UsageAdd   []Use
+	UsageDel   []Use // by Kind, Holder, Item and Ingest
+	Units      map[string]int
+	Members    []MembershipRow
+	MembersDel []int64 // the ingest of the payments voided
+	Money      []MoneyRow
+	Voids      []VoidRow
+	Flags      []FlagRow
+	Changes    []Change
+}
