@@ -100,7 +100,9 @@ func testRepeats(t *testing.T, e Engine) {
 	v := newEnv(t, e, 50)
 	l, c := v.l, v.c
 	tm := v.enrol(t, demo.BoxOfficeDesk)
-	ev := c.eventToday(t, func(e balie.Event) bool { return e.PointsPerCheckin > 0 && e.CheckinLimit.Volume == 1 && e.OrganiserID == demo.OrgCulture })
+	ev := c.eventToday(t, func(e balie.Event) bool {
+		return e.PointsPerCheckin > 0 && e.CheckinLimit.Volume == 1 && e.OrganiserID == demo.OrgCulture
+	})
 	h := c.holder(t, tom)
 	tm.at = ev.Start
 	batch := []balie.JournalEvent{tm.next(balie.KindCheckin, checkin(h, ev)), tm.next(balie.KindCheckin, checkin(h, ev))}
@@ -471,4 +473,6 @@ func random(hs []cityHolder, seed uint64) []cityHolder {
 	return out
 }
 
-func publicKey(k ed25519.PrivateKey) string { return balie.EncodePublicKey(k.Public().(ed25519.PublicKey)) }
+func publicKey(k ed25519.PrivateKey) string {
+	return balie.EncodePublicKey(k.Public().(ed25519.PublicKey))
+}
