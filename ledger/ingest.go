@@ -173,7 +173,15 @@ func (l *Ledger) ingest(tx BatchTx, terminalID string, in []incoming, signature 
 		eff.LastSeq, eff.LastHash = last.Seq, last.Hash
 		eff.Signature = &Signature{Terminal: terminalID, Seq: last.Seq, Signature: signature}
 		b.finish()
-		touched = append(touched, b.order...)
+		// Every holder an act named gets the ledger's balance back, also
+		// when the ledger applied nothing: the desk counted its own.
+		for _, r := range eff.Events {
+			if r.Holder != "" {
+				touched = append(touched, r.Holder)
+			} else if h := actHolder(fresh[r.Seq-fresh[0].e.Seq].payload); h != "" {
+				touched = append(touched, h)
+			}
+		}
 	} else if len(touched) > 0 {
 		b = newBatch(l, tx, term, eff)
 		if err := b.loadHolders(touched); err != nil {

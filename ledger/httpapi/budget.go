@@ -45,6 +45,13 @@ func (b *budget) acquire(ctx context.Context, n int64, wait time.Duration) bool 
 	}
 }
 
+// used is the bytes taken now.
+func (b *budget) used() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.total - b.free
+}
+
 func (b *budget) release(n int64) {
 	n = min(n, b.total)
 	b.mu.Lock()

@@ -22,7 +22,7 @@ type metrics struct {
 	budgetRefused prometheus.Counter
 }
 
-func newMetrics(engine string) *metrics {
+func newMetrics(engine string, budgetUsed func() float64) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -64,11 +64,14 @@ func newMetrics(engine string) *metrics {
 		Name: "ledger_engine_info", Help: "The storage engine the ledger runs on.", ConstLabels: prometheus.Labels{"engine": engine},
 	})
 	engineInfo.Set(1)
+	budget := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "ledger_memory_budget_used_bytes", Help: "Bytes of request and page bodies held now, of the memory budget.",
+	}, budgetUsed)
 	for _, v := range []string{"ACCEPTED", "ADJUSTED", "REJECTED"} {
 		m.events.WithLabelValues(v)
 	}
 	m.reg.MustRegister(m.events, m.repeats, m.batches, m.conflicts, m.gaps, m.pages, m.changes, m.duration,
-		m.authFailures, m.authRefused, m.budgetRefused, engineInfo,
+		m.authFailures, m.authRefused, m.budgetRefused, engineInfo, budget,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

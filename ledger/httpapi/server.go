@@ -80,8 +80,9 @@ func New(l *ledger.Ledger, opts Options) *Server {
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 60 * time.Second
 	}
-	s := &Server{l: l, log: opts.Logger, opts: opts, metrics: newMetrics(l.Store().Engine()),
-		budget: newBudget(opts.MemoryBudget), limiter: newLimiter(opts.AuthFailures, time.Minute, l.Now)}
+	b := newBudget(opts.MemoryBudget)
+	s := &Server{l: l, log: opts.Logger, opts: opts, metrics: newMetrics(l.Store().Engine(), func() float64 { return float64(b.used()) }),
+		budget: b, limiter: newLimiter(opts.AuthFailures, time.Minute, l.Now)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
