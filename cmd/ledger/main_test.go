@@ -235,7 +235,23 @@ func TestRun_serveAndExport(t *testing.T) {
 			t.Errorf("export lacks %q: %s", k, out)
 		}
 	}
-	if got["id"] != e.ID || got["verdict"] != balisync.Accepted || got["hash"] != e.Hash {
+	if got["id"] != e.ID || got["verdict"] != balisync.Accepted || got["hash"] != e.Hash || got["signature"] == nil {
 		t.Errorf("export: %s", out)
+	}
+	if code, out, errs := runCmd(t, "verify", "--db", db); code != 0 || !strings.Contains(out, "1 signatures verify, covering seq 1 to 1") || !strings.Contains(out, "1 journals, 0 broken") {
+		t.Errorf("verify: %d %q %q", code, out, errs)
+	}
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if code, out, errs := runCmd(t, "backup", "--db", db, "--to", backup); code != 0 || !strings.Contains(out, "written to "+backup) {
+		t.Errorf("backup: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := runCmd(t, "backup", "--db", db, "--to", backup); code != 1 || !strings.Contains(errs, "already exists") {
+		t.Errorf("a backup over a file: %d %q", code, errs)
+	}
+	if code, out, errs := runCmd(t, "verify", "--db", backup); code != 0 || !strings.Contains(out, "1 journals, 0 broken") {
+		t.Errorf("verify the backup: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := runCmd(t, "backup", "--db", "postgres://ledger@localhost/ledger", "--to", backup+"2"); code != 2 || !strings.Contains(errs, "pg_dump") {
+		t.Errorf("a backup of PostgreSQL: %d %q", code, errs)
 	}
 }

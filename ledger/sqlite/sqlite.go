@@ -249,7 +249,14 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 			return err
 		}
 	}
-	if _, err := s.r.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+	// Its own read-only connection: the readers are query_only, which
+	// SQLite takes to refuse VACUUM INTO as well.
+	db, err := sql.Open("sqlite", "file:"+s.path+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return s.classify("backup", err)
 	}
 	return nil
