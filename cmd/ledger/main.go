@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -518,8 +519,22 @@ func (c *command) serve(args []string) int {
 	set.StringVar(&key, "tls-key", "", "the certificate's PEM key")
 	set.StringVar(&level, "log-level", "info", "debug, info, warn or error")
 	gogc := set.Int("gogc", 400, "the Go garbage collector's target percentage (GOGC); the ledger trades memory for ingest speed. The GOGC variable wins when set")
+	cpuprofile := set.String("cpuprofile", "", "write a CPU profile of the whole run to this file, for a performance report")
 	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
 		return code
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			c.say(err)
+			return exitFail
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			c.say(err)
+			return exitFail
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if os.Getenv("GOGC") == "" && *gogc > 0 {
 		debug.SetGCPercent(*gogc)

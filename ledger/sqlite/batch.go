@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/ledger"
@@ -195,11 +196,31 @@ func (b *batchTx) RewardUnits(ids []string) (map[string]int, error) {
 
 func (b *batchTx) Usage(kind ledger.UsageKind, pairs []ledger.Pair) (map[ledger.Pair][]ledger.Use, error) {
 	out := make(map[ledger.Pair][]ledger.Use, len(pairs))
+	keys := make([]string, 0, 2*len(pairs))
+	for _, p := range pairs {
+		keys = append(keys, p.Holder, p.Item)
+	}
+	scan := func(rows *sql.Rows) (ledger.Use, error) {
+		u := ledger.Use{Kind: kind}
+		err := rows.Scan(&u.Holder, &u.Item, &u.At, &u.Ingest, &u.Line, &u.Quantity)
+		return u, err
+	}
 	var st *sql.Stmt
 	switch kind {
 	case ledger.UsageCheckin:
+		// The check-ins are the events: those of earlier batches of the
+		// group are in the transaction already.
 		st = b.s.ins.someCheckins
-		b.pendingCheckins(pairs, out)
+		scan = func(rows *sql.Rows) (ledger.Use, error) {
+			u := ledger.Use{Kind: kind}
+			var at string
+			if err := rows.Scan(&u.Holder, &u.Item, &at, &u.Ingest); err != nil {
+				return u, err
+			}
+			t, err := time.Parse(balie.TimeFormat, at)
+			u.At = ledger.Nanos(t)
+			return u, err
+		}
 	case ledger.UsageTicket:
 		st = b.s.ins.someTickets
 	case ledger.UsageReward:
@@ -207,13 +228,9 @@ func (b *batchTx) Usage(kind ledger.UsageKind, pairs []ledger.Pair) (map[ledger.
 	default:
 		return nil, fmt.Errorf("read usage: unknown kind %q", kind)
 	}
-	keys := make([]string, 0, 2*len(pairs))
-	for _, p := range pairs {
-		keys = append(keys, p.Holder, p.Item)
-	}
 	err := bulk(b.ctx, b.stmt(st), nil, keys, 2, func(rows *sql.Rows) error {
-		u := ledger.Use{Kind: kind}
-		if err := rows.Scan(&u.Holder, &u.Item, &u.At, &u.Ingest, &u.Line, &u.Quantity); err != nil {
+		u, err := scan(rows)
+		if err != nil {
 			return err
 		}
 		k := ledger.Pair{Holder: u.Holder, Item: u.Item}
@@ -221,40 +238,6 @@ func (b *batchTx) Usage(kind ledger.UsageKind, pairs []ledger.Pair) (map[ledger.
 		return nil
 	})
 	return out, err
-}
-
-// pendingCheckins adds the check-ins memory holds for pairs: the hot
-// state's and the group's, less those voided in the group.
-func (b *batchTx) pendingCheckins(pairs []ledger.Pair, out map[ledger.Pair][]ledger.Use) {
-	gone := map[int64]bool{}
-	for _, ov := range append(b.g.overlays, b.ov) {
-		for _, g := range ov.gone {
-			gone[g] = true
-		}
-	}
-	h := b.s.hot
-	for _, p := range pairs {
-		i, ok := h.pairs[pairKey{p.Holder, p.Item}]
-		for ok && i >= 0 {
-			c := h.checkins[i]
-			if !c.gone && !gone[c.ingest] {
-				out[p] = append(out[p], ledger.Use{Kind: ledger.UsageCheckin, Holder: c.holder, Item: c.event, At: c.at, Ingest: c.ingest})
-			}
-			i = c.prev
-		}
-	}
-	want := make(map[ledger.Pair]bool, len(pairs))
-	for _, p := range pairs {
-		want[p] = true
-	}
-	for _, ov := range append(b.g.overlays, b.ov) {
-		for _, c := range ov.checkins {
-			p := ledger.Pair{Holder: c.holder, Item: c.event}
-			if want[p] && !c.gone && !gone[c.ingest] {
-				out[p] = append(out[p], ledger.Use{Kind: ledger.UsageCheckin, Holder: c.holder, Item: c.event, At: c.at, Ingest: c.ingest})
-			}
-		}
-	}
 }
 
 func (b *batchTx) Memberships(pairs []ledger.Pair) (map[ledger.Pair][]ledger.MembershipRow, error) {
@@ -336,7 +319,7 @@ func (b *batchTx) apply(eff *ledger.Effects) error {
 		var err error
 		switch u.Kind {
 		case ledger.UsageCheckin:
-			b.ov.checkins = append(b.ov.checkins, pendingCheckin{holder: u.Holder, event: u.Item, at: u.At, ingest: u.Ingest})
+			// The event row, with its item, is the usage.
 		case ledger.UsageTicket:
 			err = exec("count tickets", ins.addTicket, u.Holder, u.Item, u.At, u.Ingest, u.Line, u.Quantity)
 		case ledger.UsageReward:
@@ -397,8 +380,8 @@ func (b *batchTx) apply(eff *ledger.Effects) error {
 	return nil
 }
 
-// unuse removes a voided act from the usage: a check-in still in memory
-// is marked gone there, one folded already is deleted from its table.
+// unuse removes a voided act from the usage: a check-in is taken out by
+// its void in the voids table.
 func (b *batchTx) unuse(u ledger.Use, exec func(string, *sql.Stmt, ...any) error) error {
 	ins := b.s.ins
 	switch u.Kind {
@@ -407,18 +390,7 @@ func (b *batchTx) unuse(u ledger.Use, exec func(string, *sql.Stmt, ...any) error
 	case ledger.UsageReward:
 		return exec("undo redemption", ins.delReward, u.Holder, u.Item, u.Ingest)
 	}
-	for i := range b.ov.checkins {
-		if b.ov.checkins[i].ingest == u.Ingest {
-			b.ov.checkins[i].gone = true
-			return nil
-		}
-	}
-	pending := u.Ingest > b.s.hot.flushed
-	if pending {
-		b.ov.gone = append(b.ov.gone, u.Ingest)
-		return nil
-	}
-	return exec("undo check-in", ins.delCheckin, u.Holder, u.Item, u.Ingest)
+	return nil
 }
 
 // insertEvents writes the new events in multi-row statements.

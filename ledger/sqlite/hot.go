@@ -6,61 +6,26 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/balie/balie"
-	"github.com/balie/balie/ledger"
 )
 
 // hotState is what the uploads changed since the last fold and the tables
-// do not hold yet: balances and check-in usage. The writer goroutine
-// changes it under Store.mu, so readers may look at points and flushed
-// under a read lock.
+// do not hold yet: balances. The writer goroutine changes it under
+// Store.mu, so readers may look at it under a read lock.
 type hotState struct {
-	points   map[string]int // current balance of every holder changed since the fold
-	checkins []pendingCheckin
-	pairs    map[pairKey]int32 // index of the last check-in of a holder at an event; each links to the one before
-	last     int64             // the last ingest number the state covers
-	flushed  int64             // the last ingest number the tables cover
+	points  map[string]int // current balance of every holder changed since the fold
+	last    int64          // the last ingest number the state covers
+	flushed int64          // the last ingest number the tables cover
 }
 
-type pendingCheckin struct {
-	holder, event string
-	at, ingest    int64
-	prev          int32 // the holder's check-in at the same event before it, -1 for none
-	gone          bool  // voided before it was folded
-}
+func newHotState() *hotState { return &hotState{points: map[string]int{}} }
 
-type pairKey struct{ holder, event string }
+func (h *hotState) dirty() bool { return len(h.points) > 0 || h.last > h.flushed }
 
-// maxPending is how many check-ins the hot state holds before a group
+// maxPending is how many balances the hot state holds before a group
 // folds it at once.
 const maxPending = 250_000
-
-func newHotState() *hotState {
-	return &hotState{points: map[string]int{}, pairs: map[pairKey]int32{}}
-}
-
-func (h *hotState) dirty() bool {
-	return len(h.points) > 0 || len(h.checkins) > 0 || h.last > h.flushed
-}
-
-func (h *hotState) addCheckin(c pendingCheckin) {
-	k := pairKey{c.holder, c.event}
-	c.prev = -1
-	if p, ok := h.pairs[k]; ok {
-		c.prev = p
-	}
-	h.pairs[k] = int32(len(h.checkins))
-	h.checkins = append(h.checkins, c)
-}
-
-// find returns the index of the pending check-in with ingest number
-// ingest: they are appended in ingest order.
-func (h *hotState) find(ingest int64) (int, bool) {
-	i := sort.Search(len(h.checkins), func(i int) bool { return h.checkins[i].ingest >= ingest })
-	return i, i < len(h.checkins) && h.checkins[i].ingest == ingest
-}
 
 // cache remembers committed rows the uploads read, so that a holder's
 // balance or a card is read from the tables once while no other process
@@ -102,11 +67,9 @@ func (c *cache) clear() {
 // overlay is what one upload of a group changed in memory; it joins the
 // hot state when the group commits, and is dropped with its savepoint.
 type overlay struct {
-	points   map[string]int
-	checkins []pendingCheckin
-	gone     []int64 // check-ins of the hot state or of earlier batches this one voided
-	cards    map[balie.CardNumber]balie.Card
-	last     int64 // the last ingest number the batch reserved, 0 for none
+	points map[string]int
+	cards  map[balie.CardNumber]balie.Card
+	last   int64 // the last ingest number the batch reserved, 0 for none
 
 	// Rows the batch read from the tables, for the caches once committed.
 	cached      []cachedPoint
@@ -138,16 +101,6 @@ func (s *Store) merge(ovs []*overlay) {
 		for id, p := range ov.points {
 			h.points[id] = p
 		}
-		for _, ing := range ov.gone {
-			if i, ok := h.find(ing); ok {
-				h.checkins[i].gone = true
-			}
-		}
-		for _, c := range ov.checkins {
-			if !c.gone {
-				h.addCheckin(c)
-			}
-		}
 		for _, c := range ov.cachedCards {
 			s.cache.card(c)
 		}
@@ -178,34 +131,35 @@ func (s *Store) folded() {
 
 const metaFlushed = "flushed_ingest"
 
-// writeHot writes a hot state to the tables in tx: check-in usage,
-// balances and their change-log entries, and the last ingest number the
-// tables cover.
+// writeHot writes a hot state to the tables in tx: balances and their
+// change-log entries, and the last ingest number the tables cover.
 func (s *Store) writeHot(ctx context.Context, tx *sql.Tx, h *hotState) error {
-	add := tx.StmtContext(ctx, s.ins.addCheckin)
-	for _, c := range h.checkins {
-		if c.gone {
-			continue
-		}
-		if _, err := add.ExecContext(ctx, c.holder, c.event, c.at, c.ingest); err != nil {
-			return s.classify("fold check-ins", err)
-		}
-	}
-	set := tx.StmtContext(ctx, s.ins.setPoints)
-	change := tx.StmtContext(ctx, s.ins.change)
 	ids := make([]string, 0, len(h.points))
 	for id := range h.points {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids) // in key order: fewer pages touched twice
-	for _, id := range ids {
-		p := h.points[id]
-		if _, err := set.ExecContext(ctx, p, id); err != nil {
+	// Many rows a statement: a fold writes tens of thousands.
+	for len(ids) > 0 {
+		n := foldRows
+		if len(ids) < n {
+			n = 1
+		}
+		set, change := tx.StmtContext(ctx, s.ins.setPointsN[n]), tx.StmtContext(ctx, s.ins.balanceN[n])
+		pts := make([]any, 0, 2*n)
+		chs := make([]any, 0, 2*n)
+		for _, id := range ids[:n] {
+			p := h.points[id]
+			pts = append(pts, id, p)
+			chs = append(chs, id, balanceJSON(id, p))
+		}
+		if _, err := set.ExecContext(ctx, pts...); err != nil {
 			return s.classify("fold balances", err)
 		}
-		if _, err := change.ExecContext(ctx, balie.ChangeBalance, id, 0, balanceJSON(id, p)); err != nil {
+		if _, err := change.ExecContext(ctx, chs...); err != nil {
 			return s.classify("fold balances", err)
 		}
+		ids = ids[n:]
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
 		metaFlushed, strconv.FormatInt(h.last, 10)); err != nil {
@@ -261,7 +215,7 @@ func (s *Store) rebuild(ctx context.Context, tx *sql.Tx) error {
 		if err := s.writeHot(ctx, tx, h); err != nil {
 			return err
 		}
-		s.log.Info("folded the events after the last fold", "from", flushed+1, "to", h.last, "checkins", len(h.checkins), "balances", len(h.points))
+		s.log.Info("folded the events after the last fold", "from", flushed+1, "to", h.last, "balances", len(h.points))
 	}
 	s.mu.Lock()
 	s.hot = newHotState()
@@ -270,60 +224,33 @@ func (s *Store) rebuild(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// replay applies the events after h.flushed to h: the points each
-// applied, the check-ins the limits count, and the voids of those.
+// replay applies the points the events after h.flushed applied to h.
 func replay(ctx context.Context, q querier, h *hotState, base func(id string) (int, error)) error {
-	rows, err := q.QueryContext(ctx, `SELECT e.ingest, e.kind, e.time, e.holder_id, e.points, e.item, coalesce(v.target, 0)
-		FROM events e LEFT JOIN voids v ON v.void = e.ingest
-		WHERE e.ingest > ? AND e.status <> 'REJECTED' AND (e.points <> 0 OR (e.kind = 'CHECKIN' AND e.item <> '') OR e.kind = 'VOID')
-		ORDER BY e.ingest`, h.flushed)
+	rows, err := q.QueryContext(ctx, `SELECT holder_id, sum(points) FROM events
+		WHERE ingest > ? AND points <> 0 AND holder_id <> '' GROUP BY holder_id`, h.flushed)
 	if err != nil {
 		return err
 	}
-	type step struct {
-		ingest, target int64
-		kind, at       string
-		holder, item   string
-		points         int
-	}
-	var steps []step
+	deltas := map[string]int{}
 	for rows.Next() {
-		var st step
-		if err := rows.Scan(&st.ingest, &st.kind, &st.at, &st.holder, &st.points, &st.item, &st.target); err != nil {
+		var id string
+		var p int
+		if err := rows.Scan(&id, &p); err != nil {
 			rows.Close()
 			return err
 		}
-		steps = append(steps, st)
+		deltas[id] = p
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, st := range steps {
-		if st.points != 0 && st.holder != "" {
-			p, ok := h.points[st.holder]
-			if !ok {
-				if p, err = base(st.holder); err != nil {
-					return fmt.Errorf("balance of %s: %w", st.holder, err)
-				}
-			}
-			h.points[st.holder] = p + st.points
+	for id, d := range deltas {
+		p, err := base(id)
+		if err != nil {
+			return fmt.Errorf("balance of %s: %w", id, err)
 		}
-		switch balie.Kind(st.kind) {
-		case balie.KindCheckin:
-			if st.item == "" {
-				continue
-			}
-			at, err := time.Parse(balie.TimeFormat, st.at)
-			if err != nil {
-				return fmt.Errorf("check-in %d: %w", st.ingest, err)
-			}
-			h.addCheckin(pendingCheckin{holder: st.holder, event: st.item, at: ledger.Nanos(at), ingest: st.ingest})
-		case balie.KindVoid:
-			if i, ok := h.find(st.target); ok {
-				h.checkins[i].gone = true
-			}
-		}
+		h.points[id] = p + d
 	}
 	return nil
 }

@@ -208,7 +208,7 @@ func (r *reader) Card(n balie.CardNumber) (balie.Card, bool, error) {
 }
 
 func (r *reader) HolderCards(holder string) ([]balie.Card, error) {
-	rows, err := r.q.QueryContext(r.ctx, `SELECT `+cardColumns+` FROM cards WHERE holder_id = ? ORDER BY number`, holder)
+	rows, err := r.q.QueryContext(r.ctx, `SELECT `+cardColumns+` FROM cards WHERE holder_id = ? AND holder_id <> '' ORDER BY number`, holder)
 	if err != nil {
 		return nil, r.s.classify("read cards", err)
 	}

@@ -63,7 +63,7 @@ type Options struct {
 	// Readers is the number of read connections; 4 when zero.
 	Readers int
 	// FlushInterval is how often the hot state is folded into its tables
-	// in the background; one second when zero, never in the background
+	// in the background; five seconds when zero, never in the background
 	// when negative (a download and Close always fold first).
 	FlushInterval time.Duration
 	// MaxGroup is the most uploads one commit takes; 32 when zero.
@@ -122,7 +122,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.opts.MaxGroup = 32
 	}
 	if s.opts.FlushInterval == 0 {
-		s.opts.FlushInterval = time.Second
+		s.opts.FlushInterval = 5 * time.Second
 	}
 	var err error
 	if !opts.ReadOnly {
@@ -219,6 +219,7 @@ func (s *Store) closePools() error {
 	if s.ins != nil {
 		s.ins.close()
 	}
+
 	for _, db := range []*sql.DB{s.r, s.ckpt} {
 		if db != nil {
 			errs = append(errs, db.Close())

@@ -15,7 +15,7 @@ type stmts struct {
 
 	head, setHead, stored, signature   *sql.Stmt
 	events                             map[int]*sql.Stmt // multi-row inserts by rows
-	addCheckin, delCheckin, setPoints  *sql.Stmt
+	setPointsN, balanceN               map[int]*sql.Stmt // a fold's, by rows
 	addTicket, delTickets              *sql.Stmt
 	addReward, delReward               *sql.Stmt
 	change, flag, money, voidMoney     *sql.Stmt
@@ -31,6 +31,9 @@ type stmts struct {
 
 // chunk is how many keys one bulk lookup binds.
 const chunk = 200
+
+// foldRows is how many balances one statement of a fold writes.
+const foldRows = 200
 
 // eventColumns are the columns a new event is inserted with.
 const eventColumns = `ingest, id, terminal, seq, time, staff, kind, payload, prev_hash, hash, status, code, message_nl, message_en, received, holder_id, points, undo, item`
@@ -65,9 +68,13 @@ func prepare(ctx context.Context, db *sql.DB) (*stmts, error) {
 		prep(&st, `INSERT INTO events(`+eventColumns+`) VALUES `+marks(n, 19))
 		s.events[n] = st
 	}
-	prep(&s.addCheckin, `INSERT OR IGNORE INTO checkin_usage(holder_id, event_id, at, ingest) VALUES (?,?,?,?)`)
-	prep(&s.delCheckin, `DELETE FROM checkin_usage WHERE holder_id = ? AND event_id = ? AND ingest = ?`)
-	prep(&s.setPoints, `UPDATE holders SET points = ? WHERE id = ?`)
+	s.setPointsN, s.balanceN = map[int]*sql.Stmt{}, map[int]*sql.Stmt{}
+	for _, n := range []int{1, foldRows} {
+		var set, bal *sql.Stmt
+		prep(&set, `UPDATE holders SET points = v.column2 FROM (VALUES `+marks(n, 2)+`) AS v WHERE holders.id = v.column1`)
+		prep(&bal, `INSERT OR REPLACE INTO changes(kind, key, deleted, data) SELECT 'balance', column1, 0, column2 FROM (VALUES `+marks(n, 2)+`)`)
+		s.setPointsN[n], s.balanceN[n] = set, bal
+	}
 	prep(&s.addTicket, `INSERT INTO ticket_usage(holder_id, tariff_id, at, ingest, line, quantity) VALUES (?,?,?,?,?,?)`)
 	prep(&s.delTickets, `DELETE FROM ticket_usage WHERE holder_id = ? AND tariff_id = ? AND ingest = ?`)
 	prep(&s.addReward, `INSERT INTO reward_usage(holder_id, reward_id, at, ingest) VALUES (?,?,?,?)`)
@@ -95,8 +102,10 @@ func prepare(ctx context.Context, db *sql.DB) (*stmts, error) {
 	prep(&s.someEntities, `SELECT id, data FROM entities WHERE kind = ? AND id IN (`+in+`)`)
 	prep(&s.someUnits, `SELECT id, units FROM reward_units WHERE id IN (`+in+`)`)
 	prep(&s.someTargets, `SELECT `+targetColumns+` FROM events e LEFT JOIN voids v ON v.target = e.ingest WHERE e.terminal = ? AND e.id IN (`+in+`)`)
+	// A counted check-in is an event with an item, not voided.
 	prep(&s.someCheckins, `WITH q(h, e) AS (VALUES `+pairs+`)
-		SELECT u.holder_id, u.event_id, u.at, u.ingest, 0, 0 FROM q JOIN checkin_usage u ON u.holder_id = q.h AND u.event_id = q.e`)
+		SELECT e.holder_id, e.item, e.time, e.ingest FROM q JOIN events e ON e.holder_id = q.h AND e.item = q.e AND e.item <> ''
+		WHERE e.kind = 'CHECKIN' AND e.status <> 'REJECTED' AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.target = e.ingest)`)
 	prep(&s.someTickets, `WITH q(h, e) AS (VALUES `+pairs+`)
 		SELECT u.holder_id, u.tariff_id, u.at, u.ingest, u.line, u.quantity FROM q JOIN ticket_usage u ON u.holder_id = q.h AND u.tariff_id = q.e`)
 	prep(&s.someRewards, `WITH q(h, e) AS (VALUES `+pairs+`)

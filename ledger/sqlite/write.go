@@ -17,13 +17,29 @@ type writeTx struct {
 	tx  *sql.Tx
 	ctx context.Context
 
-	cards []balie.CardNumber // changed, to drop from the cache once committed
+	cards    []balie.CardNumber // changed, to drop from the cache once committed
+	prepared map[string]*sql.Stmt
 }
 
 var _ ledger.WriteTx = (*writeTx)(nil)
 
+// exec runs a statement of the directory's, prepared once per
+// transaction: a seed writes thousands of rows a transaction with a
+// handful of them. (The write connection is the transaction's, so a
+// statement cannot be prepared on it for good in the middle of one.)
 func (w *writeTx) exec(op, q string, args ...any) error {
-	if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
+	st, ok := w.prepared[q]
+	if !ok {
+		var err error
+		if st, err = w.tx.PrepareContext(w.ctx, q); err != nil {
+			return w.s.classify(op, err)
+		}
+		if w.prepared == nil {
+			w.prepared = map[string]*sql.Stmt{}
+		}
+		w.prepared[q] = st
+	}
+	if _, err := st.ExecContext(w.ctx, args...); err != nil {
 		return w.s.classify(op, err)
 	}
 	return nil

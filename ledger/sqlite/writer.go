@@ -163,7 +163,7 @@ collect:
 	if next != nil {
 		s.serve(ctx, next)
 	}
-	if len(s.hot.checkins) > maxPending {
+	if len(s.hot.points) > maxPending {
 		if err := s.fold(ctx); err != nil {
 			s.log.Error("fold after a large group", "err", err)
 		}

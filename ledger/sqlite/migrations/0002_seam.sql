@@ -68,3 +68,10 @@ UPDATE events SET item = coalesce(json_extract(payload, '$.event'), '') WHERE ki
 UPDATE events SET item = coalesce(json_extract(payload, '$.reward'), '') WHERE kind = 'REWARD_REDEMPTION' AND json_valid(payload);
 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+-- The check-ins a limit counts are the events themselves (item names the
+-- catalogue event of a counted check-in; a void in voids takes one out),
+-- found by holder and item: no table of usage to keep, and nothing of it
+-- in memory.
+CREATE INDEX events_usage ON events(holder_id, item) WHERE item <> '';
+DROP TABLE checkin_usage;
