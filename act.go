@@ -184,15 +184,14 @@ func UsableCard(c Card) error {
 		return nil
 	case CardBlocked:
 		return Errorf(CodeCardBlocked,
-			"Deze kaart is geblokkeerd (verloren of gestolen). Vraag de pashouder naar de nieuwe kaart.",
-			"This card is blocked (lost or stolen). Ask the holder for the new card.")
+			"Kaart %s is geblokkeerd (verloren of gestolen). Gebruik ze niet; de pashouder kan een vervangkaart kopen.",
+			"Card %s is blocked (lost or stolen). Do not use it; the holder can buy a replacement.", c.Number)
 	case CardLocalStock:
 		return Errorf(CodeCardNotSold,
-			"Deze kaart is nog niet verkocht: ze hoort bij de voorraad van een balie.",
-			"This card has not been sold yet: it belongs to a desk's stock.")
+			"Kaart %s is nog niet verkocht. Verkoop ze eerst aan een pashouder.",
+			"Card %s has not been sold yet. Sell it to a holder first.", c.Number)
 	}
-	return Errorf(CodeCardDeleted,
-		"Deze kaart is niet meer geldig: ze werd vervangen.", "This card is no longer valid: it was replaced.")
+	return Errorf(CodeCardDeleted, "Kaart %s is niet meer geldig.", "Card %s is no longer valid.", c.Number)
 }
 
 // ValidateNewHolder checks the details of a holder registered at a desk

@@ -299,17 +299,16 @@ func cardHolderMismatch(e balie.JournalEvent, n balie.CardNumber) balisync.Verdi
 		fmt.Sprintf("Card %s belongs to another holder than this act names. It was stored but not applied.", n))
 }
 
-func unusableCard(e balie.JournalEvent, n balie.CardNumber, err error, what string) balisync.Verdict {
+func unusableCard(e balie.JournalEvent, err error, what string) balisync.Verdict {
 	de, _ := balie.AsError(err)
 	nl, en := "De handeling blijft staan; een verantwoordelijke kijkt het na.", "The act stands; a supervisor will look at it."
 	switch what {
 	case "points":
 		nl, en = "Er komen geen punten bij; een verantwoordelijke kijkt het na.", "No points are added; a supervisor will look at it."
 	case "rejected":
-		return rejected(e, string(de.Code), fmt.Sprintf("Kaart %s: %s De punten blijven staan; de handeling is niet toegepast.", n, de.NL),
-			fmt.Sprintf("Card %s: %s The points stay; the act was not applied.", n, de.EN))
+		return rejected(e, string(de.Code), de.NL+" De handeling is bewaard maar niet toegepast.", de.EN+" The act was stored but not applied.")
 	}
-	return adjusted(e, string(de.Code), fmt.Sprintf("Kaart %s: %s %s", n, de.NL, nl), fmt.Sprintf("Card %s: %s %s", n, de.EN, en))
+	return adjusted(e, string(de.Code), de.NL+" "+nl, de.EN+" "+en)
 }
 
 func timeOutOfRange(e balie.JournalEvent, err error) balisync.Verdict {

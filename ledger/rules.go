@@ -422,7 +422,7 @@ func (b *batch) checkCard(e balie.JournalEvent, n balie.CardNumber, holder strin
 		return nil, &v
 	}
 	if c.Status == balie.CardLocalStock {
-		v := unusableCard(e, n, balie.UsableCard(*c), "rejected")
+		v := unusableCard(e, balie.UsableCard(*c), "rejected")
 		return nil, &v
 	}
 	if c.HolderID != holder {
@@ -453,7 +453,7 @@ func (b *batch) checkin(row *EventRow, e balie.JournalEvent, p *balie.CheckinPay
 		return *bad
 	}
 	if cardErr != nil {
-		return unusableCard(e, p.Card, cardErr, "points")
+		return unusableCard(e, cardErr, "points")
 	}
 	pair := Pair{h.h.ID, ev.ID}
 	used := 0
@@ -546,7 +546,7 @@ func (b *batch) ticketSale(row *EventRow, e balie.JournalEvent, p *balie.TicketS
 	}
 	v := accepted(e)
 	if cardErr != nil {
-		v = unusableCard(e, p.Card, cardErr, "")
+		v = unusableCard(e, cardErr, "")
 	}
 	inBasket := map[string]int{}
 	for _, line := range p.Lines {
@@ -706,7 +706,7 @@ func (b *batch) membership(row *EventRow, e balie.JournalEvent, p *balie.Members
 	}
 	v := accepted(e)
 	if cardErr != nil {
-		v = unusableCard(e, p.Card, cardErr, "")
+		v = unusableCard(e, cardErr, "")
 	}
 	pair := Pair{h.h.ID, prog.ID}
 	var current *balie.Membership
@@ -762,7 +762,7 @@ func (b *batch) redeem(row *EventRow, e balie.JournalEvent, p *balie.RewardRedem
 		return *bad
 	}
 	if cardErr != nil {
-		return unusableCard(e, p.Card, cardErr, "rejected")
+		return unusableCard(e, cardErr, "rejected")
 	}
 	us := b.usage[UsageReward][Pair{h.h.ID, rs.r.ID}]
 	from, to := rs.r.PerHolder.Window(e.Time)

@@ -36,38 +36,21 @@ func (d *DB) activeCard(ctx context.Context, q querier, n balie.CardNumber) (bal
 	if err != nil {
 		return c, balie.Holder{}, err
 	}
-	if err := usableCard(c); err != nil {
+	if err := balie.UsableCard(c); err != nil {
 		return c, balie.Holder{}, err
 	}
 	h, err := d.holder(ctx, q, c.HolderID)
 	return c, h, err
 }
 
-// businessDay is the Brussels calendar day an act counts in.
-func businessDay(t time.Time) string { return t.In(balie.Brussels()).Format(dbDate) }
-
 func addTotal(ctx context.Context, tx *sql.Tx, at time.Time, kind balie.Kind, pay balie.PaymentMethod, org string, count int, amount balie.Cents) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO totals(day, kind, payment, organiser_id, count, amount) VALUES (?,?,?,?,?,?)
 		ON CONFLICT(day, kind, payment, organiser_id) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`,
-		businessDay(at), string(kind), string(pay), org, count, int64(amount))
+		balie.BusinessDay(at), string(kind), string(pay), org, count, int64(amount))
 	if err != nil {
 		return fmt.Errorf("update totals: %w", err)
 	}
 	return nil
-}
-
-// checkPayment refuses a payment method that does not fit the amount. A
-// free act takes any method (the screen may not know it is free before
-// the store priced it) and is recorded as paid with nothing.
-func checkPayment(total balie.Cents, m balie.PaymentMethod) error {
-	if total == 0 && (m == "" || m.Valid()) {
-		return nil
-	}
-	if total > 0 && m.Valid() && m != balie.PayNone {
-		return nil
-	}
-	return balie.Errorf(balie.CodeAmountInvalid,
-		"Kies hoe er betaald wordt: cash, kaart of factuur.", "Choose how it is paid: cash, card or invoice.")
 }
 
 func (d *DB) decideCheckin(ctx context.Context, q querier, n balie.CardNumber, eventID string, at time.Time) (balie.Holder, balie.Event, int, error) {
@@ -197,13 +180,10 @@ func (d *DB) SellTickets(ctx context.Context, staffID string, req balie.TicketRe
 		if err != nil {
 			return err
 		}
-		if err := checkPayment(total, req.Payment); err != nil {
+		if err := balie.CheckPayment(total, req.Payment); err != nil {
 			return err
 		}
-		pay := req.Payment
-		if total == 0 {
-			pay = balie.PayNone
-		}
+		pay := balie.SettledPayment(total, req.Payment)
 		p := balie.TicketSalePayload{HolderID: h.ID, Card: req.Card, EventID: ev.ID, OrganiserID: ev.OrganiserID, Total: total, Payment: pay}
 		for _, qt := range quotes {
 			p.Lines = append(p.Lines, balie.TicketLine{TariffID: qt.TariffID, Kind: qt.Kind, Quantity: qt.Quantity, Regular: qt.Regular, Shares: qt.Shares, Total: qt.Total})
@@ -251,9 +231,11 @@ func (d *DB) SellCard(ctx context.Context, staffID string, req balie.CardSaleReq
 		var h balie.Holder
 		var old balie.Card
 		if req.Reason == balie.ReasonFirstCard {
-			if req.NewHolder == nil || req.NewHolder.FirstName == "" || req.NewHolder.LastName == "" || req.NewHolder.BirthDate.IsZero() {
-				return balie.Errorf(balie.CodeHolderUnknown,
-					"Vul voornaam, naam en geboortedatum van de nieuwe pashouder in.", "Fill in the new holder's first name, last name and birth date.")
+			if req.NewHolder == nil {
+				return balie.ValidateNewHolder(balie.Holder{}, rec.now)
+			}
+			if err := balie.ValidateNewHolder(*req.NewHolder, rec.now); err != nil {
+				return err
 			}
 			h = *req.NewHolder
 			id, err := uuid.NewV7()
@@ -266,7 +248,7 @@ func (d *DB) SellCard(ctx context.Context, staffID string, req balie.CardSaleReq
 				return err
 			}
 			if old.Status != balie.CardActive && old.Status != balie.CardBlocked {
-				return usableCard(old)
+				return balie.UsableCard(old)
 			}
 			if h, err = d.holder(ctx, tx, old.HolderID); err != nil {
 				return err
@@ -285,13 +267,10 @@ func (d *DB) SellCard(ctx context.Context, staffID string, req balie.CardSaleReq
 		if err != nil {
 			return err
 		}
-		if err := checkPayment(price, req.Payment); err != nil {
+		if err := balie.CheckPayment(price, req.Payment); err != nil {
 			return err
 		}
-		pay := req.Payment
-		if price == 0 {
-			pay = balie.PayNone
-		}
+		pay := balie.SettledPayment(price, req.Payment)
 		p := balie.CardSalePayload{Card: req.Card, HolderID: h.ID, CardSystem: stock.CardSystem, Reason: req.Reason,
 			OrganiserID: desk.OrganiserID, Price: price, Payment: pay, Replaces: old.Number}
 		if req.Reason == balie.ReasonFirstCard {
@@ -312,12 +291,7 @@ func (d *DB) SellCard(ctx context.Context, staffID string, req balie.CardSaleReq
 			return fmt.Errorf("project card: %w", err)
 		}
 		if old.Number != "" && old.Status == balie.CardActive {
-			// A lost or stolen card is blocked so a finder cannot use it; a
-			// card replaced for any other reason is simply no longer valid.
-			status := balie.CardDeleted
-			if req.Reason == balie.ReasonReplaceLost || req.Reason == balie.ReasonReplaceStolen {
-				status = balie.CardBlocked
-			}
+			status := balie.ReplacedCardStatus(req.Reason)
 			if _, err := tx.ExecContext(ctx, `UPDATE cards SET status = ? WHERE number = ?`, string(status), string(old.Number)); err != nil {
 				return fmt.Errorf("project old card: %w", err)
 			}
@@ -359,13 +333,10 @@ func (d *DB) PayMembership(ctx context.Context, staffID string, req balie.Member
 		if err != nil {
 			return err
 		}
-		if err := checkPayment(price, req.Payment); err != nil {
+		if err := balie.CheckPayment(price, req.Payment); err != nil {
 			return err
 		}
-		pay := req.Payment
-		if price == 0 {
-			pay = balie.PayNone
-		}
+		pay := balie.SettledPayment(price, req.Payment)
 		e, err := rec.append(staffID, balie.KindMembershipPayment, balie.MembershipPaymentPayload{
 			HolderID: h.ID, Card: req.Card, ProgramID: p.ID, OrganiserID: p.OrganiserID, Price: price, Start: start, End: end, Payment: pay})
 		if err != nil {

@@ -146,6 +146,11 @@ func (r *recorder) append(staff string, kind balie.Kind, payload any) (balie.Jou
 	if err != nil {
 		return balie.JournalEvent{}, fmt.Errorf("encode %s: %w", kind, err)
 	}
+	// The same bounds the ledger holds an act to: a desk never records
+	// what the ledger would refuse as impossible.
+	if _, err := balie.DecodePayload(kind, body); err != nil {
+		return balie.JournalEvent{}, err
+	}
 	id, err := uuid.NewV7()
 	if err != nil {
 		return balie.JournalEvent{}, fmt.Errorf("make event id: %w", err)
@@ -230,7 +235,7 @@ func (d *DB) VerifyJournal(ctx context.Context) (int64, error) {
 
 // Totals lists the money taken on the Brussels day of at.
 func (d *DB) Totals(ctx context.Context, at time.Time) ([]balie.TotalLine, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT kind, payment, organiser_id, count, amount FROM totals WHERE day = ? ORDER BY kind, payment, organiser_id`, businessDay(at))
+	rows, err := d.db.QueryContext(ctx, `SELECT kind, payment, organiser_id, count, amount FROM totals WHERE day = ? ORDER BY kind, payment, organiser_id`, balie.BusinessDay(at))
 	if err != nil {
 		return nil, d.classify("read totals", err)
 	}

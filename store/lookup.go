@@ -55,7 +55,7 @@ func isAllDigits(s string) bool {
 }
 
 func (d *DB) lookup(ctx context.Context, c balie.Card) (balie.HolderLookup, error) {
-	if err := usableCard(c); err != nil {
+	if err := balie.UsableCard(c); err != nil {
 		return balie.HolderLookup{}, err
 	}
 	return d.describe(ctx, c)

@@ -51,25 +51,6 @@ func (d *DB) scanCard(row *sql.Row, what string) (balie.Card, error) {
 	return c, nil
 }
 
-// usableCard refuses a card that cannot be used for an act at the desk.
-func usableCard(c balie.Card) error {
-	switch c.Status {
-	case balie.CardActive:
-		return nil
-	case balie.CardBlocked:
-		return balie.Errorf(balie.CodeCardBlocked,
-			"Kaart %s is geblokkeerd (verloren of gestolen). Gebruik ze niet; de pashouder kan een vervangkaart kopen.",
-			"Card %s is blocked (lost or stolen). Do not use it; the holder can buy a replacement.", c.Number)
-	case balie.CardLocalStock:
-		return balie.Errorf(balie.CodeCardNotSold,
-			"Kaart %s is nog niet verkocht. Verkoop ze eerst aan een pashouder.",
-			"Card %s has not been sold yet. Sell it to a holder first.", c.Number)
-	default:
-		return balie.Errorf(balie.CodeCardDeleted,
-			"Kaart %s is niet meer geldig.", "Card %s is no longer valid.", c.Number)
-	}
-}
-
 func (d *DB) holder(ctx context.Context, q querier, id string) (balie.Holder, error) {
 	var h balie.Holder
 	var birth, systems, state, end, grace string

@@ -34,6 +34,14 @@ func (d *DB) Void(ctx context.Context, staffID, approverID, targetID, reason str
 		if err != nil {
 			return err
 		}
+		if !target.Kind.Voidable() {
+			if target.Kind == balie.KindChildSignIn || target.Kind == balie.KindChildSignOut {
+				return balie.Errorf(balie.CodeNotAllowed,
+					"Aanwezigheden worden niet geannuleerd: registreer een correctie met een reden.",
+					"Attendance is never voided: record a correction with a reason.")
+			}
+			return balie.Errorf(balie.CodeNotAllowed, "Deze handeling kan niet geannuleerd worden.", "This act cannot be voided.")
+		}
 		var voidSeq int64
 		err = tx.QueryRowContext(ctx, `SELECT void_seq FROM voided WHERE target_seq = ?`, target.Seq).Scan(&voidSeq)
 		if err == nil {
@@ -145,10 +153,6 @@ func (d *DB) undo(ctx context.Context, tx *sql.Tx, target balie.JournalEvent, vo
 			return err
 		}
 		return addTotal(ctx, tx, at, balie.KindCardSale, p.Payment, p.OrganiserID, -1, -p.Price)
-	case balie.KindChildSignIn, balie.KindChildSignOut:
-		return balie.Errorf(balie.CodeNotAllowed,
-			"Aanwezigheden worden niet geannuleerd: registreer een correctie met een reden.",
-			"Attendance is never voided: record a correction with a reason.")
 	default:
 		return balie.Errorf(balie.CodeNotAllowed, "Deze handeling kan niet geannuleerd worden.", "This act cannot be voided.")
 	}
