@@ -323,3 +323,32 @@ func TestWorker_Start_wakesOnCommit(t *testing.T) {
 		t.Fatal("the recorded act did not reach the ledger")
 	}
 }
+
+// TestWorker_Stop_duringBackoff: a worker that is backing off after
+// failures, and is woken by a new act, stops at once when asked, instead
+// of waiting out its backoff.
+func TestWorker_Stop_duringBackoff(t *testing.T) {
+	failed := make(chan struct{}, 100)
+	fl := &fakeLedger{fail: func(int) (error, error) {
+		failed <- struct{}{}
+		return errors.New("the network is down"), nil
+	}}
+	var w *balisync.Worker
+	d := newTerminal(t, "t1", store.Options{OnCommit: func() { w.Wake() }})
+	w = balisync.NewWorker(d, fl, balisync.Options{Poll: time.Hour, MinBackoff: time.Hour, MaxBackoff: time.Hour, Logger: quiet()})
+	sell(t, d, 1)
+	w.Start(context.Background())
+	<-failed // the first sync failed: the worker now waits an hour
+	sell(t, d, 1)
+	stopped := make(chan struct{})
+	start := time.Now()
+	go func() { w.Stop(); close(stopped) }()
+	select {
+	case <-stopped:
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("Stop took %v", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Stop waited for the backoff")
+	}
+}
