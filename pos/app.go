@@ -112,6 +112,7 @@ type App struct {
 	overlays  []overlay    // screens over the main screen, the top last
 	till      *shiftScreen // nil without Deps.Shifts
 	reader    *ReaderState // nil without a serial reader
+	route     *keyRoute    // the window's keys, from whatever widget has the focus
 }
 
 // NewApp builds the app; Start shows it on a canvas.
@@ -130,6 +131,7 @@ func newAppWith(cfg Config, deps Deps, do func(func())) *App {
 		cfg.IdleLock = 5 * time.Minute
 	}
 	a := &App{cfg: cfg, deps: deps, lang: newLanguage(cfg.Lang), log: cfg.Logger, do: do}
+	a.route = &keyRoute{key: a.windowKey, rune: a.windowRune}
 	a.build()
 	a.scan.do = do
 	return a
@@ -149,6 +151,7 @@ func (a *App) build() {
 		a.till = newShiftScreen(a, a.deps.Shifts)
 	}
 	a.scan = NewScanScreen(a.deps.Directory, string(a.lang), a.cfg.Desk.Name)
+	a.scan.route = a.route
 	a.scan.now = a.cfg.Now
 	a.scan.log = a.log
 	switch a.cfg.Desk.Mode {
@@ -187,6 +190,93 @@ func (a *App) Start(c fyne.Canvas) {
 	a.canvas = c
 	a.lastInput = a.cfg.Now()
 	a.showSignIn()
+}
+
+// takeKeys makes the window's keys reach the app when no widget has the
+// focus (after a click on an empty part of the screen); a widget with the
+// focus sends them through a.route.
+func (a *App) takeKeys() {
+	if a.canvas != nil {
+		a.canvas.SetOnTypedKey(func(k *fyne.KeyEvent) { a.windowKey(k) })
+	}
+}
+
+// windowKey is the window's one table of keys, whatever widget has the
+// focus: the sign-in's, the top overlay's, or the main screen's. Escape
+// always backs out: it resets the sign-in, closes an overlay, clears the
+// main screen.
+func (a *App) windowKey(k *fyne.KeyEvent) bool {
+	a.touch()
+	if a.staff == nil {
+		if k.Name == fyne.KeyEscape {
+			a.signIn.reset()
+			return true
+		}
+		return false
+	}
+	if n := len(a.overlays); n > 0 {
+		top := a.overlays[n-1]
+		if top.keys != nil && top.keys(k.Name) {
+			return true
+		}
+		switch k.Name {
+		case fyne.KeyEscape:
+			a.closeOverlay()
+			return true
+		case fyne.KeyF12:
+			a.lock()
+			return true
+		}
+		// The main screen's keys wait until the overlay is closed: a
+		// sale must not start under a count of the till.
+		return windowKey(k.Name)
+	}
+	return a.typedKey(k)
+}
+
+// windowRune takes what a keyboard-wedge scanner types while a button
+// has the focus: it goes to the field that takes scans, so no card
+// number is lost.
+func (a *App) windowRune(r rune) bool {
+	if a.canvas == nil {
+		return false
+	}
+	var f *scanEntry
+	switch {
+	case a.staff == nil:
+		f = a.signIn.card
+	case len(a.overlays) == 0:
+		f = a.scan.field
+	default:
+		return false
+	}
+	a.canvas.Focus(f)
+	f.TypedRune(r)
+	return true
+}
+
+// entry is a one-line field whose window keys reach the window.
+func (a *App) entry() *scanEntry {
+	e := newScanEntry()
+	e.onKey = a.route.takeKey
+	return e
+}
+
+// button is a button whose window keys reach the window.
+func (a *App) button(text string, icon fyne.Resource, tapped func()) *keyButton {
+	return newKeyButton(a.route, text, icon, tapped)
+}
+
+// bigButton is a button large enough for a finger on a touch screen.
+func (a *App) bigButton(text string, icon fyne.Resource, tapped func()) *keyButton {
+	b := a.button(text, icon, tapped)
+	b.Importance = widget.HighImportance
+	return b
+}
+
+// pick is a drop-down list whose window keys reach the window.
+func (a *App) pick(options []string, changed func(string)) *keySelect {
+	return newKeySelect(a.route, options, changed)
 }
 
 // Tick does what time alone triggers: the header's link and clock, and
@@ -272,7 +362,7 @@ func (a *App) showMain() {
 	a.show(a.main)
 	if a.canvas != nil {
 		a.scan.Focus(a.canvas)
-		a.canvas.SetOnTypedKey(func(k *fyne.KeyEvent) { a.typedKey(k) })
+		a.takeKeys()
 	}
 	a.scan.field.onKey = a.typedKey
 }
@@ -282,6 +372,9 @@ type overlay struct {
 	o     fyne.CanvasObject
 	focus func()       // puts the cursor in it; may be nil
 	scan  func(string) // takes a card read by a serial reader; nil ignores it
+	// keys, when set, takes the overlay's own keys (F9 to confirm) and
+	// reports whether it took one; Escape closes the overlay otherwise.
+	keys func(fyne.KeyName) bool
 }
 
 // overlay shows o over the main screen until closeOverlay; focus puts the
@@ -294,13 +387,9 @@ func (a *App) showOverlay(ov overlay) {
 	a.overlays = append(a.overlays, ov)
 	a.show(ov.o)
 	if a.canvas != nil {
-		a.canvas.SetOnTypedKey(func(k *fyne.KeyEvent) {
-			a.touch()
-			if k.Name == fyne.KeyEscape {
-				a.closeOverlay()
-			}
-		})
+		a.canvas.Unfocus()
 	}
+	a.takeKeys()
 	if ov.focus != nil {
 		ov.focus()
 	}
@@ -488,12 +577,6 @@ func (a *App) sentence(op string, err error) string {
 // keyLabel is a button's text with its key, as the clerk sees it: "Inchecken [F5]".
 func keyLabel(text string, key fyne.KeyName) string { return fmt.Sprintf("%s  [%s]", text, key) }
 
-// bigButton is a button large enough for a finger on a touch screen.
-func bigButton(text string, icon fyne.Resource, tapped func()) *widget.Button {
-	b := widget.NewButtonWithIcon(text, icon, tapped)
-	b.Importance = widget.HighImportance
-	return b
-}
 
 const (
 	msgAppWho      msg = "app.who"

@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
 )
@@ -362,9 +361,9 @@ func (fakeStaffNames) StaffList(ctx context.Context) ([]balie.Staff, error) {
 func TestApp_signInByName(t *testing.T) {
 	r := newAppRig(t, "nl", func(d *Deps) { d.Staff = fakeStaffNames{} })
 	r.wait(t) // the staff list (the rig waited for the desk's lists)
-	var els *widget.Button
+	var els *keyButton
 	walk(r.a.root, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Els Van Dyck" {
+		if b, ok := o.(*keyButton); ok && b.Text == "Els Van Dyck" {
 			els = b
 		}
 	})

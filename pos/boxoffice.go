@@ -106,10 +106,10 @@ type boxOfficePanel struct {
 	receipt   *receipt.Receipt
 	loadedDay string // the day of the events in the list
 
-	tabs        [3]*widget.Button
-	eventPick   *widget.Select
+	tabs        [3]*keyButton
+	eventPick   *keySelect
 	tariffBox   *fyne.Container
-	tariffBtns  []*widget.Button
+	tariffBtns  []*keyButton
 	basket      *fyne.Container
 	basketHead  *widget.Label
 	totalLabel  *widget.Label
@@ -117,7 +117,7 @@ type boxOfficePanel struct {
 
 	stock      *scanEntry
 	stockErr   *widget.Label
-	reasonPick *widget.Select
+	reasonPick *keySelect
 	newHolder  *fyne.Container
 	forWhom    *widget.Label
 	first      *scanEntry
@@ -130,20 +130,20 @@ type boxOfficePanel struct {
 	postalErr  *widget.Label
 	cardView   *fyne.Container
 
-	programPick *widget.Select
+	programPick *keySelect
 	memberPrice *widget.Label
 	memberState *widget.Label
 	memberView  *fyne.Container
 
 	payBox    *fyne.Container
 	due       *widget.Label
-	payPick   *widget.RadioGroup
+	payPick   *choice
 	cash      *scanEntry
 	cashRow   *fyne.Container
 	change    *widget.Label
 	cashErr   *widget.Label
 	payHint   *widget.Label
-	payButton *widget.Button
+	payButton *keyButton
 
 	outcome *fyne.Container
 	body    *fyne.Container
@@ -166,12 +166,12 @@ func (p *boxOfficePanel) build() {
 	heading := func(id msg) *widget.Label {
 		return widget.NewLabelWithStyle(p.t(id), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	p.tabs[viewTickets] = widget.NewButton(p.t(msgBoxTabTickets), func() { p.showView(viewTickets) })
-	p.tabs[viewCard] = widget.NewButton(keyLabel(p.t(msgBoxTabCard), fyne.KeyF8), func() { p.showView(viewCard) })
-	p.tabs[viewMembership] = widget.NewButton(keyLabel(p.t(msgBoxTabMembership), fyne.KeyF10), func() { p.showView(viewMembership) })
+	p.tabs[viewTickets] = p.a.button(p.t(msgBoxTabTickets), nil, func() { p.showView(viewTickets) })
+	p.tabs[viewCard] = p.a.button(keyLabel(p.t(msgBoxTabCard), fyne.KeyF8), nil, func() { p.showView(viewCard) })
+	p.tabs[viewMembership] = p.a.button(keyLabel(p.t(msgBoxTabMembership), fyne.KeyF10), nil, func() { p.showView(viewMembership) })
 
 	// Tickets.
-	p.eventPick = widget.NewSelect(nil, func(string) { p.chooseEvent(p.eventPick.SelectedIndex()) })
+	p.eventPick = p.a.pick(nil, func(string) { p.chooseEvent(p.eventPick.SelectedIndex()) })
 	p.eventPick.PlaceHolder = p.t(msgBoxNoEvent)
 	p.tariffBox = container.NewVBox()
 	p.basket = container.NewVBox()
@@ -206,7 +206,7 @@ func (p *boxOfficePanel) build() {
 	for _, r := range cardReasons {
 		reasons = append(reasons, p.t(r.text))
 	}
-	p.reasonPick = widget.NewSelect(reasons, func(string) { p.cardChanged() })
+	p.reasonPick = p.a.pick(reasons, func(string) { p.cardChanged() })
 	p.forWhom = widget.NewLabel("")
 	p.forWhom.Wrapping = fyne.TextWrapWord
 	labelled := func(id msg, e *scanEntry, errl *widget.Label) fyne.CanvasObject {
@@ -226,7 +226,7 @@ func (p *boxOfficePanel) build() {
 		p.forWhom, p.newHolder)
 
 	// The friends' circle.
-	p.programPick = widget.NewSelect(nil, func(string) { p.memberChanged() })
+	p.programPick = p.a.pick(nil, func(string) { p.memberChanged() })
 	p.memberPrice = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.memberState = widget.NewLabel("")
 	p.memberState.Wrapping = fyne.TextWrapWord
@@ -235,9 +235,7 @@ func (p *boxOfficePanel) build() {
 	// Payment, of whichever is shown.
 	p.due = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.due.Wrapping = fyne.TextWrapWord
-	p.payPick = widget.NewRadioGroup([]string{p.t(msgBoxPayCash), p.t(msgBoxPayCard), p.t(msgBoxPayInvoice)}, func(string) { p.payChanged() })
-	p.payPick.Horizontal = true
-	p.payPick.Required = true
+	p.payPick = newChoice(p.a.route, []string{p.t(msgBoxPayCash), p.t(msgBoxPayCard), p.t(msgBoxPayInvoice)}, func(string) { p.payChanged() })
 	p.cash = p.formEntry()
 	p.cash.SetPlaceHolder(p.t(msgBoxCashHint))
 	p.cash.OnChanged = func(string) { p.showChange() }
@@ -250,8 +248,8 @@ func (p *boxOfficePanel) build() {
 	p.payHint = widget.NewLabel("")
 	p.payHint.Wrapping = fyne.TextWrapWord
 	p.payHint.Importance = widget.LowImportance
-	p.payButton = bigButton(keyLabel(p.t(msgBoxPay), fyne.KeyF9), theme.ConfirmIcon(), p.confirm)
-	p.payBox = container.NewVBox(widget.NewSeparator(), p.due, p.payPick, p.cashRow, p.cashErr, p.payHint, p.payButton)
+	p.payButton = p.a.bigButton(keyLabel(p.t(msgBoxPay), fyne.KeyF9), theme.ConfirmIcon(), p.confirm)
+	p.payBox = container.NewVBox(widget.NewSeparator(), p.due, p.payPick.content(), p.cashRow, p.cashErr, p.payHint, p.payButton)
 	p.payPick.SetSelected(p.t(msgBoxPayCash))
 
 	p.outcome = container.NewVBox()
@@ -269,15 +267,7 @@ func (p *boxOfficePanel) build() {
 // formEntry is a field of the panel: the app's function keys and Escape
 // work in it, the keys that edit the basket do not.
 func (p *boxOfficePanel) formEntry() *scanEntry {
-	e := newScanEntry()
-	e.onKey = func(k *fyne.KeyEvent) bool {
-		switch k.Name {
-		case fyne.KeyEscape, fyne.KeyF5, fyne.KeyF6, fyne.KeyF7, fyne.KeyF8, fyne.KeyF9, fyne.KeyF10, fyne.KeyF12:
-			return p.a.typedKey(k)
-		}
-		p.a.touch()
-		return false
-	}
+	e := p.a.entry()
 	return e
 }
 
@@ -419,7 +409,7 @@ func (p *boxOfficePanel) showEvent(i int) {
 			if k < len(tariffKeys) {
 				text = keyLabel(text, tariffKeys[k])
 			}
-			b := bigButton(text, theme.ContentAddIcon(), func() { p.add(t) })
+			b := p.a.bigButton(text, theme.ContentAddIcon(), func() { p.add(t) })
 			b.Alignment = widget.ButtonAlignLeading
 			p.tariffBtns = append(p.tariffBtns, b)
 			p.tariffBox.Add(b)
@@ -782,9 +772,9 @@ func (p *boxOfficePanel) lineRow(i int, l basketLine) fyne.CanvasObject {
 	} else if !p.quote.pending {
 		amount.SetText("")
 	}
-	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { p.change1(i, -1) })
-	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { p.change1(i, +1) })
-	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.remove(i) })
+	minus := p.a.button("", theme.ContentRemoveIcon(), func() { p.change1(i, -1) })
+	plus := p.a.button("", theme.ContentAddIcon(), func() { p.change1(i, +1) })
+	del := p.a.button("", theme.DeleteIcon(), func() { p.remove(i) })
 	if p.busy {
 		minus.Disable()
 		plus.Disable()
@@ -972,7 +962,7 @@ func (p *boxOfficePanel) enable() {
 	if p.payButton == nil {
 		return // still building
 	}
-	set := func(b *widget.Button, ok bool) {
+	set := func(b *keyButton, ok bool) {
 		if ok {
 			b.Enable()
 		} else {
@@ -1388,7 +1378,7 @@ func (p *boxOfficePanel) sold(text string, r receipt.Receipt, card string) {
 	slip := widget.NewLabelWithStyle(strings.TrimRight(receipt.ReceiptText(r, string(p.a.lang), receiptWidth), "\n"), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	slip.SizeName = sizeReceipt
 	rows = append(rows, container.NewHBox(newPanel(slip, theme.ColorNameInputBackground, theme.ColorNameInputBorder)),
-		container.NewHBox(widget.NewButtonWithIcon(keyLabel(p.t(msgBoxReceiptPDF), fyne.KeyF11), theme.DocumentSaveIcon(), p.saveReceipt)))
+		container.NewHBox(p.a.button(keyLabel(p.t(msgBoxReceiptPDF), fyne.KeyF11), theme.DocumentSaveIcon(), p.saveReceipt)))
 	p.outcome.Objects = []fyne.CanvasObject{newAlertPanel(container.NewVBox(rows...), theme.ColorNameSuccess)}
 	p.showBasket()
 	p.redraw(p.outcome)

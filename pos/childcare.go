@@ -67,16 +67,16 @@ type childcarePanel struct {
 	flag    *fyne.Container
 	count   *widget.Label
 	dayLine *widget.Label
-	dayPick *widget.Select
-	act     *widget.Button
-	roll    *widget.Button
+	dayPick *keySelect
+	act     *keyButton
+	roll    *keyButton
 	list    *fyne.Container
 	scroll  *container.Scroll
 	detail  *fyne.Container
 	below   *container.Scroll // the detail, when it is taller than its room
-	adults  []*widget.Button
+	adults  []*keyButton
 	code    *scanEntry
-	codeOK  *widget.Button
+	codeOK  *keyButton
 }
 
 // ccNote is the outcome of the last act, for the clerk.
@@ -107,21 +107,20 @@ func newChildcarePanel(a *App, desk ChildcareDesk) *childcarePanel {
 	p.dayLine.SizeName = theme.SizeNameCaptionText
 	p.dayLine.Truncation = fyne.TextTruncateEllipsis
 
-	p.dayPick = widget.NewSelect(dayKindNames(l), func(string) { p.kindChanged() })
+	p.dayPick = p.a.pick(dayKindNames(l), func(string) { p.kindChanged() })
 	p.dayPick.SetSelectedIndex(dayKindIndex(p.kind))
 	// Wide enough for "Woensdagnamiddag" in the screen's text size.
 	pickWidth := canvas.NewRectangle(color.Transparent)
 	pickWidth.SetMinSize(fyne.NewSize(250, 0))
 
-	p.act = bigButton(keyLabel(l.t(msgCCSignInOut), fyne.KeyF5), theme.LoginIcon(), p.actSelected)
-	p.roll = widget.NewButtonWithIcon(keyLabel(l.t(msgCCRollCall), fyne.KeyF6), theme.ListIcon(), p.toggleRollCall)
+	p.act = p.a.bigButton(keyLabel(l.t(msgCCSignInOut), fyne.KeyF5), theme.LoginIcon(), p.actSelected)
+	p.roll = p.a.button(keyLabel(l.t(msgCCRollCall), fyne.KeyF6), theme.ListIcon(), p.toggleRollCall)
 
-	p.code = newScanEntry()
+	p.code = a.entry()
 	p.code.Password = true
 	p.code.SetPlaceHolder(l.t(msgCCCode))
 	p.code.OnSubmitted = func(string) { p.submitCode() }
-	p.code.onKey = a.typedKey
-	p.codeOK = widget.NewButtonWithIcon(keyLabel(l.t(msgCCCodeOK), fyne.KeyF10), theme.ConfirmIcon(), p.submitCode)
+	p.codeOK = p.a.button(keyLabel(l.t(msgCCCodeOK), fyne.KeyF10), theme.ConfirmIcon(), p.submitCode)
 
 	p.flag = container.NewVBox()
 	p.list = container.NewVBox()
@@ -662,7 +661,7 @@ func (p *childcarePanel) enable() {
 	ccEnable(p.codeOK, !p.busy)
 }
 
-func ccEnable(b *widget.Button, ok bool) {
+func ccEnable(b *keyButton, ok bool) {
 	if ok {
 		b.Enable()
 	} else {
@@ -785,14 +784,14 @@ func (p *childcarePanel) childRow(c balie.ChildToday, now time.Time) fyne.Canvas
 	trailing := []fyne.CanvasObject{status}
 	if ccLeft(c) && !p.rollCall {
 		id := c.HolderID
-		trailing = append(trailing, widget.NewButtonWithIcon(l.t(msgCCBillButton), theme.DocumentIcon(), func() { p.showBill(id) }))
+		trailing = append(trailing, p.a.button(l.t(msgCCBillButton), theme.DocumentIcon(), func() { p.showBill(id) }))
 	}
 	line := container.NewBorder(nil, nil, widget.NewIcon(icon), container.NewHBox(trailing...), name)
 
 	id := c.HolderID
 	least := canvas.NewRectangle(color.Transparent)
 	least.SetMinSize(fyne.NewSize(0, childRowHeight))
-	objs := []fyne.CanvasObject{least, widget.NewButton("", func() { p.tapped(id) })}
+	objs := []fyne.CanvasObject{least, p.a.button("", nil, func() { p.tapped(id) })}
 	if c.HolderID == p.selected || c.HolderID == p.leaving {
 		// The chosen child stands out by a frame, not by a fill that
 		// would take the text's contrast away.
@@ -874,7 +873,7 @@ func (p *childcarePanel) signOutBox(c balie.ChildToday) fyne.CanvasObject {
 			text = keyLabel(a.Name, pickupKeys[i])
 		}
 		i := i
-		b := widget.NewButtonWithIcon(text, theme.AccountIcon(), func() { p.pickAdult(i) })
+		b := p.a.button(text, theme.AccountIcon(), func() { p.pickAdult(i) })
 		b.Alignment = widget.ButtonAlignLeading
 		p.adults = append(p.adults, b)
 		buttons = append(buttons, b)

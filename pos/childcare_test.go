@@ -205,7 +205,7 @@ func (r *ccRig) tap(t *testing.T, id string) {
 	if !ok {
 		t.Fatalf("no row for %s on the screen", id)
 	}
-	b, ok := row.Objects[1].(*widget.Button)
+	b, ok := row.Objects[1].(*keyButton)
 	if !ok {
 		t.Fatalf("row of %s has %T under the name, want its button", id, row.Objects[1])
 	}
@@ -614,9 +614,9 @@ func TestChildcare_billOfAChildWhoLeft(t *testing.T) {
 	}
 }
 
-func ccFindButton(o fyne.CanvasObject, text string) *widget.Button {
+func ccFindButton(o fyne.CanvasObject, text string) *keyButton {
 	switch o := o.(type) {
-	case *widget.Button:
+	case *keyButton:
 		if o.Text == text {
 			return o
 		}

@@ -76,6 +76,7 @@ type ScanScreen struct {
 	do func(func())
 
 	content fyne.CanvasObject
+	route   *keyRoute // the window's keys, from a result's button; nil on its own
 	field   *scanEntry
 	result  *fyne.Container
 	status  *widget.Label
@@ -239,7 +240,7 @@ func (s *ScanScreen) showMatches(query string, matches []HolderView, search Hold
 		if m.PostalCode != "" {
 			text += " · " + m.PostalCode
 		}
-		b := widget.NewButtonWithIcon(text, theme.AccountIcon(), func() { s.pick(id, search) })
+		b := newKeyButton(s.route, text, theme.AccountIcon(), func() { s.pick(id, search) })
 		b.Alignment = widget.ButtonAlignLeading
 		rows = append(rows, b)
 	}

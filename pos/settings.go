@@ -45,7 +45,7 @@ func (a *App) showSettings() {
 func (a *App) settingsView(desks []balie.Desk) fyne.CanvasObject {
 	t := func(id msg, args ...any) string { return a.lang.t(id, args...) }
 	langs := []string{"Nederlands", "English"}
-	lang := widget.NewRadioGroup(langs, nil)
+	lang := newChoice(a.route, langs, nil)
 	lang.SetSelected(langs[0])
 	if a.lang == "en" {
 		lang.SetSelected(langs[1])
@@ -58,7 +58,7 @@ func (a *App) settingsView(desks []balie.Desk) fyne.CanvasObject {
 			chosen = i
 		}
 	}
-	desk := widget.NewSelect(names, nil)
+	desk := a.pick(names, nil)
 	if chosen >= 0 {
 		desk.SetSelectedIndex(chosen)
 	}
@@ -82,11 +82,11 @@ func (a *App) settingsView(desks []balie.Desk) fyne.CanvasObject {
 	}
 	return container.NewPadded(container.NewVBox(
 		heading(t(msgSettingsTitle)),
-		widget.NewLabelWithStyle(t(msgSettingsLang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang,
+		widget.NewLabelWithStyle(t(msgSettingsLang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang.content(),
 		widget.NewLabelWithStyle(t(msgSettingsDesk), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), desk,
 		widget.NewLabel(t(msgSettingsDeskHint)),
-		container.NewHBox(bigButton(t(msgSettingsApply), theme.ConfirmIcon(), apply),
-			widget.NewButton(keyLabel(a.lang.t(msgReviewBack), fyne.KeyEscape), a.closeOverlay))))
+		container.NewHBox(a.bigButton(t(msgSettingsApply), theme.ConfirmIcon(), apply),
+			a.button(keyLabel(a.lang.t(msgReviewBack), fyne.KeyEscape), nil, a.closeOverlay))))
 }
 
 const (

@@ -69,7 +69,7 @@ func (s *shiftScreen) show() {
 			} else {
 				s.buildOpen()
 			}
-			s.a.overlay(s.box, s.focusFirst, s.scanned)
+			s.a.showOverlay(overlay{o: s.box, focus: s.focusFirst, scan: s.scanned, keys: s.keys})
 		}
 	})
 }
@@ -85,6 +85,20 @@ func (s *shiftScreen) scanned(input string) {
 	s.a.scan.Scan(input)
 }
 
+// keys is the screen's own key: F9 opens or closes the till, whatever
+// field or button has the focus.
+func (s *shiftScreen) keys(k fyne.KeyName) bool {
+	if k != fyne.KeyF9 {
+		return false
+	}
+	if s.open {
+		s.doClose("")
+	} else {
+		s.doOpen()
+	}
+	return true
+}
+
 func (s *shiftScreen) focusFirst() {
 	if s.a.canvas == nil {
 		return
@@ -98,14 +112,14 @@ func (s *shiftScreen) focusFirst() {
 
 // entry is a field of this screen: Escape leaves, F9 confirms.
 func (s *shiftScreen) entry(confirm func()) *scanEntry {
-	e := newScanEntry()
+	e := s.a.entry()
 	e.onEscape = s.a.closeOverlay
 	e.onKey = func(k *fyne.KeyEvent) bool {
 		if k.Name == fyne.KeyF9 {
 			confirm()
 			return true
 		}
-		return false
+		return s.a.route.takeKey(k)
 	}
 	return e
 }
@@ -119,8 +133,8 @@ func (s *shiftScreen) buildOpen() {
 	title := heading(s.t(msgShiftOpenTitle))
 	s.box.Objects = []fyne.CanvasObject{container.NewPadded(container.NewVBox(
 		title, widget.NewLabel(s.t(msgShiftOpenHint)), s.float,
-		container.NewHBox(bigButton(keyLabel(s.t(msgShiftOpen), fyne.KeyF9), theme.ConfirmIcon(), s.doOpen),
-			widget.NewButton(keyLabel(s.t(msgLater), fyne.KeyEscape), s.a.closeOverlay)),
+		container.NewHBox(s.a.bigButton(keyLabel(s.t(msgShiftOpen), fyne.KeyF9), theme.ConfirmIcon(), s.doOpen),
+			s.a.button(keyLabel(s.t(msgLater), fyne.KeyEscape), nil, s.a.closeOverlay)),
 		s.said))}
 	s.box.Refresh()
 }
@@ -166,8 +180,8 @@ func (s *shiftScreen) buildClose() {
 	report := widget.NewLabel(receipt.ZReportText(s.report, string(s.a.lang)))
 	report.TextStyle = fyne.TextStyle{Monospace: true}
 	left := container.NewVBox(heading(s.t(msgShiftCloseTitle)), widget.NewLabel(s.t(msgShiftCloseHint)), grid, s.sum,
-		container.NewHBox(bigButton(keyLabel(s.t(msgShiftClose), fyne.KeyF9), theme.ConfirmIcon(), func() { s.doClose("") }),
-			widget.NewButton(keyLabel(s.t(msgBack), fyne.KeyEscape), s.a.closeOverlay)),
+		container.NewHBox(s.a.bigButton(keyLabel(s.t(msgShiftClose), fyne.KeyF9), theme.ConfirmIcon(), func() { s.doClose("") }),
+			s.a.button(keyLabel(s.t(msgBack), fyne.KeyEscape), nil, s.a.closeOverlay)),
 		s.said)
 	split := container.NewHSplit(container.NewVScroll(container.NewPadded(left)), container.NewVScroll(container.NewPadded(report)))
 	split.Offset = 0.55

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
 )
@@ -217,11 +216,11 @@ func TestApp_void(t *testing.T) {
 	r.signIn(t, "0990000000028", "1234") // a clerk
 	r.key(fyne.KeyF4)
 	r.wait(t)
-	var buttons []*widget.Button
+	var buttons []*keyButton
 	var reason *scanEntry
 	walk(r.a.root, func(o fyne.CanvasObject) {
 		switch o := o.(type) {
-		case *widget.Button:
+		case *keyButton:
 			buttons = append(buttons, o)
 		case *scanEntry:
 			reason = o
@@ -264,34 +263,34 @@ func TestApp_settings(t *testing.T) {
 		d.Settings = func(lang, desk string) { changed = append(changed, lang+" "+desk) }
 	})
 	r.signIn(t, "0990000000028", "1234") // a clerk
-	open := func() (*widget.RadioGroup, *widget.Select, *widget.Button) {
+	open := func() (*keyButton, *keySelect, *keyButton) {
 		r.key(fyne.KeyF1)
 		r.wait(t)
-		var lang *widget.RadioGroup
-		var desk *widget.Select
-		var apply *widget.Button
+		var english, apply *keyButton
+		var desk *keySelect
 		walk(r.a.root, func(o fyne.CanvasObject) {
 			switch o := o.(type) {
-			case *widget.RadioGroup:
-				lang = o
-			case *widget.Select:
+			case *keySelect:
 				desk = o
-			case *widget.Button:
-				if apply == nil {
+			case *keyButton:
+				switch {
+				case o.Text == "English":
+					english = o
+				case strings.HasPrefix(o.Text, "Toepassen"):
 					apply = o
 				}
 			}
 		})
-		if lang == nil || desk == nil || apply == nil {
+		if english == nil || desk == nil || apply == nil {
 			t.Fatal("no settings screen")
 		}
-		return lang, desk, apply
+		return english, desk, apply
 	}
-	lang, desk, apply := open()
+	english, desk, apply := open()
 	if desk.Selected != "Sporthal" {
 		t.Errorf("desk shown %q, want this terminal's, Sporthal", desk.Selected)
 	}
-	lang.SetSelected("English")
+	test.Tap(english)
 	test.Tap(apply)
 	if len(changed) != 1 || changed[0] != "en desk-sport" {
 		t.Fatalf("settings = %q, want English at the same desk with no approval", changed)

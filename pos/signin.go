@@ -31,7 +31,7 @@ type StaffNames interface {
 }
 
 func newSignInScreen(a *App) *signInScreen {
-	s := &signInScreen{a: a, card: newScanEntry(), pin: newScanEntry()}
+	s := &signInScreen{a: a, card: a.entry(), pin: a.entry()}
 	l := a.lang
 	s.card.SetPlaceHolder(l.t(msgSignInCard))
 	s.card.OnSubmitted = func(string) { s.next() }
@@ -65,7 +65,7 @@ func newSignInScreen(a *App) *signInScreen {
 				}
 				for _, st := range staff {
 					id := st.ID
-					b := widget.NewButtonWithIcon(st.Name, theme.AccountIcon(), func() { s.choose(id) })
+					b := s.a.button(st.Name, theme.AccountIcon(), func() { s.choose(id) })
 					b.Alignment = widget.ButtonAlignLeading
 					s.names.Add(b)
 				}
@@ -86,7 +86,7 @@ func (s *signInScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *signInScreen) focus(c fyne.Canvas) {
 	c.Focus(s.card)
-	c.SetOnTypedKey(nil)
+	s.a.takeKeys()
 	c.SetOnTypedRune(func(r rune) {
 		c.Focus(s.card)
 		s.card.TypedRune(r)

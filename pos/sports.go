@@ -33,13 +33,13 @@ type sportsPanel struct {
 	rewards  []balie.Reward
 	programs []balie.MembershipProgram
 
-	eventPick   *widget.Select
-	rewardPick  *widget.Select
-	programPick *widget.Select
-	payPick     *widget.RadioGroup
-	checkIn     *widget.Button
-	redeem      *widget.Button
-	pay         *widget.Button
+	eventPick   *keySelect
+	rewardPick  *keySelect
+	programPick *keySelect
+	payPick     *choice
+	checkIn     *keyButton
+	redeem      *keyButton
+	pay         *keyButton
 	outcome     *fyne.Container
 	box         fyne.CanvasObject
 
@@ -49,18 +49,17 @@ type sportsPanel struct {
 func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
 	p := &sportsPanel{a: a, desk: desk}
 	l := a.lang
-	p.eventPick = widget.NewSelect(nil, func(string) { p.enable() })
+	p.eventPick = p.a.pick(nil, func(string) { p.enable() })
 	p.eventPick.PlaceHolder = l.t(msgSportsNoEvent)
-	p.rewardPick = widget.NewSelect(nil, func(string) { p.enable() })
+	p.rewardPick = p.a.pick(nil, func(string) { p.enable() })
 	p.rewardPick.PlaceHolder = l.t(msgSportsPickReward)
-	p.programPick = widget.NewSelect(nil, func(string) { p.enable() })
-	p.payPick = widget.NewRadioGroup([]string{l.t(msgPayCash), l.t(msgPayCard)}, nil)
-	p.payPick.Horizontal = true
+	p.programPick = p.a.pick(nil, func(string) { p.enable() })
+	p.payPick = newChoice(a.route, []string{l.t(msgPayCash), l.t(msgPayCard)}, nil)
 	p.payPick.SetSelected(l.t(msgPayCash))
 
-	p.checkIn = bigButton(keyLabel(l.t(msgSportsCheckIn), fyne.KeyF5), theme.ConfirmIcon(), p.doCheckIn)
-	p.redeem = bigButton(keyLabel(l.t(msgSportsRedeem), fyne.KeyF6), theme.ContentAddIcon(), p.doRedeem)
-	p.pay = bigButton(keyLabel(l.t(msgSportsPay), fyne.KeyF7), theme.AccountIcon(), p.doPay)
+	p.checkIn = p.a.bigButton(keyLabel(l.t(msgSportsCheckIn), fyne.KeyF5), theme.ConfirmIcon(), p.doCheckIn)
+	p.redeem = p.a.bigButton(keyLabel(l.t(msgSportsRedeem), fyne.KeyF6), theme.ContentAddIcon(), p.doRedeem)
+	p.pay = p.a.bigButton(keyLabel(l.t(msgSportsPay), fyne.KeyF7), theme.AccountIcon(), p.doPay)
 	p.outcome = container.NewVBox()
 
 	heading := func(id msg) fyne.CanvasObject {
@@ -69,7 +68,7 @@ func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
 	p.box = container.NewVScroll(container.NewPadded(container.NewVBox(
 		heading(msgSportsEvent), p.eventPick, p.checkIn, widget.NewSeparator(),
 		heading(msgSportsRewards), p.rewardPick, p.redeem, widget.NewSeparator(),
-		heading(msgSportsPass), p.programPick, p.payPick, p.pay, widget.NewSeparator(),
+		heading(msgSportsPass), p.programPick, p.payPick.content(), p.pay, widget.NewSeparator(),
 		p.outcome,
 	)))
 	p.enable()
@@ -158,7 +157,7 @@ func (p *sportsPanel) setHolder(h *HolderView) {
 
 // enable allows each action only when it has what it needs.
 func (p *sportsPanel) enable() {
-	set := func(b *widget.Button, ok bool) {
+	set := func(b *keyButton, ok bool) {
 		if ok {
 			b.Enable()
 		} else {
@@ -174,7 +173,7 @@ func (p *sportsPanel) enable() {
 func (p *sportsPanel) key(name fyne.KeyName) bool {
 	for _, k := range []struct {
 		key fyne.KeyName
-		b   *widget.Button
+		b   *keyButton
 	}{{fyne.KeyF5, p.checkIn}, {fyne.KeyF6, p.redeem}, {fyne.KeyF7, p.pay}} {
 		if name == k.key {
 			if !k.b.Disabled() {

@@ -54,7 +54,7 @@ func (a *App) showVoids() {
 }
 
 func (v *voidScreen) build(acts []balie.RecentAct) fyne.CanvasObject {
-	v.reason = newScanEntry()
+	v.reason = v.a.entry()
 	v.reason.SetPlaceHolder(v.t(msgVoidReason))
 	v.reason.onEscape = v.a.closeOverlay
 	v.said = widget.NewLabel("")
@@ -72,13 +72,13 @@ func (v *voidScreen) build(acts []balie.RecentAct) fyne.CanvasObject {
 			rows.Add(l)
 			continue
 		}
-		b := widget.NewButtonWithIcon(text, theme.ContentUndoIcon(), func() { v.choose(act) })
+		b := v.a.button(text, theme.ContentUndoIcon(), func() { v.choose(act) })
 		b.Alignment = widget.ButtonAlignLeading
 		rows.Add(b)
 	}
 	return container.NewBorder(
 		container.NewVBox(heading(v.t(msgVoidTitle)), widget.NewLabel(v.t(msgVoidHint)), v.reason, v.said),
-		widget.NewButton(keyLabel(v.a.lang.t(msgReviewBack), fyne.KeyEscape), v.a.closeOverlay),
+		v.a.button(keyLabel(v.a.lang.t(msgReviewBack), fyne.KeyEscape), nil, v.a.closeOverlay),
 		nil, nil, container.NewVScroll(container.NewPadded(rows)))
 }
 
