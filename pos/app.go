@@ -577,7 +577,6 @@ func (a *App) sentence(op string, err error) string {
 // keyLabel is a button's text with its key, as the clerk sees it: "Inchecken [F5]".
 func keyLabel(text string, key fyne.KeyName) string { return fmt.Sprintf("%s  [%s]", text, key) }
 
-
 const (
 	msgAppWho      msg = "app.who"
 	msgLinkNone    msg = "link.none"
