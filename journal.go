@@ -20,6 +20,9 @@ const (
 	KindVoid              Kind = "VOID"
 	KindShiftOpen         Kind = "SHIFT_OPEN"
 	KindShiftClose        Kind = "SHIFT_CLOSE"
+	// KindPickupRefused records a child the desk did not let go: the
+	// adult showed no card or code of the child's list.
+	KindPickupRefused Kind = "CHILD_PICKUP_REFUSED"
 )
 
 // JournalEvent is one immutable act as the terminal recorded it. Hash is

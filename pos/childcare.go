@@ -22,17 +22,13 @@ type ChildcareDesk interface {
 	ClosingTime(ctx context.Context, day time.Time) (time.Time, bool, error)
 	ChildcareRates(ctx context.Context) (balie.ChildcareRates, error)
 	SignIn(ctx context.Context, staffID, childID string) (balie.AttendanceResult, error)
-	SignOut(ctx context.Context, staffID, childID, pickedUpBy string) (balie.AttendanceResult, error)
+	SignOut(ctx context.Context, staffID, childID string, proof balie.PickupProof) (balie.AttendanceResult, error)
 	ChildcareBill(ctx context.Context, childID string, day time.Time, kind balie.DayKind, closing time.Time) (balie.ChildcareBill, error)
 }
 
 // childRowHeight is the least height of a child's row: a finger's width
 // and then some, for the touch screen of a busy pick-up hour.
 const childRowHeight = 56
-
-// pickupKeys are the keys of the first authorised adults in a sign-out;
-// any further adult is a tap away.
-var pickupKeys = [...]fyne.KeyName{fyne.KeyF7, fyne.KeyF8, fyne.KeyF9}
 
 // childcarePanel is the childcare desk: the day's children by group, a
 // tap (or a scan of the child's card) to sign a child in or out, who
@@ -74,7 +70,6 @@ type childcarePanel struct {
 	scroll  *container.Scroll
 	detail  *fyne.Container
 	below   *container.Scroll // the detail, when it is taller than its room
-	adults  []*keyButton
 	code    *scanEntry
 	codeOK  *keyButton
 }
@@ -350,7 +345,7 @@ func (p *childcarePanel) setHolder(h *HolderView) {
 	}
 	if !h.Child {
 		if p.leaving != "" {
-			p.signOut(h.HolderID)
+			p.signOut(balie.PickupProof{HolderID: h.HolderID})
 			return
 		}
 		p.note = &ccNote{text: p.a.lang.t(msgCCNotAChild, strings.TrimSpace(h.FirstName+" "+h.LastName))}
@@ -406,23 +401,7 @@ func (p *childcarePanel) submitCode() {
 		p.a.scan.Scan(in)
 		return
 	}
-	p.signOut(in)
-}
-
-// pickAdult signs the leaving child out with authorised adult i.
-func (p *childcarePanel) pickAdult(i int) {
-	c, ok := p.find(p.leaving)
-	if !ok || i >= len(c.Authorised) {
-		return
-	}
-	a := c.Authorised[i]
-	// The store knows the adult by card or code, and by name as the
-	// last resort: the button is the clerk's word that it is them.
-	who := a.Name
-	if a.HolderID != "" {
-		who = a.HolderID
-	}
-	p.signOut(who)
+	p.signOut(balie.PickupProof{Code: in})
 }
 
 func (p *childcarePanel) signIn(id string) {
@@ -453,7 +432,9 @@ func (p *childcarePanel) signIn(id string) {
 	})
 }
 
-func (p *childcarePanel) signOut(who string) {
+// signOut signs the leaving child out with the adult the proof names: a
+// card scanned or a code typed, never a name chosen on the screen.
+func (p *childcarePanel) signOut(who balie.PickupProof) {
 	if p.busy || p.a.staff == nil || p.leaving == "" {
 		return
 	}
@@ -572,14 +553,6 @@ func (p *childcarePanel) key(name fyne.KeyName) bool {
 			p.submitCode()
 		}
 	default:
-		for i, k := range pickupKeys {
-			if name == k {
-				if p.leaving != "" && i < len(p.adults) {
-					p.adults[i].OnTapped()
-				}
-				return true
-			}
-		}
 		return false
 	}
 	return true
@@ -655,9 +628,6 @@ func (p *childcarePanel) enable() {
 	}
 	p.act.SetText(keyLabel(text, fyne.KeyF5))
 	ccEnable(p.act, ok && !p.busy)
-	for _, b := range p.adults {
-		ccEnable(b, !p.busy)
-	}
 	ccEnable(p.codeOK, !p.busy)
 }
 
@@ -817,7 +787,6 @@ func (p *childcarePanel) detailView() []fyne.CanvasObject {
 		}
 		p.leaving = ""
 	}
-	p.adults = nil
 	switch {
 	case p.bill != nil:
 		// The sign-out's outcome heads its bill, in one box: the room
@@ -850,8 +819,10 @@ func ccNoteLine(n ccNote) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
 }
 
-// signOutBox asks who picks the child up: a button per authorised adult,
-// a field for a pick-up code, or their own card scanned.
+// signOutBox asks who picks the child up and says who may: each adult
+// of the child's list with how they show it (their own card, or the
+// child's pick-up code), then the field for the code. An adult is never
+// chosen from the screen: the desk sees the card or the code, always.
 func (p *childcarePanel) signOutBox(c balie.ChildToday) fyne.CanvasObject {
 	l := p.a.lang
 	title := widget.NewLabelWithStyle(l.t(msgCCWhoPicksUp, c.FirstName+" "+c.LastName), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -865,25 +836,23 @@ func (p *childcarePanel) signOutBox(c balie.ChildToday) fyne.CanvasObject {
 		icon := container.NewGridWrap(fyne.NewSquareSize(48), widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())))
 		rows = append(rows, newAlertPanel(container.NewBorder(nil, nil, container.NewVBox(icon), nil, r), theme.ColorNameError))
 	}
-	p.adults = nil
-	var buttons []fyne.CanvasObject
-	for i, a := range c.Authorised {
-		text := a.Name
-		if i < len(pickupKeys) {
-			text = keyLabel(a.Name, pickupKeys[i])
+	var who []fyne.CanvasObject
+	for _, a := range c.Authorised {
+		how := l.t(msgCCByCard)
+		switch {
+		case a.HolderID == "" && a.Code != "":
+			how = l.t(msgCCByCode)
+		case a.HolderID == "":
+			how = l.t(msgCCByNothing)
 		}
-		i := i
-		b := p.a.button(text, theme.AccountIcon(), func() { p.pickAdult(i) })
-		b.Alignment = widget.ButtonAlignLeading
-		p.adults = append(p.adults, b)
-		buttons = append(buttons, b)
+		who = append(who, iconRow(theme.AccountIcon(), l.t(msgCCMayLine, a.Name, how), widget.MediumImportance))
 	}
-	if len(buttons) == 0 {
+	if len(who) == 0 {
 		rows = append(rows, ccQuiet(l.t(msgCCNoAdults)))
 	} else {
 		// Two columns: three adults take two lines, so the code field
 		// stays in view under a refusal and the closing flag.
-		rows = append(rows, container.NewGridWithColumns(2, buttons...))
+		rows = append(rows, ccCaption(l.t(msgCCMayPickUp)), container.NewGridWithColumns(2, who...))
 	}
 	rows = append(rows, container.NewBorder(nil, nil, nil, p.codeOK, p.code))
 	hint := widget.NewLabel(l.t(msgCCScanAdult))
@@ -1053,6 +1022,11 @@ const (
 	msgCCCodeOK       msg = "childcare.code.ok"
 	msgCCScanAdult    msg = "childcare.pickup.scan"
 	msgCCNoAdults     msg = "childcare.pickup.none"
+	msgCCMayPickUp    msg = "childcare.pickup.may"
+	msgCCMayLine      msg = "childcare.pickup.line"
+	msgCCByCard       msg = "childcare.pickup.bycard"
+	msgCCByCode       msg = "childcare.pickup.bycode"
+	msgCCByNothing    msg = "childcare.pickup.bynothing"
 	msgCCBillTitle    msg = "childcare.bill.title"
 	msgCCStay         msg = "childcare.bill.stay"
 	msgCCUnits        msg = "childcare.bill.units"

@@ -122,21 +122,17 @@ func (f *fakeChildcare) present() int {
 	return n
 }
 
-func (f *fakeChildcare) SignOut(ctx context.Context, staff, id, who string) (balie.AttendanceResult, error) {
+func (f *fakeChildcare) SignOut(ctx context.Context, staff, id string, who balie.PickupProof) (balie.AttendanceResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.acts = append(f.acts, "out "+id+" with "+who)
+	f.acts = append(f.acts, "out "+id+" with "+who.HolderID+who.Code)
 	c, err := f.child(id)
 	if err != nil {
 		return balie.AttendanceResult{}, err
 	}
-	name := ""
-	for _, a := range c.Authorised {
-		if who == a.HolderID || who == a.Code || who == a.Name {
-			name = a.Name
-		}
-	}
-	if name == "" {
+	adult, ok := balie.Child{Authorised: c.Authorised}.PickupAdult(who)
+	name := adult.Name
+	if !ok {
 		return balie.AttendanceResult{}, balie.Errorf(balie.CodePickupNotAllowed,
 			"Deze persoon mag %s niet ophalen. Geef het kind niet mee en verwittig een verantwoordelijke.",
 			"This person may not pick up %s. Do not let the child go and call a supervisor.", c.FirstName)
@@ -291,10 +287,6 @@ func TestChildcare_signOut(t *testing.T) {
 		act  string // what the desk was asked
 		ok   bool
 	}{
-		{"a button with its key", func(t *testing.T, r *ccRig) { r.key(fyne.KeyF8); r.wait(t) },
-			"out h-amber with Sofie Verhoeven", true},
-		{"a tap on the adult's name", func(t *testing.T, r *ccRig) { test.Tap(r.p.adults[2]); r.wait(t) },
-			"out h-amber with Rita Peeters", true},
 		{"a pick-up code", func(t *testing.T, r *ccRig) {
 			test.Type(r.p.code, "2580")
 			r.p.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -336,24 +328,23 @@ func TestChildcare_signOut(t *testing.T) {
 			if got, want := labelTexts(r.p.detail)[0], "Amber Van Dessel afmelden: wie haalt op?"; got != want {
 				t.Errorf("sign-out asks %q, want %q", got, want)
 			}
-			var names []string
-			for _, b := range r.p.adults {
-				names = append(names, b.Text)
-			}
-			if want := []string{"Tom Peeters  [F7]", "Sofie Verhoeven  [F8]", "Rita Peeters  [F9]"}; !slices.Equal(names, want) {
-				t.Errorf("adults offered = %q, want %q", names, want)
+			shown := labelTexts(r.p.detail)
+			for _, want := range []string{"Mag ophalen:", "Tom Peeters — met de eigen UiTPAS", "Sofie Verhoeven — met de ophaalcode", "Rita Peeters — met de ophaalcode"} {
+				if !slices.Contains(shown, want) {
+					t.Errorf("the sign-out does not say %q: %q", want, shown)
+				}
 			}
 			c.who(t, r)
 			if got := r.acts(); len(got) != 1 || got[0] != c.act {
 				t.Errorf("acts = %q, want [%q]", got, c.act)
 			}
-			shown := strings.Join(labelTexts(r.p.detail), " | ")
+			said := strings.Join(labelTexts(r.p.detail), " | ")
 			if c.ok {
 				if r.present("h-amber") || r.p.leaving != "" {
 					t.Errorf("after the sign-out: present %v, leaving %q", r.present("h-amber"), r.p.leaving)
 				}
-				if !strings.HasPrefix(shown, "Amber is afgemeld om 17:05, opgehaald door ") {
-					t.Errorf("shown %q, want the sign-out", shown)
+				if !strings.HasPrefix(said, "Amber is afgemeld om 17:05, opgehaald door ") {
+					t.Errorf("shown %q, want the sign-out", said)
 				}
 				if got, want := r.p.count.Text, "Aanwezig nu: 0"; got != want {
 					t.Errorf("count = %q, want %q", got, want)
@@ -366,8 +357,8 @@ func TestChildcare_signOut(t *testing.T) {
 				t.Errorf("after a refusal: present %v, leaving %q; want her still present, still leaving", r.present("h-amber"), r.p.leaving)
 			}
 			want := "Deze persoon mag Amber niet ophalen. Geef het kind niet mee en verwittig een verantwoordelijke."
-			if !strings.Contains(shown, want) {
-				t.Errorf("shown %q, want %q", shown, want)
+			if !strings.Contains(said, want) || !strings.Contains(said, "Mag ophalen:") {
+				t.Errorf("shown %q, want %q and who may pick up", said, want)
 			}
 			if l := ccFindLabel(r.p.detail, want); l == nil || l.Importance != widget.DangerImportance {
 				t.Errorf("the refusal is not in danger style: %+v", l)
@@ -655,4 +646,32 @@ func TestChildcare_rendersList(t *testing.T) {
 	r.tap(t, "h-lotte")
 	r.wait(t)
 	test.AssertRendersToMarkup(t, "childcare_list.xml", r.w.Canvas())
+}
+
+// TestChildcare_pickupNeedsCardOrCode: during a sign-out no key and no
+// tap on a name lets the child go; the adult's own card or the child's
+// code does.
+func TestChildcare_pickupNeedsCardOrCode(t *testing.T) {
+	r := newChildcareRig(t, "nl")
+	r.desk.children[0].Authorised = ccAdults
+	r.p.children[0].Authorised = ccAdults
+	r.tap(t, "h-amber")
+	for _, k := range []fyne.KeyName{fyne.KeyF7, fyne.KeyF8, fyne.KeyF9} {
+		r.key(k)
+	}
+	walk(r.p.detail, func(o fyne.CanvasObject) {
+		if b, ok := o.(*keyButton); ok && strings.Contains(b.Text, "Peeters") {
+			t.Errorf("an adult is a button on the sign-out: %q", b.Text)
+		}
+	})
+	if len(r.acts()) != 0 || !r.present("h-amber") || r.p.leaving != "h-amber" {
+		t.Fatalf("after F7–F9: acts %q, present %v, leaving %q; want nothing done", r.acts(), r.present("h-amber"), r.p.leaving)
+	}
+	// Typing an adult's name into the code field is no proof either.
+	test.Type(r.p.code, "Sofie Verhoeven")
+	r.p.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	r.wait(t)
+	if !r.present("h-amber") {
+		t.Errorf("a typed name signed Amber out")
+	}
 }

@@ -303,16 +303,16 @@ func TestDB_Childcare(t *testing.T) {
 	wantCode(t, err, balie.CodeChildcareInvalid)
 
 	f.clock.Set(at(2026, 11, 25, 17, 5))
-	_, err = f.db.SignOut(ctx, staffClerk, "h-child", "a stranger")
+	_, err = f.db.SignOut(ctx, staffClerk, "h-child", balie.PickupProof{Code: "0000"})
 	wantCode(t, err, balie.CodePickupNotAllowed)
-	out, err := f.db.SignOut(ctx, staffClerk, "h-child", "4321")
+	out, err := f.db.SignOut(ctx, staffClerk, "h-child", balie.PickupProof{Code: "4321"})
 	if err != nil {
 		t.Fatalf("SignOut: %v", err)
 	}
 	if out.PickedUpBy != "Sofie Janssens" || out.Present != 1 {
 		t.Errorf("sign-out = %q, present %d; want Sofie Janssens, 1", out.PickedUpBy, out.Present)
 	}
-	_, err = f.db.SignOut(ctx, staffClerk, "h-child", "4321")
+	_, err = f.db.SignOut(ctx, staffClerk, "h-child", balie.PickupProof{Code: "4321"})
 	wantCode(t, err, balie.CodeChildAbsent)
 
 	// 15:40 to 17:05 is 85 minutes: 3 started half hours at € 1,05, with
@@ -327,7 +327,7 @@ func TestDB_Childcare(t *testing.T) {
 	// Attendance is corrected, never voided.
 	_, err = f.db.Void(ctx, staffClerk, staffSuper, out.ID, "vergissing")
 	wantCode(t, err, balie.CodeNotAllowed)
-	verify(t, f.db, 3)
+	verify(t, f.db, 4) // two sign-ins, the refused pick-up, the sign-out
 }
 
 func TestDB_Void(t *testing.T) {
