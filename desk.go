@@ -69,6 +69,9 @@ type MembershipRequest struct {
 	Card      CardNumber
 	ProgramID string
 	Payment   PaymentMethod
+	// RenewAgain is the clerk's explicit yes to a second payment of the
+	// same membership for the same holder on one day.
+	RenewAgain bool
 }
 
 // MembershipResult is what the screen and the receipt show.

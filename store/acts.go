@@ -331,34 +331,107 @@ func (d *DB) SellCard(ctx context.Context, staffID string, req balie.CardSaleReq
 	return res, err
 }
 
+// decideMembership is what paying req now would do: the price for the
+// holder, the term, whether it renews, and whether this desk already
+// took the same membership's payment for this holder today.
+func (d *DB) decideMembership(ctx context.Context, q querier, req balie.MembershipRequest, at time.Time) (balie.Holder, balie.MembershipQuote, error) {
+	_, h, err := d.activeCard(ctx, q, req.Card)
+	if err != nil {
+		return h, balie.MembershipQuote{}, err
+	}
+	p, err := d.program(ctx, q, req.ProgramID)
+	if err != nil {
+		return h, balie.MembershipQuote{}, err
+	}
+	ms, err := d.memberships(ctx, q, h.ID)
+	if err != nil {
+		return h, balie.MembershipQuote{}, err
+	}
+	var current *balie.Membership
+	for i := range ms {
+		if ms[i].ProgramID == p.ID && ms[i].Valid(at) && (current == nil || ms[i].End.After(current.End)) {
+			current = &ms[i]
+		}
+	}
+	// A renewal paid early starts where the current one ends; renewed
+	// again, it follows the renewal, not today's membership.
+	if current != nil {
+		for {
+			next := -1
+			for i := range ms {
+				if ms[i].ProgramID == p.ID && ms[i].Start.Equal(current.End) {
+					next = i
+				}
+			}
+			if next < 0 {
+				break
+			}
+			current = &ms[next]
+		}
+	}
+	start, end, err := p.Term(at, h.BirthDate, current)
+	if current != nil && !current.Valid(at) && err == nil {
+		start, end, err = p.Term(current.Start, h.BirthDate, current)
+	}
+	if err != nil {
+		return h, balie.MembershipQuote{}, err
+	}
+	paid, err := d.paidAt(ctx, q, h.ID, p.ID)
+	if err != nil {
+		return h, balie.MembershipQuote{}, err
+	}
+	return h, balie.MembershipQuote{Program: p, Price: p.PriceFor(true, h.SocialTariff.Applies()), Start: start, End: end,
+		Renewal: current != nil, PaidToday: balie.MembershipPaidToday(paid, at)}, nil
+}
+
+// paidAt lists when this terminal took the payments of a holder's
+// memberships of a program that still stand (a voided one is gone).
+func (d *DB) paidAt(ctx context.Context, q querier, holderID, programID string) ([]time.Time, error) {
+	rows, err := q.QueryContext(ctx, `SELECT j.time FROM memberships m JOIN journal j ON j.seq = m.seq
+		WHERE m.holder_id = ? AND m.program_id = ?`, holderID, programID)
+	if err != nil {
+		return nil, fmt.Errorf("read membership payments: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("read membership payments: %w", err)
+		}
+		t, err := time.Parse(balie.TimeFormat, s)
+		if err != nil {
+			return nil, fmt.Errorf("read membership payments: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// QuoteMembership says what paying req would cost and give, recording
+// nothing: the desk shows it before the clerk confirms.
+func (d *DB) QuoteMembership(ctx context.Context, req balie.MembershipRequest) (balie.MembershipQuote, error) {
+	_, q, err := d.decideMembership(ctx, d.db, req, d.now())
+	return q, d.classify("quote membership", err)
+}
+
 // PayMembership records a membership payment: a new membership, or a
-// renewal that extends a still-valid one from its end date.
+// renewal that extends a still-valid one from its end date. A second
+// payment of the same membership for the same holder on one day is
+// refused unless req.RenewAgain says the clerk meant it.
 func (d *DB) PayMembership(ctx context.Context, staffID string, req balie.MembershipRequest) (balie.MembershipResult, error) {
 	var res balie.MembershipResult
 	err := d.act(ctx, "pay membership", staffID, func(tx *sql.Tx, rec *recorder) error {
-		_, h, err := d.activeCard(ctx, tx, req.Card)
+		h, q, err := d.decideMembership(ctx, tx, req, rec.now)
 		if err != nil {
 			return err
 		}
-		p, err := d.program(ctx, tx, req.ProgramID)
-		if err != nil {
-			return err
+		if q.PaidToday && !req.RenewAgain {
+			return balie.Errorf(balie.CodeMembershipToday,
+				"%s is vandaag al betaald voor %s. Bevestig uitdrukkelijk als het lidmaatschap nog eens verlengd moet worden.",
+				"%s was already paid for %s today. Confirm explicitly if the membership is to be renewed again.", q.Program.Name, h.FirstName)
 		}
-		ms, err := d.memberships(ctx, tx, h.ID)
-		if err != nil {
-			return err
-		}
-		var current *balie.Membership
-		for i := range ms {
-			if ms[i].ProgramID == p.ID && ms[i].Valid(rec.now) && (current == nil || ms[i].End.After(current.End)) {
-				current = &ms[i]
-			}
-		}
-		price := p.PriceFor(true, h.SocialTariff.Applies())
-		start, end, err := p.Term(rec.now, h.BirthDate, current)
-		if err != nil {
-			return err
-		}
+		p, price, start, end := q.Program, q.Price, q.Start, q.End
 		if err := checkPayment(price, req.Payment); err != nil {
 			return err
 		}
@@ -378,7 +451,7 @@ func (d *DB) PayMembership(ctx context.Context, staffID string, req balie.Member
 		if err := addTotal(ctx, tx, rec.now, balie.KindMembershipPayment, pay, p.OrganiserID, 1, price); err != nil {
 			return err
 		}
-		res = balie.MembershipResult{Recorded: recorded(e), Program: p, Price: price, Start: start, End: end, Renewal: current != nil}
+		res = balie.MembershipResult{Recorded: recorded(e), Program: p, Price: price, Start: start, End: end, Renewal: q.Renewal}
 		return nil
 	})
 	return res, err

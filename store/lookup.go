@@ -73,6 +73,7 @@ func (d *DB) describe(ctx context.Context, c balie.Card) (balie.HolderLookup, er
 	if err != nil {
 		return balie.HolderLookup{}, err
 	}
+	var views []balie.MembershipView
 	for _, m := range ms {
 		v := balie.MembershipView{Membership: m, Valid: m.Valid(now)}
 		if p, err := d.program(ctx, d.db, m.ProgramID); err == nil {
@@ -80,8 +81,9 @@ func (d *DB) describe(ctx context.Context, c balie.Card) (balie.HolderLookup, er
 		} else {
 			v.Program = m.ProgramID
 		}
-		l.Memberships = append(l.Memberships, v)
+		views = append(views, v)
 	}
+	l.Memberships = balie.MembershipLines(views, now)
 	if h.SocialTariff.EndingSoon(now, socialEndingWithin) {
 		end := h.SocialTariff.EndDate
 		if h.SocialTariff.InGrace(now) {

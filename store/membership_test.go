@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"testing"
+
+	"github.com/balie/balie"
+)
+
+// TestDB_PayMembership_twiceToday: a second payment of the sports pass
+// for the same holder on one day is refused until the clerk says "renew
+// again"; the quote says so first, and the card shows one line with the
+// latest end, valid.
+func TestDB_PayMembership_twiceToday(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "desk-sport")
+	req := balie.MembershipRequest{Card: cardRegular, ProgramID: "p-sport", Payment: balie.PayCard}
+	q, err := f.db.QuoteMembership(ctx, req)
+	if err != nil || q.Price != 4000 || q.PaidToday || q.Renewal || !q.End.Equal(at(2027, 11, 25, 0, 0)) {
+		t.Fatalf("first quote %+v, %v; want € 40,00 until 25/11/2027, not paid today", q, err)
+	}
+	if _, err := f.db.PayMembership(ctx, staffClerk, req); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set(at(2026, 11, 25, 19, 31))
+	if q, err = f.db.QuoteMembership(ctx, req); err != nil || !q.PaidToday || !q.Renewal || !q.End.Equal(at(2028, 11, 25, 0, 0)) {
+		t.Fatalf("second quote %+v, %v; want paid today, a renewal to 25/11/2028", q, err)
+	}
+	_, err = f.db.PayMembership(ctx, staffClerk, req)
+	wantCode(t, err, balie.CodeMembershipToday)
+	req.RenewAgain = true
+	res, err := f.db.PayMembership(ctx, staffClerk, req)
+	if err != nil || !res.End.Equal(at(2028, 11, 25, 0, 0)) {
+		t.Fatalf("renewed again: %+v, %v", res, err)
+	}
+	// And a third time it follows the second renewal, not today's.
+	if q, _ = f.db.QuoteMembership(ctx, req); !q.End.Equal(at(2029, 11, 25, 0, 0)) {
+		t.Errorf("third quote ends %s, want 25/11/2029", q.End)
+	}
+	l, err := f.db.LookupCard(ctx, cardRegular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sport []balie.MembershipView
+	for _, m := range l.Memberships {
+		if m.ProgramID == "p-sport" {
+			sport = append(sport, m)
+		}
+	}
+	if len(sport) != 1 || !sport[0].Valid || !sport[0].End.Equal(at(2028, 11, 25, 0, 0)) {
+		t.Errorf("the card shows the sports pass as %+v, want one valid line until 25/11/2028", sport)
+	}
+	// The next day, a payment needs no second yes.
+	f.clock.Set(at(2026, 11, 26, 9, 0))
+	if q, _ = f.db.QuoteMembership(ctx, balie.MembershipRequest{Card: cardRegular, ProgramID: "p-sport"}); q.PaidToday {
+		t.Errorf("the next day the quote still says paid today")
+	}
+}
