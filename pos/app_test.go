@@ -80,9 +80,24 @@ func (f *fakeSports) Programs(ctx context.Context, org string) ([]balie.Membersh
 	return []balie.MembershipProgram{{ID: "prog-sport", Name: "Sportpas"}}, nil
 }
 
+func (f *fakeSports) QuoteMembership(ctx context.Context, req balie.MembershipRequest) (balie.MembershipQuote, error) {
+	q := balie.MembershipQuote{Program: balie.MembershipProgram{ID: "prog-sport", Name: "Sportpas"}, Price: 4000,
+		End: time.Date(2027, 11, 26, 0, 0, 0, 0, balie.Brussels())}
+	for _, a := range f.acts {
+		if strings.HasPrefix(a, "pay ") {
+			q.PaidToday, q.Renewal = true, true
+		}
+	}
+	return q, nil
+}
+
 func (f *fakeSports) PayMembership(ctx context.Context, staff string, req balie.MembershipRequest) (balie.MembershipResult, error) {
+	q, _ := f.QuoteMembership(ctx, req)
+	if q.PaidToday && !req.RenewAgain {
+		return balie.MembershipResult{}, balie.Errorf(balie.CodeMembershipToday, "Vandaag al betaald.", "Already paid today.")
+	}
 	f.acts = append(f.acts, "pay "+req.ProgramID+" "+string(req.Payment))
-	return balie.MembershipResult{Price: 4000, End: time.Date(2027, 11, 26, 0, 0, 0, 0, balie.Brussels())}, nil
+	return balie.MembershipResult{Program: q.Program, Price: 4000, End: q.End}, nil
 }
 
 // appRig is the app in a test window; the test goroutine stands in for
@@ -212,9 +227,11 @@ func TestApp_sportsDesk(t *testing.T) {
 	if !slices.Equal(r.desk.acts, want) {
 		t.Errorf("acts = %q, want %q", r.desk.acts, want)
 	}
-	// The sports pass, by card payment.
-	p.payPick.SetSelected("Kaart")
+	// The sports pass, by card payment: F7 shows the price, Enter pays.
 	r.key(fyne.KeyF7)
+	r.wait(t) // the quote
+	test.Tap(findButton(t, r.a.root, "Kaart"))
+	pressFocused(r.w, fyne.KeyReturn)
 	r.wait(t)
 	if got := labelTexts(p.outcome); !slices.Equal(got, []string{"Sportpas betaald (€ 40,00), geldig tot 25/11/2027."}) {
 		t.Errorf("outcome of the sports pass = %q", got)

@@ -30,7 +30,7 @@ type BoxOfficeDesk interface {
 	SellTickets(ctx context.Context, staffID string, req balie.TicketRequest) (balie.TicketResult, error)
 	SellCard(ctx context.Context, staffID string, req balie.CardSaleRequest) (balie.CardSaleResult, error)
 	Programs(ctx context.Context, organiserID string) ([]balie.MembershipProgram, error)
-	PayMembership(ctx context.Context, staffID string, req balie.MembershipRequest) (balie.MembershipResult, error)
+	MembershipDesk
 }
 
 // boxDaysAhead is how far ahead the box office sells: today and the
@@ -131,6 +131,7 @@ type boxOfficePanel struct {
 	cardView   *fyne.Container
 
 	programPick *keySelect
+	member      *memberPay
 	memberPrice *widget.Label
 	memberState *widget.Label
 	memberView  *fyne.Container
@@ -152,6 +153,8 @@ type boxOfficePanel struct {
 
 func newBoxOfficePanel(a *App, desk BoxOfficeDesk) *boxOfficePanel {
 	p := &boxOfficePanel{a: a, desk: desk, event: -1, tariffs: map[string][]balie.Tariff{}, quote: quoteState{bad: -1}}
+	p.member = &memberPay{a: a, desk: desk, methods: []balie.PaymentMethod{balie.PayCash, balie.PayCard, balie.PayInvoice},
+		paid: p.memberPaid, refused: p.refused}
 	p.build()
 	p.showView(viewTickets)
 	p.load()
@@ -1012,6 +1015,17 @@ func (p *boxOfficePanel) enable() {
 		p.due.SetText(p.t(msgBoxDueLater))
 	}
 	method := p.payMethod()
+	if p.view == viewMembership {
+		// Paid on the shared confirm screen.
+		p.payPick.content().Hide()
+		p.cashRow.Hide()
+		p.cashErr.Hide()
+		p.payHint.Hide()
+		p.payButton.SetText(keyLabel(p.t(msgBoxPay), fyne.KeyF9))
+		return
+	}
+	p.payPick.content().Show()
+	p.payHint.Show()
 	if method == balie.PayCash {
 		p.cashRow.Show()
 	} else {
@@ -1056,6 +1070,14 @@ func (p *boxOfficePanel) confirm() {
 	if p.busy || p.payButton.Disabled() || p.a.staff == nil {
 		return
 	}
+	if p.view == viewMembership {
+		// The membership payment is the desks' shared one: its own
+		// confirm screen takes the method and the cash.
+		if pr, ok := p.program(); ok && p.holder != nil {
+			p.member.start(*p.holder, pr)
+		}
+		return
+	}
 	method := p.payMethod()
 	// The card's form is checked before the money is asked for.
 	var sale balie.CardSaleRequest
@@ -1088,14 +1110,25 @@ func (p *boxOfficePanel) confirm() {
 			return
 		}
 	}
-	switch p.view {
-	case viewTickets:
-		p.sellTickets(method, tendered)
-	case viewCard:
-		p.sellCard(sale, method, tendered, typed)
-	case viewMembership:
-		p.payMembership(method, tendered, typed)
-	}
+	p.busy = true
+	p.a.withTill(method, func(open bool) {
+		p.busy = false
+		if !open {
+			// No drawer counts this cash: nothing is sold, and the till
+			// screen is offered at once.
+			p.refused(p.t(msgTillClosed))
+			if p.a.till != nil {
+				p.a.till.show()
+			}
+			return
+		}
+		switch p.view {
+		case viewTickets:
+			p.sellTickets(method, tendered)
+		case viewCard:
+			p.sellCard(sale, method, tendered, typed)
+		}
+	})
 }
 
 // act runs an act of the box office off the Fyne goroutine and logs it;
@@ -1316,30 +1349,18 @@ func (p *boxOfficePanel) resetCard() {
 	p.reasonPick.SetSelectedIndex(0)
 }
 
-func (p *boxOfficePanel) payMembership(method balie.PaymentMethod, tendered balie.Cents, typed bool) {
-	pr, ok := p.program()
-	if !ok || p.holder == nil {
-		return
+// memberPaid shows a membership paid through the confirm screen, with its
+// receipt.
+func (p *boxOfficePanel) memberPaid(h HolderView, res balie.MembershipResult, method balie.PaymentMethod, tendered balie.Cents) {
+	pay, got := paidWith(method, res.Price, tendered, true)
+	s := p.receiptOf(res.At, res.ID, pay, res.Price, got,
+		[]receipt.Line{{Description: p.t(msgBoxMemberLine, res.Program.Name, lastDay(res.End)), Quantity: 1, UnitPrice: res.Price, Amount: res.Price}})
+	done := msgBoxPaidMember
+	if res.Renewal {
+		done = msgBoxRenewedMember
 	}
-	card := balie.CardNumber(p.holder.Card)
-	first := p.holder.FirstName
-	p.act("pay membership", func(ctx context.Context, staff string) (func(), error) {
-		res, err := p.desk.PayMembership(ctx, staff, balie.MembershipRequest{Card: card, ProgramID: pr.ID, Payment: method})
-		if err != nil {
-			return nil, err
-		}
-		return func() {
-			pay, got := paidWith(method, res.Price, tendered, typed)
-			s := p.receiptOf(res.At, res.ID, pay, res.Price, got,
-				[]receipt.Line{{Description: p.t(msgBoxMemberLine, pr.Name, lastDay(res.End)), Quantity: 1, UnitPrice: res.Price, Amount: res.Price}})
-			done := msgBoxPaidMember
-			if res.Renewal {
-				done = msgBoxRenewedMember
-			}
-			p.showView(viewTickets)
-			p.sold(p.t(done, pr.Name, first, lastDay(res.End)), s, string(card))
-		}, nil
-	})
+	p.showView(viewTickets)
+	p.sold(p.t(done, res.Program.Name, h.FirstName, lastDay(res.End)), s, h.Card)
 }
 
 // sold shows a sale's outcome and receipt, and looks the holder up

@@ -137,9 +137,15 @@ func (f *fakeBoxOffice) Programs(ctx context.Context, org string) ([]balie.Membe
 		Price: 1000, PassDiscount: 500, EndKind: balie.EndFixed, FixedEnd: time.Date(2028, 9, 1, 0, 0, 0, 0, balie.Brussels())}}, nil
 }
 
+func (f *fakeBoxOffice) QuoteMembership(ctx context.Context, req balie.MembershipRequest) (balie.MembershipQuote, error) {
+	ps, _ := f.Programs(ctx, "org-cc")
+	return balie.MembershipQuote{Program: ps[0], Price: 500, End: time.Date(2028, 9, 1, 0, 0, 0, 0, balie.Brussels()), Renewal: true}, nil
+}
+
 func (f *fakeBoxOffice) PayMembership(ctx context.Context, staff string, req balie.MembershipRequest) (balie.MembershipResult, error) {
 	f.members = append(f.members, req)
-	return balie.MembershipResult{Recorded: balie.Recorded{ID: "evt-0003", Seq: 3, At: boxDay.Add(10 * time.Hour)}, Price: 500,
+	ps, _ := f.Programs(ctx, "org-cc")
+	return balie.MembershipResult{Recorded: balie.Recorded{ID: "evt-0003", Seq: 3, At: boxDay.Add(10 * time.Hour)}, Program: ps[0], Price: 500,
 		End: time.Date(2028, 9, 1, 0, 0, 0, 0, balie.Brussels()), Renewal: true}, nil
 }
 
@@ -453,6 +459,7 @@ func TestBoxOffice_membership(t *testing.T) {
 		t.Errorf("due %q, want %q", got, want)
 	}
 	r.press(fyne.KeyF9)
+	r.wait(t)               // the quote, on the confirm screen
 	r.press(fyne.KeyReturn) // paid exactly
 	r.wait(t)
 	want := []balie.MembershipRequest{{Card: tomCard, ProgramID: "prog-vriendenkring", Payment: balie.PayCash}}

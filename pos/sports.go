@@ -20,7 +20,7 @@ type SportsDesk interface {
 	RedeemReward(ctx context.Context, staffID string, n balie.CardNumber, rewardID string) (balie.RewardResult, error)
 	RedeemRewardOverride(ctx context.Context, staffID, approverID string, n balie.CardNumber, rewardID string) (balie.RewardResult, error)
 	Programs(ctx context.Context, organiserID string) ([]balie.MembershipProgram, error)
-	PayMembership(ctx context.Context, staffID string, req balie.MembershipRequest) (balie.MembershipResult, error)
+	MembershipDesk
 }
 
 // sportsPanel is the sports counter: check-in with points, rewards for
@@ -36,7 +36,7 @@ type sportsPanel struct {
 	eventPick   *keySelect
 	rewardPick  *keySelect
 	programPick *keySelect
-	payPick     *choice
+	member      *memberPay
 	checkIn     *keyButton
 	redeem      *keyButton
 	pay         *keyButton
@@ -54,8 +54,8 @@ func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
 	p.rewardPick = p.a.pick(nil, func(string) { p.enable() })
 	p.rewardPick.PlaceHolder = l.t(msgSportsPickReward)
 	p.programPick = p.a.pick(nil, func(string) { p.enable() })
-	p.payPick = newChoice(a.route, []string{l.t(msgPayCash), l.t(msgPayCard)}, nil)
-	p.payPick.SetSelected(l.t(msgPayCash))
+	p.member = &memberPay{a: a, desk: desk, methods: []balie.PaymentMethod{balie.PayCash, balie.PayCard},
+		paid: p.paid, refused: func(text string) { p.show(false, text) }}
 
 	p.checkIn = p.a.bigButton(keyLabel(l.t(msgSportsCheckIn), fyne.KeyF5), theme.ConfirmIcon(), p.doCheckIn)
 	p.redeem = p.a.bigButton(keyLabel(l.t(msgSportsRedeem), fyne.KeyF6), theme.ContentAddIcon(), p.doRedeem)
@@ -68,7 +68,7 @@ func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
 	p.box = container.NewVScroll(container.NewPadded(container.NewVBox(
 		heading(msgSportsEvent), p.eventPick, p.checkIn, widget.NewSeparator(),
 		heading(msgSportsRewards), p.rewardPick, p.redeem, widget.NewSeparator(),
-		heading(msgSportsPass), p.programPick, p.payPick.content(), p.pay, widget.NewSeparator(),
+		heading(msgSportsPass), p.programPick, p.pay, widget.NewSeparator(),
 		p.outcome,
 	)))
 	p.enable()
@@ -266,24 +266,29 @@ func (p *sportsPanel) offerOverride() {
 	})
 }
 
+// doPay is F7: the sports pass for the holder on screen, priced and
+// confirmed first, never charged by the key alone.
 func (p *sportsPanel) doPay() {
 	i := p.programPick.SelectedIndex()
-	if i < 0 {
+	if i < 0 || p.holder == nil || p.a.staff == nil {
 		return
 	}
-	pr := p.programs[i]
+	p.member.start(*p.holder, p.programs[i])
+}
+
+// paid shows a payment taken, with the change to give for cash, and
+// looks the holder up again: the card shows the new end.
+func (p *sportsPanel) paid(h HolderView, res balie.MembershipResult, method balie.PaymentMethod, tendered balie.Cents) {
 	l := p.a.lang
-	pay := balie.PayCash
-	if p.payPick.Selected == l.t(msgPayCard) {
-		pay = balie.PayCard
+	text := l.t(msgSportsPaid, res.Program.Name, res.Price.Format(string(l)), lastDay(res.End))
+	p.show(true, text)
+	if method == balie.PayCash && res.Price > 0 {
+		change := widget.NewLabelWithStyle(l.t(msgBoxChange, (tendered-res.Price).Format(string(l))), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		change.SizeName = theme.SizeNameHeadingText
+		change.Importance = widget.SuccessImportance
+		p.outcome.Add(change)
 	}
-	p.act("pay membership", func(ctx context.Context, staff string, card balie.CardNumber) (string, error) {
-		res, err := p.desk.PayMembership(ctx, staff, balie.MembershipRequest{Card: card, ProgramID: pr.ID, Payment: pay})
-		if err != nil {
-			return "", err
-		}
-		return l.t(msgSportsPaid, pr.Name, res.Price.Format(string(l)), lastDay(res.End)), nil
-	})
+	p.a.scan.Refresh(h.Card)
 }
 
 // show puts an act's outcome under the actions: green for done, red for
