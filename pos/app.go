@@ -444,7 +444,12 @@ func (a *App) typedKey(k *fyne.KeyEvent) bool {
 		a.lock()
 		return true
 	case fyne.KeyEscape:
+		// The next customer starts from nothing: no holder, and no
+		// basket, reward or payment method of the last one.
 		a.scan.clear()
+		if r, ok := a.desk.(interface{ reset() }); ok {
+			r.reset()
+		}
 		return true
 	case fyne.KeyF2:
 		if a.till != nil {

@@ -459,8 +459,24 @@ func (p *boxOfficePanel) reset() {
 	p.resetCard()
 	p.outcome.RemoveAll()
 	p.receiptFor = ""
+	p.payPick.SetSelected(p.t(msgBoxPayCash))
+	p.cash.SetText("")
 	p.showView(viewTickets)
 	p.requote()
+}
+
+// newCustomer forgets what was chosen for the last customer when another
+// holder's card is scanned: a line at the UiTPAS-tarief added for one
+// holder must not be sold to the next.
+func (p *boxOfficePanel) newCustomer() {
+	p.lines = nil
+	p.sel = 0
+	p.resetCard()
+	p.payPick.SetSelected(p.t(msgBoxPayCash))
+	p.cash.SetText("")
+	if p.view != viewTickets {
+		p.showView(viewTickets)
+	}
 }
 
 func (p *boxOfficePanel) setHolder(h *HolderView) {
@@ -470,6 +486,12 @@ func (p *boxOfficePanel) setHolder(h *HolderView) {
 	if h == nil || (h.Card != p.receiptFor && (p.holder == nil || h.Card != p.holder.Card)) {
 		p.outcome.RemoveAll()
 		p.receiptFor = ""
+	}
+	// Another holder after one was on screen is another customer. The
+	// first card shown to a basket begun without one is the same
+	// customer's: a buyer who says "and I have a UiTPAS".
+	if h != nil && p.holder != nil && h.Card != p.holder.Card && h.Card != p.receiptFor && !p.busy {
+		p.newCustomer()
 	}
 	p.holder = h
 	p.cardChanged()

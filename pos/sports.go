@@ -78,6 +78,15 @@ func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
 
 func (p *sportsPanel) content() fyne.CanvasObject { return p.box }
 
+// reset forgets the last customer's choices (Escape, the lock); the
+// activity stays: it is the desk's, not the customer's.
+func (p *sportsPanel) reset() {
+	p.holder = nil
+	p.rewardPick.ClearSelected()
+	p.outcome.RemoveAll()
+	p.enable()
+}
+
 // load reads today's events, the rewards and the programs of this desk's
 // organiser, off the Fyne goroutine.
 func (p *sportsPanel) load() {
@@ -150,6 +159,8 @@ func (p *sportsPanel) setHolder(h *HolderView) {
 	// with the new points; another holder or none clears it.
 	if h == nil || p.holder == nil || h.Card != p.holder.Card {
 		p.outcome.RemoveAll()
+		// The reward was the last customer's choice.
+		p.rewardPick.ClearSelected()
 	}
 	p.holder = h
 	p.enable()

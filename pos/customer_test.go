@@ -1,0 +1,68 @@
+package pos
+
+import (
+	"slices"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// TestApp_nextCustomerStartsClean: Escape or another holder's card
+// starts the next customer with no basket, no reward and cash as the
+// payment: nothing chosen for one holder carries to the next.
+func TestApp_nextCustomerStartsClean(t *testing.T) {
+	cases := []struct {
+		name string
+		next func(t *testing.T, r *boxRig)
+	}{
+		{"Escape", func(t *testing.T, r *boxRig) { r.press(fyne.KeyEscape) }},
+		{"another holder's card", func(t *testing.T, r *boxRig) { r.scan(t, tomCard) }},
+		{"Escape, then another holder's card", func(t *testing.T, r *boxRig) { r.press(fyne.KeyEscape); r.scan(t, tomCard) }},
+	}
+	for _, c := range cases {
+		t.Run("box office: "+c.name, func(t *testing.T) {
+			r := newBoxRig(t, "nl")
+			r.scan(t, kevinCard)
+			r.press(fyne.KeyF6) // the UiTPAS-tarief, Kevin's
+			r.wait(t)
+			test.Tap(findButton(t, r.p.content(), "Kaart"))
+			c.next(t, r)
+			if len(r.p.lines) != 0 {
+				t.Errorf("the basket kept %d lines for the next customer: %q", len(r.p.lines), r.basket())
+			}
+			if got := r.p.payPick.Selected; got != "Cash" {
+				t.Errorf("payment %q for the next customer, want Cash", got)
+			}
+		})
+	}
+	t.Run("box office: a basket begun before the card keeps its tickets", func(t *testing.T) {
+		r := newBoxRig(t, "nl")
+		r.press(fyne.KeyF5)
+		r.wait(t)
+		r.scan(t, tomCard)
+		r.wait(t) // the basket quoted again for Tom
+		if got, want := r.basket(), []string{"1 × Normaal tarief", "€ 18,00", "Totaal € 18,00"}; !slices.Equal(got, want) {
+			t.Errorf("basket %q, want %q", got, want)
+		}
+	})
+	for _, c := range []struct {
+		name string
+		next func(t *testing.T, r *appRig)
+	}{
+		{"Escape", func(t *testing.T, r *appRig) { r.key(fyne.KeyEscape) }},
+		{"another holder's card", func(t *testing.T, r *appRig) { r.scan(t, kevinCard) }},
+	} {
+		t.Run("sports: "+c.name, func(t *testing.T) {
+			r := newAppRig(t, "nl")
+			r.signIn(t, "0990000000010", "1234")
+			r.scan(t, tomCard)
+			p := r.a.desk.(*sportsPanel)
+			p.rewardPick.SetSelectedIndex(0)
+			c.next(t, r)
+			if p.rewardPick.SelectedIndex() >= 0 {
+				t.Errorf("the reward %q stayed chosen for the next customer", p.rewardPick.Selected)
+			}
+		})
+	}
+}
