@@ -409,6 +409,10 @@ func (p *boxOfficePanel) showEvent(i int) {
 	if i >= 0 {
 		for k, t := range p.tariffs[p.events[i].ID] {
 			text := p.t(msgBoxTariffButton, tariffName(t, p.a.lang), p.money(tariffPrice(t)))
+			if t.Kind == balie.TariffSocial {
+				// Its price follows the card: the basket says it.
+				text = p.t(msgBoxPassButton, tariffName(t, p.a.lang))
+			}
 			if k < len(tariffKeys) {
 				text = keyLabel(text, tariffKeys[k])
 			}
@@ -432,6 +436,15 @@ func tariffName(t balie.Tariff, l language) string {
 		return l.t(msgBoxSocialName)
 	}
 	return name
+}
+
+// lineName is a basket line as the customer may read it: for a pass
+// holder the regular and the UiTPAS line read the same (balie.PassLine).
+func (p *boxOfficePanel) lineName(t balie.Tariff) string {
+	if balie.PassLine(t.Kind, p.holder != nil) {
+		return p.t(msgBoxSocialName)
+	}
+	return tariffName(t, p.a.lang)
 }
 
 // tariffPrice is what one ticket at t costs a holder it applies to, as
@@ -787,7 +800,7 @@ func (p *boxOfficePanel) showBasket() {
 }
 
 func (p *boxOfficePanel) lineRow(i int, l basketLine) fyne.CanvasObject {
-	name := widget.NewLabel(p.t(msgBoxLine, l.qty, tariffName(l.tariff, p.a.lang)))
+	name := widget.NewLabel(p.t(msgBoxLine, l.qty, p.lineName(l.tariff)))
 	name.Truncation = fyne.TextTruncateEllipsis
 	// The amount is the store's; while it thinks, "…", and nothing for
 	// a basket it refused.
@@ -1196,8 +1209,11 @@ func (p *boxOfficePanel) sellTickets(method balie.PaymentMethod, tendered balie.
 			named := ev
 			named.Name = p.receiptEventName(ev)
 			lines := receipt.TicketLines(named, res.Quotes, func(id string) string { return names[id] })
-			for i := 1; i < len(lines); i++ {
-				lines[i].Description = "" // one event: named once
+			for i := range lines {
+				lines[i].Pass = card != ""
+				if i > 0 {
+					lines[i].Description = "" // one event: named once
+				}
 			}
 			s := p.receiptOf(res.At, res.ID, method, res.Total, tendered, lines)
 			p.lines = nil
@@ -1501,6 +1517,7 @@ const (
 	msgBoxWeekdays         msg = "box.weekdays"
 	msgBoxTariffButton     msg = "box.tariff.button"
 	msgBoxSocialName       msg = "box.tariff.uitpas"
+	msgBoxPassButton       msg = "box.tariff.pass"
 	msgBoxBasket           msg = "box.basket"
 	msgBoxEmpty            msg = "box.basket.empty"
 	msgBoxLine             msg = "box.basket.line"

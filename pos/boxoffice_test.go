@@ -95,6 +95,8 @@ func (f *fakeBoxOffice) quote(ctx context.Context, req balie.TicketRequest) ([]b
 	var total balie.Cents
 	for _, l := range req.Lines {
 		t := f.tariff(ctx, l.TariffID)
+		all, _ := f.Tariffs(ctx, t.EventID)
+		t = balie.PassTariff(t, all, h) // as the store does
 		if t.Kind != balie.TariffRegular && h.ID == "" {
 			return nil, 0, balie.Errorf(balie.CodeTariffNotAllowed,
 				"Scan eerst de UiTPAS om aan het UiTPAS-tarief te verkopen.", "Scan the UiTPAS first to sell at the UiTPAS tariff.")
@@ -218,7 +220,7 @@ func TestBoxOffice_events(t *testing.T) {
 	for _, b := range r.p.tariffBtns {
 		buttons = append(buttons, b.Text)
 	}
-	wantButtons := []string{"Normaal tarief  € 18,00  [F5]", "UiTPAS-tarief  € 3,60  [F6]", "Kortingsbon CC Lier  € 12,00  [F7]"}
+	wantButtons := []string{"Normaal tarief  € 18,00  [F5]", "UiTPAS-tarief · prijs volgens de pas  [F6]", "Kortingsbon CC Lier  € 12,00  [F7]"}
 	if !slices.Equal(buttons, wantButtons) {
 		t.Errorf("tariff buttons %q, want %q", buttons, wantButtons)
 	}
@@ -333,14 +335,19 @@ func TestBoxOffice_basketKeys(t *testing.T) {
 	}
 }
 
-func TestBoxOffice_socialRefused(t *testing.T) {
+// TestBoxOffice_refusedLine: a line the store refuses (a second ticket
+// at the UiTPAS-tarief, limited to one a month) says why next to it, and
+// the basket cannot be paid until it goes.
+func TestBoxOffice_refusedLine(t *testing.T) {
 	r := newBoxRig(t, "nl")
-	r.scan(t, tomCard)
+	r.scan(t, kevinCard)
 	r.press(fyne.KeyF5)
 	r.wait(t)
 	r.press(fyne.KeyF6)
 	r.wait(t)
-	want := []string{"1 × Normaal tarief", "", "1 × UiTPAS-tarief", "", "Dit UiTPAS-tarief geldt niet voor deze kaart.", "Totaal —"}
+	r.press(fyne.KeyUp) // a second one at the UiTPAS-tarief
+	r.wait(t)
+	want := []string{"1 × UiTPAS-tarief", "", "2 × UiTPAS-tarief", "", "Deze pashouder kan deze maand nog 1 ticket kopen aan dit tarief, geen 2.", "Totaal —"}
 	if got := r.basket(); !slices.Equal(got, want) {
 		t.Errorf("basket %q, want %q: the store's sentence next to its line", got, want)
 	}
@@ -357,7 +364,7 @@ func TestBoxOffice_socialRefused(t *testing.T) {
 	// Removing the line leaves a basket the store accepts.
 	r.p.remove(1)
 	r.wait(t)
-	if got, want := r.basket(), []string{"1 × Normaal tarief", "€ 18,00", "Totaal € 18,00"}; !slices.Equal(got, want) {
+	if got, want := r.basket(), []string{"1 × UiTPAS-tarief", "€ 18,00", "Totaal € 18,00"}; !slices.Equal(got, want) {
 		t.Errorf("basket %q, want %q", got, want)
 	}
 }

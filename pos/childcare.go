@@ -863,8 +863,9 @@ func (p *childcarePanel) signOutBox(c balie.ChildToday) fyne.CanvasObject {
 }
 
 // billView is a child's bill for the day. The social reduction is called
-// "UiTPAS-korting", as every pass reduction is: a parent beside the
-// desk must not read who has the social tariff.
+// "UiTPAS-korting", as every pass reduction is, and stands on every
+// child's bill: a parent beside the desk must not read who has the social
+// tariff.
 func (p *childcarePanel) billView(b ccBill, note *ccNote) fyne.CanvasObject {
 	l := p.a.lang
 	lang := string(l)
@@ -910,9 +911,10 @@ func (p *childcarePanel) billView(b ccBill, note *ccNote) fyne.CanvasObject {
 	if bill.SiblingDiscount > 0 {
 		rows = append(rows, ccAmountRow(l.t(msgCCSibling, p.rates.SiblingPct), "− "+bill.SiblingDiscount.Format(lang), false))
 	}
-	if bill.SocialDiscount > 0 {
-		rows = append(rows, ccAmountRow(l.t(msgCCSocial), "− "+bill.SocialDiscount.Format(lang), false))
-	}
+	// Every child's bill has the UiTPAS line, € 0,00 for most: a line
+	// shown only to some would tell the parent beside them who has the
+	// social tariff.
+	rows = append(rows, ccAmountRow(l.t(msgCCSocial), "− "+bill.SocialDiscount.Format(lang), false))
 	if bill.LateUnits > 0 {
 		rows = append(rows, ccAmountRow(l.t(msgCCLate, bill.LateUnits, ccUnitName(l, p.rates.LateUnit)), bill.LateFee.Format(lang), false))
 	}

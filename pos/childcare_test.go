@@ -598,6 +598,7 @@ func TestChildcare_billOfAChildWhoLeft(t *testing.T) {
 		"Rekening vandaag: Noah Peeters", "Woensdagnamiddag",
 		"12:10–13:00, opgehaald door Rita Peeters",
 		"Per begonnen halfuur: 2 × € 1,05", "€ 2,10",
+		"UiTPAS-korting", "− € 0,00",
 		"Totaal", "€ 2,10",
 	}
 	if !slices.Equal(got, want) {

@@ -42,7 +42,7 @@ func TestApp_nextCustomerStartsClean(t *testing.T) {
 		r.wait(t)
 		r.scan(t, tomCard)
 		r.wait(t) // the basket quoted again for Tom
-		if got, want := r.basket(), []string{"1 × Normaal tarief", "€ 18,00", "Totaal € 18,00"}; !slices.Equal(got, want) {
+		if got, want := r.basket(), []string{"1 × UiTPAS-tarief", "€ 18,00", "Totaal € 18,00"}; !slices.Equal(got, want) {
 			t.Errorf("basket %q, want %q", got, want)
 		}
 	})

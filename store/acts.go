@@ -157,6 +157,15 @@ func (d *DB) quoteTickets(ctx context.Context, q querier, req balie.TicketReques
 			return h, ev, nil, 0, balie.Errorf(balie.CodeTariffUnknown,
 				"Tarief %s hoort niet bij %s.", "Tariff %s does not belong to %s.", t.Name, ev.Name)
 		}
+		if t.Kind == balie.TariffSocial && h.ID != "" && !h.SocialTariff.Applies() {
+			// The UiTPAS-tarief is every holder's: at the regular price
+			// for one without the social tariff, never a refusal.
+			all, err := d.eventTariffs(ctx, q, ev.ID)
+			if err != nil {
+				return h, ev, nil, 0, err
+			}
+			t = balie.PassTariff(t, all, h)
+		}
 		used := inBasket[t.ID]
 		if t.Kind != balie.TariffRegular {
 			if h.ID == "" {

@@ -86,8 +86,10 @@ func TestDB_SellTickets(t *testing.T) {
 	}{
 		{"regular without a card", balie.TicketRequest{EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-reg", Quantity: 2}}, Payment: balie.PayCash}, 3600, ""},
 		{"social without a card", balie.TicketRequest{EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeTariffNotAllowed},
-		{"social for a holder without the status", balie.TicketRequest{Card: cardRegular, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeSocialTariffNeeded},
-		{"social for an expired status", balie.TicketRequest{Card: f.expired, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeSocialTariffNeeded},
+		// The UiTPAS-tarief is every holder's: without the status it is
+		// the regular price, never a refusal the queue could read.
+		{"UiTPAS-tarief for a holder without the status", balie.TicketRequest{Card: cardRegular, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 1800, ""},
+		{"UiTPAS-tarief for an expired status", balie.TicketRequest{Card: f.expired, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 1800, ""},
 		{"social twice in one basket", balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}, {TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeTicketLimit},
 		{"social plus regular", balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}, {TariffID: "t-reg", Quantity: 1}}, Payment: balie.PayCard}, 360 + 1800, ""},
 		{"social again this month", balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeTicketLimit},
@@ -113,6 +115,9 @@ func TestDB_SellTickets(t *testing.T) {
 				t.Errorf("total = %v, want %v", res.Total, c.wantTotal)
 			}
 			for _, q := range res.Quotes {
+				if c.req.Card != cardSocial && q.Kind == balie.TariffSocial {
+					t.Errorf("a holder without the status was sold %+v at the social tariff", q)
+				}
 				if q.Shares.Total() != q.Regular {
 					t.Errorf("shares %+v add up to %v, want %v", q.Shares, q.Shares.Total(), q.Regular)
 				}

@@ -177,7 +177,11 @@ func (d *DB) tariff(ctx context.Context, q querier, id string) (balie.Tariff, er
 
 // Tariffs lists an event's tariffs.
 func (d *DB) Tariffs(ctx context.Context, eventID string) ([]balie.Tariff, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, event_id, name, kind, regular, key_holder, key_org, key_city, step, coupon_price, limit_volume, limit_period FROM tariffs WHERE event_id = ? ORDER BY id`, eventID)
+	return d.eventTariffs(ctx, d.db, eventID)
+}
+
+func (d *DB) eventTariffs(ctx context.Context, q querier, eventID string) ([]balie.Tariff, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, event_id, name, kind, regular, key_holder, key_org, key_city, step, coupon_price, limit_volume, limit_period FROM tariffs WHERE event_id = ? ORDER BY id`, eventID)
 	if err != nil {
 		return nil, d.classify("list tariffs", err)
 	}

@@ -5,7 +5,8 @@
 //
 // What the customer sees never singles out a holder with the social
 // tariff: a social-tariff line reads "UiTPAS-tarief" and nothing else, in
-// either language, whatever the tariff is called in the catalogue.
+// either language, whatever the tariff is called in the catalogue, and so
+// does every regular line sold to a pass holder (Line.Pass).
 package receipt
 
 import (
@@ -37,9 +38,13 @@ type Line struct {
 	Description string           // what was sold: the event, the membership, the card
 	Tariff      balie.TariffKind // for tickets; empty for other sales
 	TariffName  string           // a regular or coupon tariff's name; never printed for SOCIAL
-	Quantity    int
-	UnitPrice   balie.Cents
-	Amount      balie.Cents
+	// Pass is set when the line was sold to a pass holder: its regular
+	// and UiTPAS lines then read the same (balie.PassLine), so a holder
+	// with the social tariff is told apart by nothing but the amount.
+	Pass      bool
+	Quantity  int
+	UnitPrice balie.Cents
+	Amount    balie.Cents
 }
 
 // SocialLabel is all a receipt ever says of the social tariff.
@@ -63,6 +68,9 @@ func TicketLines(ev balie.Event, quotes []balie.TicketQuote, name func(tariffID 
 // Label is the tariff as the customer may read it: "UiTPAS-tarief" for
 // the social tariff, the tariff's name otherwise, "" when not a ticket.
 func (l Line) Label(lang string) string {
+	if balie.PassLine(l.Tariff, l.Pass) {
+		return SocialLabel
+	}
 	switch l.Tariff {
 	case balie.TariffSocial:
 		return SocialLabel
