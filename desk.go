@@ -164,8 +164,11 @@ type TotalLine struct {
 	Amount      Cents
 }
 
-// RecentAct is one of a terminal's last acts, for a void.
+// RecentAct is one of a terminal's last acts, for a void or, for the
+// childcare register, a correction.
 type RecentAct struct {
 	JournalEvent
-	Voided bool
+	Voided     bool   // voided, or for a sign-in or sign-out corrected
+	HolderName string // the holder or child the act was for; "" for none
+	Waiting    bool   // the ledger has not acknowledged it yet
 }

@@ -38,9 +38,9 @@ func (b *batch) apply(e balie.JournalEvent, checkin *balie.CheckinPayload) (bali
 		return b.childcare(e)
 	case balie.KindVoid:
 		return b.void(e)
-	case balie.KindPickupRefused:
-		// A refused pick-up is the childcare desk's safeguarding record:
-		// kept, with nothing to apply.
+	case balie.KindPickupRefused, balie.KindChildCorrection:
+		// A refused pick-up and a register correction are the childcare
+		// desk's records: kept, with nothing to apply.
 		return b.store(e, accepted(e), "", 0, "")
 	case "SHIFT_OPEN", "SHIFT_CLOSE":
 		// A shift's cash count is the desk's own record: the ledger keeps

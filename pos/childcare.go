@@ -139,6 +139,9 @@ func newChildcarePanel(a *App, desk ChildcareDesk) *childcarePanel {
 
 func (p *childcarePanel) content() fyne.CanvasObject { return p.box }
 
+// reload reads the day's list again: a correction changed who is present.
+func (p *childcarePanel) reload() { p.load() }
+
 // dayKindOf is the day kind a day is billed as unless the clerk says
 // otherwise: Saturday and Sunday are school-free, Wednesday is the
 // school's free afternoon (billed the cheaper way for the parent), every

@@ -53,9 +53,9 @@ func (r *reviewScreen) build(items []balie.ReviewItem) fyne.CanvasObject {
 		if lang == "en" {
 			sentence = it.EN
 		}
-		head := strings.Join([]string{it.Time.In(balie.Brussels()).Format("02/01 15:04"), receipt.KindName(it.Kind, lang), r.status(it.Status), "#" + receipt.ShortRef(it.ID)}, " · ")
+		head := strings.Join([]string{it.Time.In(balie.Brussels()).Format("02/01 15:04"), actName(r.a.lang, it.Kind), r.status(it.Status), r.t(msgReviewRef, receipt.ShortRef(it.ID))}, " · ")
 		h := widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		body := widget.NewLabel(sentence + "  (" + it.Code + ")")
+		body := widget.NewLabel(sentence)
 		body.Wrapping = fyne.TextWrapWord
 		edge := theme.ColorNameWarning
 		if it.Status != balie.VerdictAdjusted {
@@ -86,4 +86,5 @@ const (
 	msgReviewAdjusted msg = "review.adjusted"
 	msgReviewRejected msg = "review.rejected"
 	msgReviewParked   msg = "review.parked"
+	msgReviewRef      msg = "review.ref"
 )

@@ -132,10 +132,13 @@ func TestApp_review(t *testing.T) {
 	r.key(fyne.KeyF3)
 	r.wait(t)
 	got := strings.Join(labelTexts(r.a.root), " | ")
-	for _, want := range []string{"Na te kijken (1)", "aangepast", "Het saldo ging onder nul.  (points_negative)"} {
+	for _, want := range []string{"Na te kijken (1)", "Voordeel omgeruild · aangepast", "Het saldo ging onder nul."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("review screen %q lacks %q", got, want)
 		}
+	}
+	if strings.Contains(got, "points_negative") || strings.Contains(got, "REWARD_REDEMPTION") {
+		t.Errorf("the review screen shows a code: %q", got)
 	}
 	r.a.canvas.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if !r.onMain() {
@@ -199,6 +202,11 @@ type fakeVoids struct {
 
 func (f *fakeVoids) RecentActs(ctx context.Context, limit int) ([]balie.RecentAct, error) {
 	return f.acts, nil
+}
+
+func (f *fakeVoids) CorrectAttendance(ctx context.Context, staff, id, reason string) (balie.VoidResult, error) {
+	f.voided = append(f.voided, id+" corrected by "+staff+": "+reason)
+	return balie.VoidResult{}, nil
 }
 
 func (f *fakeVoids) Void(ctx context.Context, staff, approver, id, reason string) (balie.VoidResult, error) {
