@@ -101,7 +101,9 @@ func (v *voidScreen) build(acts []balie.RecentAct) fyne.CanvasObject {
 		nil, nil, container.NewVScroll(container.NewPadded(rows)))
 }
 
-func childcareAct(k balie.Kind) bool { return k == balie.KindChildSignIn || k == balie.KindChildSignOut }
+func childcareAct(k balie.Kind) bool {
+	return k == balie.KindChildSignIn || k == balie.KindChildSignOut
+}
 
 // actName is a kind of act in the clerk's words.
 func actName(l language, k balie.Kind) string {
