@@ -99,6 +99,10 @@ type Notice struct {
 	Code Code
 	NL   string
 	EN   string
+	// Staff marks a note for the clerk alone (a social tariff that
+	// ends): the desk shows it apart from the holder's card, in small
+	// print, and never on anything the customer takes home.
+	Staff bool
 }
 
 // MembershipView is a membership with its program's name.

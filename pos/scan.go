@@ -36,6 +36,9 @@ type HolderView struct {
 	Points              int
 	Memberships         []MembershipLine
 	Notices             []string // already in the clerk's language
+	// ForStaff are notes for the clerk alone (a right that ends soon):
+	// shown apart from the holder's card, in small print, never printed.
+	ForStaff []string
 }
 
 // MembershipLine is one membership of a holder as the screen shows it.
@@ -364,6 +367,10 @@ type views struct {
 	notices                fyne.CanvasObject
 	refusal                fyne.CanvasObject
 	sentence               *widget.Label
+	shown                  fyne.CanvasObject // the holder's card and, apart, the notes for staff
+	staffSlot              *fyne.Container   // the notes for staff, when there are any
+	staffBox               *fyne.Container
+	staffNotes             *fyne.Container
 	lines                  []*line // rows for memberships, then notices
 }
 
@@ -403,6 +410,15 @@ func (s *ScanScreen) buildViews() {
 		v.memberships, v.noticeSlot,
 	), theme.ColorNameInputBackground, theme.ColorNameInputBorder)
 
+	// The notes for the clerk stand apart from the holder's card, small
+	// and quiet: the card is what the customer across the desk reads.
+	v.staffNotes = container.NewVBox()
+	forStaff := widget.NewLabelWithStyle(s.lang.t(msgForStaff), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	forStaff.SizeName = theme.SizeNameCaptionText
+	v.staffBox = container.NewVBox(forStaff, v.staffNotes)
+	v.staffSlot = container.NewVBox()
+	v.shown = container.NewVBox(v.holder, v.staffSlot)
+
 	icon := container.NewGridWrap(fyne.NewSquareSize(56),
 		widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())))
 	v.sentence = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -437,7 +453,18 @@ func (s *ScanScreen) holderView(h HolderView) fyne.CanvasObject {
 	if len(h.Notices) > 0 {
 		v.noticeSlot.Objects = []fyne.CanvasObject{v.notices}
 	}
-	return v.holder
+	v.staffNotes.Objects = nil
+	for _, n := range h.ForStaff {
+		l := widget.NewLabel(n)
+		l.SizeName = theme.SizeNameCaptionText
+		l.Wrapping = fyne.TextWrapWord
+		v.staffNotes.Objects = append(v.staffNotes.Objects, l)
+	}
+	v.staffSlot.Objects = nil
+	if len(h.ForStaff) > 0 {
+		v.staffSlot.Objects = []fyne.CanvasObject{v.staffBox}
+	}
+	return v.shown
 }
 
 func (s *ScanScreen) membershipRow(r *line, m MembershipLine) fyne.CanvasObject {
@@ -538,10 +565,14 @@ func (d lookupDirectory) view(l balie.HolderLookup) HolderView {
 		v.Memberships = append(v.Memberships, MembershipLine{Name: m.Program, Until: m.End, Valid: m.Valid})
 	}
 	for _, n := range l.Notices {
+		text := n.NL
 		if d.lang == "en" {
-			v.Notices = append(v.Notices, n.EN)
+			text = n.EN
+		}
+		if n.Staff {
+			v.ForStaff = append(v.ForStaff, text)
 		} else {
-			v.Notices = append(v.Notices, n.NL)
+			v.Notices = append(v.Notices, text)
 		}
 	}
 	return v

@@ -40,6 +40,7 @@ const (
 	msgFound          msg = "search.found"
 	msgNoneFound      msg = "search.none"
 	msgActionFound    msg = "action.found"
+	msgForStaff       msg = "holder.forstaff"
 )
 
 // language is the clerk's language: "en", or "nl" for anything else, as
