@@ -113,6 +113,9 @@ type App struct {
 	till      *shiftScreen // nil without Deps.Shifts
 	reader    *ReaderState // nil without a serial reader
 	route     *keyRoute    // the window's keys, from whatever widget has the focus
+	shownCard string       // the card of the holder on screen, "" for none
+	// settingsApply applies the settings shown (F9); nil when closed.
+	settingsApply func()
 }
 
 // NewApp builds the app; Start shows it on a canvas.
@@ -171,7 +174,21 @@ func (a *App) build() {
 	right := fyne.CanvasObject(widget.NewLabel(""))
 	if a.desk != nil && a.desk.content() != nil {
 		right = a.desk.content()
-		a.scan.OnHolder = a.desk.setHolder
+	}
+	a.scan.OnHolder = func(h *HolderView) {
+		// A notice was about the last customer (a receipt saved): the
+		// next one does not see it.
+		if h == nil || a.shownCard != h.Card {
+			a.note.Hide()
+		}
+		if h != nil {
+			a.shownCard = h.Card
+		} else {
+			a.shownCard = ""
+		}
+		if a.desk != nil {
+			a.desk.setHolder(h)
+		}
 	}
 	a.scan.OnOutcome = a.beep
 	split := container.NewHSplit(a.scan.Content(), right)
@@ -311,6 +328,15 @@ func (a *App) Scanned(input string) {
 		}
 	}
 }
+
+// Staff is who is signed in, nil when no one is (the sign-in or lock
+// screen).
+func (a *App) Staff() *balie.Staff { return a.staff }
+
+// Resume opens the main screen for s, who was signed in on the app this
+// one replaces (the language changed in the settings): a change of
+// language does not sign anyone out.
+func (a *App) Resume(s balie.Staff) { a.signedIn(s) }
 
 // SetReader shows the serial reader's state in the header.
 func (a *App) SetReader(st ReaderState) {

@@ -1491,7 +1491,9 @@ func (p *boxOfficePanel) saveReceipt() {
 		return
 	}
 	p.a.log.Info("receipt saved", "path", name)
-	p.a.notice(p.t(msgBoxReceiptSaved, name), true)
+	// The folder is the desk's own (bonnen/ next to the store); the name
+	// is enough to find it.
+	p.a.notice(p.t(msgBoxReceiptSaved, filepath.Base(name)), true)
 }
 
 // receiptOf is the receipt of a sale recorded at at as journal event ref.

@@ -53,6 +53,10 @@ type keyButton struct {
 	widget.Button
 	route   *keyRoute
 	focused bool
+	// arrows makes ↓ and ↑ move the focus to the next and previous
+	// button: a list of buttons (holders found by name) is walked with
+	// the arrows, not only with Tab and Shift+Tab.
+	arrows bool
 }
 
 func newKeyButton(route *keyRoute, text string, icon fyne.Resource, tapped func()) *keyButton {
@@ -65,6 +69,16 @@ func newKeyButton(route *keyRoute, text string, icon fyne.Resource, tapped func(
 // TypedKey gives the window its keys, the button the rest (Space, Enter).
 func (b *keyButton) TypedKey(k *fyne.KeyEvent) {
 	if b.route.takeKey(k) {
+		return
+	}
+	if b.arrows && (k.Name == fyne.KeyDown || k.Name == fyne.KeyUp) {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(b); c != nil {
+			if k.Name == fyne.KeyDown {
+				c.FocusNext()
+			} else {
+				c.FocusPrevious()
+			}
+		}
 		return
 	}
 	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {

@@ -229,7 +229,16 @@ func hasLetter(s string) bool {
 // showMatches lists the holders found by name; a tap shows one, with
 // their card even when it is blocked, so a lost card can be replaced.
 func (s *ScanScreen) showMatches(query string, matches []HolderView, search HolderSearch) {
-	defer s.refocus()
+	var first *keyButton
+	defer func() {
+		// The first holder found takes the cursor: Enter shows them, ↓
+		// goes to the next; a scanner's digits still reach the field.
+		if first != nil && s.canvas != nil {
+			s.canvas.Focus(first)
+			return
+		}
+		s.refocus()
+	}()
 	rows := []fyne.CanvasObject{widget.NewLabelWithStyle(s.lang.t(msgFound, len(matches), query), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	if len(matches) == 0 {
 		rows[0] = widget.NewLabel(s.lang.t(msgNoneFound, query))
@@ -245,6 +254,10 @@ func (s *ScanScreen) showMatches(query string, matches []HolderView, search Hold
 		}
 		b := newKeyButton(s.route, text, theme.AccountIcon(), func() { s.pick(id, search) })
 		b.Alignment = widget.ButtonAlignLeading
+		b.arrows = true
+		if first == nil {
+			first = b
+		}
 		rows = append(rows, b)
 	}
 	s.setResult(container.NewVBox(rows...))

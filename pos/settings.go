@@ -37,7 +37,14 @@ func (a *App) showSettings() {
 				a.notice(a.sentence("list desks", err), false)
 				return
 			}
-			a.overlay(a.settingsView(desks), nil, nil)
+			a.showOverlay(overlay{o: a.settingsView(desks), keys: func(k fyne.KeyName) bool {
+				// F9 applies, as it confirms everywhere else.
+				if k == fyne.KeyF9 && a.settingsApply != nil {
+					a.settingsApply()
+					return true
+				}
+				return false
+			}})
 		}
 	})
 }
@@ -80,12 +87,13 @@ func (a *App) settingsView(desks []balie.Desk) fyne.CanvasObject {
 			a.deps.Settings(l, desks[i].ID)
 		})
 	}
+	a.settingsApply = apply
 	return container.NewPadded(container.NewVBox(
 		heading(t(msgSettingsTitle)),
 		widget.NewLabelWithStyle(t(msgSettingsLang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang.content(),
 		widget.NewLabelWithStyle(t(msgSettingsDesk), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), desk,
 		widget.NewLabel(t(msgSettingsDeskHint)),
-		container.NewHBox(a.bigButton(t(msgSettingsApply), theme.ConfirmIcon(), apply),
+		container.NewHBox(a.bigButton(keyLabel(t(msgSettingsApply), fyne.KeyF9), theme.ConfirmIcon(), apply),
 			a.button(keyLabel(a.lang.t(msgReviewBack), fyne.KeyEscape), nil, a.closeOverlay))))
 }
 

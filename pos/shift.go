@@ -283,7 +283,7 @@ func (s *shiftScreen) savePDF(z balie.ZReport) string {
 		return s.t(msgShiftPDFFailed)
 	}
 	s.a.log.Info("Z report saved", "path", name)
-	return s.t(msgShiftPDFSaved, name)
+	return s.t(msgShiftPDFSaved, filepath.Base(name))
 }
 
 func (s *shiftScreen) say(text string, ok bool) {

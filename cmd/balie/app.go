@@ -115,6 +115,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	// scr is the app on the window; a change of language or desk (F1)
 	// builds a new one. Only touched on the Fyne goroutine.
 	scr := &screen{}
+	var prevDesk string // the desk of the app on the window
 	var show func(lang string, desk balie.Desk)
 	show = func(lang string, desk balie.Desk) {
 		if err := pos.UseLanguage(lang, assets.Translations(), "translations"); err != nil {
@@ -158,9 +159,16 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		if scr.reader != nil {
 			app.SetReader(*scr.reader)
 		}
+		prev := scr.app
 		scr.app = app
 		w.SetContent(app.Content())
 		app.Start(w.Canvas())
+		// A new language keeps the clerk signed in; a new desk asks
+		// everyone to sign in again, as the settings say.
+		if prev != nil && prev.Staff() != nil && prevDesk == desk.ID {
+			app.Resume(*prev.Staff())
+		}
+		prevDesk = desk.ID
 	}
 	show(cfg.lang, desk)
 	w.Resize(fyne.NewSize(1280, 800))
