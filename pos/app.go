@@ -574,7 +574,12 @@ func (a *App) run(f func(ctx context.Context) func()) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		done := f(ctx)
-		a.do(done)
+		a.do(func() {
+			done()
+			// An act was recorded, maybe: it counts in the header now,
+			// not at the next tick.
+			a.refreshHeader()
+		})
 	}()
 }
 

@@ -84,3 +84,29 @@ func TestKeyboard(t *testing.T) {
 		}
 	})
 }
+
+// TestApp_headerCountsActAtOnce: the header counts an act the moment it
+// is recorded, not at the next tick of the clock.
+func TestApp_headerCountsActAtOnce(t *testing.T) {
+	var r *appRig
+	r = newAppRig(t, "nl", func(d *Deps) {
+		d.Sync = func() SyncState {
+			if r == nil || r.a == nil {
+				return SyncState{Enabled: true, Online: true} // the rig is being built
+			}
+			st := r.state
+			st.Queued = len(r.desk.acts)
+			if st.Queued > 0 {
+				st.Oldest = r.now
+			}
+			return st
+		}
+	})
+	r.signIn(t, "0990000000010", "1234")
+	r.scan(t, tomCard)
+	r.key(fyne.KeyF5)
+	r.wait(t) // the check-in, recorded
+	if got := r.a.link.Text; !strings.Contains(got, "1 te versturen") {
+		t.Errorf("header after the act = %q, want it counted", got)
+	}
+}
