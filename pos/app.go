@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
@@ -34,7 +35,6 @@ type SyncState struct {
 type ReaderState struct {
 	Connected bool
 	Port      string
-	Problem   string // why it is not connected, in the clerk's words
 }
 
 // Config is how the app looks and behaves.
@@ -99,6 +99,7 @@ type App struct {
 	header  *fyne.Container
 	who     *widget.Label
 	link    *widget.Label
+	linkBox *panel // the band behind the link, its colour the link's state
 	note    *widget.Label // a notice under the header: a shift opened, a failure
 	signIn  *signInScreen
 	scan    *ScanScreen
@@ -141,13 +142,19 @@ func newAppWith(cfg Config, deps Deps, do func(func())) *App {
 }
 
 func (a *App) build() {
-	a.who = widget.NewLabel("")
-	a.link = widget.NewLabel("")
-	a.link.Alignment = fyne.TextAlignTrailing
+	// Who works and the link with the ledger are read from a step back:
+	// large and bold, the link on a coloured band (red when offline).
+	a.who = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	a.who.SizeName = theme.SizeNameSubHeadingText
+	a.who.Truncation = fyne.TextTruncateEllipsis
+	a.link = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	a.link.SizeName = theme.SizeNameSubHeadingText
+	a.link.Truncation = fyne.TextTruncateEllipsis
+	a.linkBox = newAlertPanel(a.link, theme.ColorNameSuccess)
 	a.note = widget.NewLabel("")
 	a.note.Wrapping = fyne.TextWrapWord
 	a.note.Hide()
-	a.header = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), a.note), nil, a.link, a.who)
+	a.header = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), a.note), nil, a.linkBox, a.who)
 
 	a.signIn = newSignInScreen(a)
 	if a.deps.Shifts != nil {
@@ -506,35 +513,52 @@ func (a *App) refreshHeader() {
 		who = a.lang.t(msgAppWho, a.cfg.Desk.Name, a.staff.Name)
 	}
 	a.who.SetText(who)
-	link := a.linkText()
-	warn := a.deps.Sync != nil && (!a.deps.Sync().Online || a.deps.Sync().Blocked)
+	var st *SyncState
+	if a.deps.Sync != nil {
+		s := a.deps.Sync()
+		st = &s
+	}
+	link := a.linkText(st)
+	offline := st != nil && !st.Online
+	warn := st != nil && st.Blocked
 	if a.reader != nil {
 		if a.reader.Connected {
 			link = a.lang.t(msgReaderOK) + " · " + link
 		} else {
-			link = a.lang.t(msgReaderDown, a.reader.Problem) + " · " + link
+			// The reader's own error is for the log: the clerk is told
+			// what to look at.
+			link = a.lang.t(msgReaderDown) + " · " + link
 			warn = true
 		}
 	}
 	a.link.SetText(link)
+	edge := theme.ColorNameSuccess
 	switch {
+	case offline:
+		a.link.Importance = widget.DangerImportance
+		edge = theme.ColorNameError
 	case warn:
 		a.link.Importance = widget.WarningImportance
-	case a.deps.Sync == nil:
+		edge = theme.ColorNameWarning
+	case st == nil:
 		a.link.Importance = widget.LowImportance
+		edge = theme.ColorNameInputBorder
 	default:
 		a.link.Importance = widget.SuccessImportance
+	}
+	if a.linkBox.edge != edge {
+		a.linkBox.edge = edge
+		a.linkBox.Refresh()
 	}
 	a.link.Refresh()
 }
 
 // linkText says how the link with the ledger is: online or offline, what
 // waits and since when, the last sync.
-func (a *App) linkText() string {
-	if a.deps.Sync == nil {
+func (a *App) linkText(st *SyncState) string {
+	if st == nil {
 		return a.lang.t(msgLinkNone)
 	}
-	st := a.deps.Sync()
 	now := a.cfg.Now()
 	state := a.lang.t(msgLinkOnline)
 	if !st.Online {

@@ -314,8 +314,8 @@ func TestApp_Scanned(t *testing.T) {
 	if got := labelTexts(r.a.scan.result); len(got) == 0 || got[0] != "Tom Peeters" {
 		t.Errorf("after a read the screen shows %q, want Tom Peeters", got)
 	}
-	r.a.SetReader(ReaderState{Port: "/dev/ttyACM0", Problem: "no such file or directory"})
-	if got := r.a.link.Text; !strings.HasPrefix(got, "⚠ Lezer niet verbonden (no such file or directory)") {
+	r.a.SetReader(ReaderState{Port: "/dev/ttyACM0"})
+	if got := r.a.link.Text; !strings.HasPrefix(got, "⚠ Lezer niet verbonden: kijk de kabel na") {
 		t.Errorf("header with the reader gone = %q", got)
 	}
 	r.a.SetReader(ReaderState{Connected: true, Port: "/dev/ttyACM0"})

@@ -22,7 +22,7 @@ import (
 type Shifts interface {
 	CurrentShift(ctx context.Context) (balie.Shift, bool, error)
 	OpenShift(ctx context.Context, staffID string, float balie.Cents) (balie.ZReport, error)
-	CloseShift(ctx context.Context, staffID string, counted []balie.DenominationCount, overrideBy string) (balie.ZReport, error)
+	CloseShift(ctx context.Context, staffID string, counted []balie.DenominationCount, overrideBy, reason string) (balie.ZReport, error)
 	ShiftReport(ctx context.Context, shiftID string) (balie.ZReport, error)
 }
 
@@ -37,6 +37,9 @@ type shiftScreen struct {
 	count map[balie.Cents]*scanEntry
 	sum   *widget.Label
 	said  *widget.Label
+	// reason says why the count differs: asked for once it does.
+	reason *scanEntry
+	diff   balie.Cents
 
 	shift  balie.Shift
 	open   bool
@@ -175,11 +178,17 @@ func (s *shiftScreen) buildClose() {
 		grid.Add(container.NewBorder(nil, nil, widget.NewLabel(v.Format(string(s.a.lang))+" ×"), nil, e))
 	}
 	s.sum = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.sum.SizeName = theme.SizeNameSubHeadingText
+	s.sum.Wrapping = fyne.TextWrapWord
+	s.reason = s.entry(func() { s.doClose("") })
+	s.reason.SetPlaceHolder(s.t(msgShiftReason))
+	s.reason.OnSubmitted = func(string) { s.doClose("") }
+	s.reason.Hide()
 	s.said = widget.NewLabel("")
 	s.said.Wrapping = fyne.TextWrapWord
 	report := widget.NewLabel(receipt.ZReportText(s.report, string(s.a.lang)))
 	report.TextStyle = fyne.TextStyle{Monospace: true}
-	left := container.NewVBox(heading(s.t(msgShiftCloseTitle)), widget.NewLabel(s.t(msgShiftCloseHint)), grid, s.sum,
+	left := container.NewVBox(heading(s.t(msgShiftCloseTitle)), widget.NewLabel(s.t(msgShiftCloseHint)), grid, s.sum, s.reason,
 		container.NewHBox(s.a.bigButton(keyLabel(s.t(msgShiftClose), fyne.KeyF9), theme.ConfirmIcon(), func() { s.doClose("") }),
 			s.a.button(keyLabel(s.t(msgBack), fyne.KeyEscape), nil, s.a.closeOverlay)),
 		s.said)
@@ -215,10 +224,21 @@ func (s *shiftScreen) total() {
 		var sum balie.Cents
 		if sum, err = balie.CountTotal(c); err == nil {
 			lang := string(s.a.lang)
-			s.sum.SetText(s.t(msgShiftCounted, sum.Format(lang), s.report.ExpectedCash.Format(lang), (sum - s.report.ExpectedCash).Format(lang)))
+			s.diff = sum - s.report.ExpectedCash
+			s.sum.SetText(s.t(msgShiftCounted, sum.Format(lang), s.report.ExpectedCash.Format(lang), s.diff.Format(lang)))
+			// A difference stands out in colour, and asks for a reason.
+			s.sum.Importance = widget.SuccessImportance
+			if balie.CloseNeedsReason(s.diff) {
+				s.sum.Importance = widget.DangerImportance
+				s.reason.Show()
+			} else {
+				s.reason.Hide()
+			}
+			s.sum.Refresh()
 			return
 		}
 	}
+	s.sum.Importance = widget.DangerImportance
 	s.sum.SetText(s.a.sentence("count", err))
 }
 
@@ -232,8 +252,17 @@ func (s *shiftScreen) doClose(overrideBy string) {
 	if staff == nil {
 		return
 	}
+	s.total()
+	reason := strings.TrimSpace(s.reason.Text)
+	if balie.CloseNeedsReason(s.diff) && reason == "" {
+		s.say(s.t(msgShiftNeedReason, s.diff.Format(string(s.a.lang))), false)
+		if s.a.canvas != nil {
+			s.a.canvas.Focus(s.reason)
+		}
+		return
+	}
 	s.a.run(func(ctx context.Context) func() {
-		z, err := s.desk.CloseShift(ctx, staff.ID, counted, overrideBy)
+		z, err := s.desk.CloseShift(ctx, staff.ID, counted, overrideBy, reason)
 		return func() {
 			if balie.ErrorCode(err) == balie.CodeShiftUnsynced && overrideBy == "" {
 				// Money the ledger has not seen yet: a supervisor decides.
@@ -317,4 +346,6 @@ const (
 	msgShiftClosedTitle msg = "shift.closed.title"
 	msgShiftPDFSaved    msg = "shift.pdf.saved"
 	msgShiftPDFFailed   msg = "shift.pdf.failed"
+	msgShiftReason      msg = "shift.reason"
+	msgShiftNeedReason  msg = "shift.reason.needed"
 )

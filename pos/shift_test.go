@@ -22,6 +22,7 @@ type fakeShifts struct {
 	float    balie.Cents
 	unsynced int
 	closes   []string // "by override"
+	reason   string   // the last close's
 }
 
 func (f *fakeShifts) CurrentShift(ctx context.Context) (balie.Shift, bool, error) {
@@ -37,7 +38,7 @@ func (f *fakeShifts) ShiftReport(ctx context.Context, id string) (balie.ZReport,
 	return balie.ZReport{Shift: balie.Shift{ID: id, Float: f.float}, ExpectedCash: f.float + 3600}, nil
 }
 
-func (f *fakeShifts) CloseShift(ctx context.Context, staff string, counted []balie.DenominationCount, override string) (balie.ZReport, error) {
+func (f *fakeShifts) CloseShift(ctx context.Context, staff string, counted []balie.DenominationCount, override, reason string) (balie.ZReport, error) {
 	if f.unsynced > 0 && override == "" {
 		return balie.ZReport{}, balie.Errorf(balie.CodeShiftUnsynced, "Nog 3 handelingen niet bij de centrale.", "3 acts not yet with the ledger.")
 	}
@@ -46,6 +47,7 @@ func (f *fakeShifts) CloseShift(ctx context.Context, staff string, counted []bal
 		return balie.ZReport{}, err
 	}
 	f.closes = append(f.closes, staff+" by "+override)
+	f.reason = reason
 	f.open = false
 	z := balie.ZReport{Shift: balie.Shift{ID: "0193aaaa-0000-7000-8000-0000000000ab", Float: f.float}, IsClosed: true,
 		ExpectedCash: f.float + 3600, CountedTotal: total, Difference: total - f.float - 3600, Unsynced: f.unsynced}

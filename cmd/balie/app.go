@@ -208,10 +208,9 @@ type screen struct {
 func startReader(ctx context.Context, cfg reader.Config, scr *screen, log *slog.Logger) error {
 	cfg.Log = log
 	cfg.OnStatus = func(st reader.Status) {
+		// The port's error is for the log (the reader logs it); the
+		// header tells the clerk what to look at, in words.
 		rs := pos.ReaderState{Connected: st.State == reader.Connected, Port: st.Port}
-		if st.Err != nil {
-			rs.Problem = st.Err.Error()
-		}
 		fyne.Do(func() {
 			scr.reader = &rs
 			scr.app.SetReader(rs)
