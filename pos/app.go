@@ -99,7 +99,7 @@ type App struct {
 	header  *fyne.Container
 	who     *widget.Label
 	link    *widget.Label
-	linkBox *panel // the band behind the link, its colour the link's state
+	linkBox *panel        // the band behind the link, its colour the link's state
 	note    *widget.Label // a notice under the header: a shift opened, a failure
 	signIn  *signInScreen
 	scan    *ScanScreen
