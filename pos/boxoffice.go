@@ -256,9 +256,16 @@ func (p *boxOfficePanel) build() {
 	p.payPick.SetSelected(p.t(msgBoxPayCash))
 
 	p.outcome = container.NewVBox()
-	keys := widget.NewLabel(p.t(msgBoxKeys))
-	keys.SizeName = theme.SizeNameCaptionText
-	keys.Wrapping = fyne.TextWrapWord
+	// The keys in two short lines: a wrapped label at the foot of the
+	// panel was measured one line high and its second line fell off a
+	// 1024x768 screen.
+	hint := func(id msg) *widget.Label {
+		l := widget.NewLabel(p.t(id))
+		l.SizeName = theme.SizeNameCaptionText
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
+	keys := container.NewVBox(hint(msgBoxKeys), hint(msgBoxKeys2))
 	p.body = container.NewVBox(p.ticketsView, p.cardView, p.memberView, p.payBox, p.outcome)
 	root := container.NewBorder(
 		container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(p.tabs[viewCard], p.tabs[viewMembership]), p.tabs[viewTickets]), widget.NewSeparator()),
@@ -1585,4 +1592,5 @@ const (
 	msgBoxReceiptFailed    msg = "box.receipt.failed"
 	msgBoxPrintFailed      msg = "box.print.failed"
 	msgBoxKeys             msg = "box.keys"
+	msgBoxKeys2            msg = "box.keys2"
 )

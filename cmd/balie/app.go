@@ -31,7 +31,15 @@ type appConfig struct {
 	ledger  string // the ledger's address
 	enrol   string // a one-time enrolment token
 	printer serialPrinter
+	// fullscreen fills the screen, as a counter PC's app should; without
+	// it the window opens at windowSize, which fits a 1024x768 screen.
+	fullscreen bool
 }
+
+// windowSize is the window's size without --fullscreen: it fits the
+// smallest counter screen (1024x768, with a task bar), and can be
+// resized to any larger one.
+func windowSize() fyne.Size { return fyne.NewSize(1024, 700) }
 
 func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) int {
 	var cfg appConfig
@@ -45,6 +53,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	fset.StringVar(&cfg.enrol, "enrol", "", "enrol this terminal with the one-time token 'ledger terminal add' printed")
 	fset.StringVar(&cfg.printer.port, "printer", "", "an ESC/POS receipt printer's serial port, e.g. /dev/serial/by-id/usb-...: every sale's receipt is printed")
 	fset.IntVar(&cfg.printer.baud, "printer-baud", 9600, "the receipt printer's baud rate")
+	fset.BoolVar(&cfg.fullscreen, "fullscreen", false, "fill the whole screen (a counter PC); otherwise a window of 1024x700 that can be resized")
 	cfg.reader.register(fset, "reader-", "reader")
 	config := fset.String("config", "", "the configuration file (default: balie.conf in the user's config folder; none with --demo)")
 	if code, ok := parse(fset, args, stderr); !ok {
@@ -171,7 +180,12 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		prevDesk = desk.ID
 	}
 	show(cfg.lang, desk)
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(windowSize())
+	if cfg.fullscreen {
+		w.SetFullScreen(true)
+	} else {
+		w.CenterOnScreen()
+	}
 	if cfg.reader.port != "" {
 		if err := startReader(ctx, rcfg, scr, log); err != nil {
 			say(stderr, cfg.lang, err)
