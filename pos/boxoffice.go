@@ -29,6 +29,7 @@ type BoxOfficeDesk interface {
 	QuoteTickets(ctx context.Context, req balie.TicketRequest) ([]balie.TicketQuote, balie.Cents, error)
 	SellTickets(ctx context.Context, staffID string, req balie.TicketRequest) (balie.TicketResult, error)
 	SellCard(ctx context.Context, staffID string, req balie.CardSaleRequest) (balie.CardSaleResult, error)
+	QuoteCard(ctx context.Context, req balie.CardSaleRequest) (balie.Cents, error)
 	Programs(ctx context.Context, organiserID string) ([]balie.MembershipProgram, error)
 	MembershipDesk
 }
@@ -97,6 +98,11 @@ type boxOfficePanel struct {
 	sel      int // the line ↑ and ↓ change
 	quote    quoteState
 	quoteSeq uint64
+	// cardPrice is the store's price of the card in the form, known as
+	// soon as the form has the holder's residence and age (cardKnown).
+	cardPrice balie.Cents
+	cardKnown bool
+	cardSeq   uint64
 	view     boxView
 	busy     bool // an act is in flight
 	holder   *HolderView
@@ -204,6 +210,16 @@ func (p *boxOfficePanel) build() {
 	p.first.OnSubmitted = func(string) { p.focus(p.last) }
 	p.last.OnSubmitted = func(string) { p.focus(p.birth) }
 	p.birth.OnSubmitted = func(string) { p.focus(p.postal) }
+	// The price follows the form as it is typed.
+	for _, e := range []*scanEntry{p.birth, p.postal} {
+		e.OnChanged = func(string) { p.requoteCard() }
+	}
+	p.stock.OnChanged = func(text string) {
+		// A number half typed prices nothing: wait for a whole one.
+		if _, err := balie.ParseCardNumber(text); err == nil || strings.TrimSpace(text) == "" {
+			p.requoteCard()
+		}
+	}
 	p.postal.OnSubmitted = func(string) { p.confirm() }
 	var reasons []string
 	for _, r := range cardReasons {
@@ -860,7 +876,49 @@ func (p *boxOfficePanel) cardChanged() {
 		}
 		p.forWhom.Refresh()
 	}
+	p.requoteCard()
 	p.enable()
+}
+
+// requoteCard asks the store what the card in the form costs, once the
+// form knows what decides it: the new holder's postal code and birth
+// date, or the holder on screen. An answer for an older form is dropped.
+func (p *boxOfficePanel) requoteCard() {
+	p.cardSeq++
+	seq := p.cardSeq
+	p.cardKnown = false
+	req := balie.CardSaleRequest{Reason: p.reason()}
+	if n, err := balie.ParseCardNumber(p.stock.Text); err == nil {
+		req.Card = n
+	}
+	if req.Reason == balie.ReasonFirstCard {
+		birth, bad := parseBirthDate(p.birth.Text, p.a.cfg.Now())
+		postal := strings.TrimSpace(p.postal.Text)
+		if bad != "" || !validPostalCode(postal) {
+			p.enable()
+			return
+		}
+		req.NewHolder = &balie.Holder{BirthDate: birth, PostalCode: postal}
+	} else {
+		if p.holder == nil {
+			p.enable()
+			return
+		}
+		req.HolderCard = balie.CardNumber(p.holder.Card)
+	}
+	p.a.run(func(ctx context.Context) func() {
+		price, err := p.desk.QuoteCard(ctx, req)
+		return func() {
+			if seq != p.cardSeq {
+				return
+			}
+			if err != nil {
+				p.a.log.Debug("card quote refused", "code", balie.ErrorCode(err))
+			}
+			p.cardPrice, p.cardKnown = price, err == nil
+			p.enable()
+		}
+	})
 }
 
 func (p *boxOfficePanel) reason() balie.PurchaseReason {
@@ -947,6 +1005,8 @@ func (p *boxOfficePanel) amountDue() (balie.Cents, bool) {
 	switch p.view {
 	case viewTickets:
 		return p.quote.total, p.quote.ok
+	case viewCard:
+		return p.cardPrice, p.cardKnown
 	case viewMembership:
 		if pr, ok := p.program(); ok {
 			return memberPriceOf(pr)

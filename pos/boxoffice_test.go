@@ -134,6 +134,13 @@ func (f *fakeBoxOffice) SellCard(ctx context.Context, staff string, req balie.Ca
 	return balie.CardSaleResult{Recorded: balie.Recorded{ID: "evt-0002", Seq: 2, At: boxDay.Add(10 * time.Hour)}, Card: req.Card, Holder: h, Price: 500}, nil
 }
 
+func (f *fakeBoxOffice) QuoteCard(ctx context.Context, req balie.CardSaleRequest) (balie.Cents, error) {
+	if req.NewHolder != nil && balie.Age(req.NewHolder.BirthDate, boxDay) < 18 {
+		return 0, nil
+	}
+	return 500, nil
+}
+
 func (f *fakeBoxOffice) Programs(ctx context.Context, org string) ([]balie.MembershipProgram, error) {
 	return []balie.MembershipProgram{{ID: "prog-vriendenkring", OrganiserID: "org-cc", Name: "Vriendenkring CC Lier",
 		Price: 1000, PassDiscount: 500, EndKind: balie.EndFixed, FixedEnd: time.Date(2028, 9, 1, 0, 0, 0, 0, balie.Brussels())}}, nil
@@ -412,6 +419,7 @@ func TestBoxOffice_sellCardFirst(t *testing.T) {
 
 	r.p.birth.SetText("5/3/1990")
 	r.p.postal.SetText("2500")
+	r.wait(t) // the card's price
 	r.press(fyne.KeyF9)
 	r.wait(t) // the sale
 	want := balie.CardSaleRequest{Card: stock, Reason: balie.ReasonFirstCard, Payment: balie.PayCard,
@@ -440,6 +448,7 @@ func TestBoxOffice_sellCardReplacement(t *testing.T) {
 	r.press(fyne.KeyF8)
 	test.Type(r.p.stock, string(stock))
 	r.p.reasonPick.SetSelectedIndex(3) // defect
+	r.wait(t)                          // the card's price
 	if got, want := r.p.forWhom.Text, "De nieuwe kaart is voor Tom Peeters (nu kaart 0900000095902)."; got != want {
 		t.Errorf("for whom %q, want %q", got, want)
 	}
@@ -627,5 +636,52 @@ func TestBoxOffice_print(t *testing.T) {
 	r.wait(t)
 	if !strings.HasPrefix(r.a.note.Text, "De bonprinter antwoordt niet") {
 		t.Errorf("a failing printer says %q", r.a.note.Text)
+	}
+}
+
+// TestBoxOffice_cardPriceBeforeSale: the card's price shows as soon as
+// the form knows the holder's residence and age, before anything is sold.
+func TestBoxOffice_cardPriceBeforeSale(t *testing.T) {
+	cases := []struct {
+		name  string
+		fill  func(t *testing.T, r *boxRig)
+		price string
+	}{
+		{"an adult", func(t *testing.T, r *boxRig) {
+			test.Type(r.p.birth, "05/03/1990")
+			test.Type(r.p.postal, "2500")
+		}, "Te betalen: € 5,00"},
+		{"a child", func(t *testing.T, r *boxRig) {
+			test.Type(r.p.birth, "05/03/2018")
+			test.Type(r.p.postal, "2500")
+		}, "Te betalen: € 0,00"},
+		{"a replacement for the holder on screen", func(t *testing.T, r *boxRig) {
+			r.p.reasonPick.SetSelectedIndex(1)
+		}, "Te betalen: € 5,00"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := newBoxRig(t, "nl")
+			if c.name == "a replacement for the holder on screen" {
+				r.scan(t, tomCard)
+			}
+			r.press(fyne.KeyF8)
+			if got := r.p.due.Text; !strings.Contains(got, "de prijs volgt") {
+				t.Errorf("before the form is filled: %q", got)
+			}
+			c.fill(t, r)
+			r.wait(t) // the store's price
+			if got := r.p.due.Text; got != c.price {
+				t.Errorf("due %q, want %q", got, c.price)
+			}
+			if len(r.box.cards) != 0 {
+				t.Errorf("a card was sold to price it")
+			}
+		})
+	}
+	r := newBoxRig(t, "nl")
+	r.press(fyne.KeyF8)
+	if got := labelTexts(r.p.newHolder); !slices.Contains(got, "Voornaam") || !slices.Contains(got, "Familienaam") {
+		t.Errorf("the form's fields are %q, want Voornaam and Familienaam", got)
 	}
 }

@@ -238,6 +238,52 @@ func (d *DB) SellTickets(ctx context.Context, staffID string, req balie.TicketRe
 	return res, err
 }
 
+// QuoteCard prices a card sale as SellCard would, recording nothing: the
+// desk shows the price as soon as the form knows the holder's residence,
+// age and status. The stock card may not be typed yet: the desk's card
+// system prices it then. A first card's holder has no social tariff yet.
+func (d *DB) QuoteCard(ctx context.Context, req balie.CardSaleRequest) (balie.Cents, error) {
+	price, err := d.quoteCard(ctx, d.db, req, d.now())
+	return price, d.classify("quote card", err)
+}
+
+func (d *DB) quoteCard(ctx context.Context, q querier, req balie.CardSaleRequest, at time.Time) (balie.Cents, error) {
+	desk, err := d.currentDesk(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	systemID := desk.CardSystem
+	if req.Card != "" {
+		if stock, err := d.cardByNumber(ctx, q, req.Card); err == nil && stock.CardSystem != "" {
+			systemID = stock.CardSystem
+		}
+	}
+	var h balie.Holder
+	switch {
+	case req.Reason == balie.ReasonFirstCard && req.NewHolder != nil:
+		h = *req.NewHolder
+		h.SocialTariff = balie.SocialTariff{}
+	case req.Reason != balie.ReasonFirstCard:
+		old, err := d.cardByNumber(ctx, q, req.HolderCard)
+		if err != nil {
+			return 0, err
+		}
+		if h, err = d.holder(ctx, q, old.HolderID); err != nil {
+			return 0, err
+		}
+	}
+	system, err := d.cardSystem(ctx, q, systemID)
+	if err != nil {
+		return 0, err
+	}
+	prices, err := d.cardPrices(ctx, q, systemID)
+	if err != nil {
+		return 0, err
+	}
+	return prices.Price(balie.CardSaleQuery{CardSystem: system, PostalCode: h.PostalCode, BirthDate: h.BirthDate,
+		SocialTariff: h.SocialTariff.Applies(), Reason: req.Reason, At: at})
+}
+
 // SellCard sells a card from this desk's stock.
 func (d *DB) SellCard(ctx context.Context, staffID string, req balie.CardSaleRequest) (balie.CardSaleResult, error) {
 	var res balie.CardSaleResult

@@ -56,3 +56,35 @@ func TestDB_PayMembership_twiceToday(t *testing.T) {
 		t.Errorf("the next day the quote still says paid today")
 	}
 }
+
+// TestDB_QuoteCard: the price of a card is known before the sale, from
+// the holder's residence, age and status, and is the sale's price.
+func TestDB_QuoteCard(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "desk-box")
+	cases := []struct {
+		name string
+		req  balie.CardSaleRequest
+	}{
+		{"first card, adult resident", balie.CardSaleRequest{Reason: balie.ReasonFirstCard, NewHolder: &balie.Holder{FirstName: "An", LastName: "Claes", PostalCode: "2500", BirthDate: at(1990, 3, 5, 0, 0)}}},
+		{"first card, a child", balie.CardSaleRequest{Reason: balie.ReasonFirstCard, NewHolder: &balie.Holder{FirstName: "Mo", LastName: "Claes", PostalCode: "2500", BirthDate: at(2018, 3, 5, 0, 0)}}},
+		{"replacement, social tariff", balie.CardSaleRequest{Reason: balie.ReasonReplaceLost, HolderCard: cardSocial}},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			quoted, err := f.db.QuoteCard(ctx, c.req)
+			if err != nil {
+				t.Fatalf("QuoteCard: %v", err)
+			}
+			req := c.req
+			req.Card, req.Payment = f.stock[i], balie.PayCard
+			res, err := f.db.SellCard(ctx, staffClerk, req)
+			if err != nil {
+				t.Fatalf("SellCard: %v", err)
+			}
+			if res.Price != quoted {
+				t.Errorf("quoted %v, sold at %v", quoted, res.Price)
+			}
+		})
+	}
+}
