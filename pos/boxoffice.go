@@ -103,9 +103,9 @@ type boxOfficePanel struct {
 	cardPrice balie.Cents
 	cardKnown bool
 	cardSeq   uint64
-	view     boxView
-	busy     bool // an act is in flight
-	holder   *HolderView
+	view      boxView
+	busy      bool // an act is in flight
+	holder    *HolderView
 	// receiptFor is the card looked up after the sale on screen.
 	receiptFor string
 	// receipt is the last sale's receipt, for F11 (a PDF); nil before.
