@@ -566,7 +566,11 @@ func (a *App) linkText(st *SyncState) string {
 	}
 	parts := state
 	if st.Queued > 0 {
-		parts += " · " + a.lang.t(msgLinkQueued, st.Queued, ago(a.lang, now.Sub(st.Oldest)))
+		if st.Queued == 1 {
+			parts += " · " + a.lang.t(msgLinkQueuedOne, ago(a.lang, now.Sub(st.Oldest)))
+		} else {
+			parts += " · " + a.lang.t(msgLinkQueued, st.Queued, ago(a.lang, now.Sub(st.Oldest)))
+		}
 	}
 	if !st.LastSync.IsZero() {
 		parts += " · " + a.lang.t(msgLinkLast, st.LastSync.In(balie.Brussels()).Format("15:04"))
@@ -643,6 +647,7 @@ const (
 	msgLinkOnline  msg = "link.online"
 	msgLinkOffline msg = "link.offline"
 	msgLinkQueued  msg = "link.queued"
+	msgLinkQueuedOne msg = "link.queued.one"
 	msgLinkLast    msg = "link.last"
 	msgLinkBlocked msg = "link.blocked"
 	msgAgoNow      msg = "ago.now"

@@ -278,10 +278,10 @@ func TestApp_link(t *testing.T) {
 		}, "● Verbonden · laatst gesynchroniseerd 09:58"},
 		{"offline with a queue", "nl", func(now time.Time) SyncState {
 			return SyncState{Enabled: true, Queued: 12, Oldest: now.Add(-3 * time.Hour), LastSync: now.Add(-3 * time.Hour)}
-		}, "○ Offline — alles wordt bewaard · 12 te versturen (oudste 3 u geleden) · laatst gesynchroniseerd 07:00"},
+		}, "○ Geen verbinding — alles wordt bewaard · 12 handelingen wachten op de centrale (de oudste 3 u geleden) · laatst gesynchroniseerd 07:00"},
 		{"blocked in English", "en", func(now time.Time) SyncState {
 			return SyncState{Enabled: true, Online: true, Blocked: true, Queued: 1, Oldest: now.Add(-30 * time.Second)}
-		}, "● Online · 1 to send (oldest just now) · ⚠ review needed"},
+		}, "● Online · 1 act waiting for the ledger (just now) · ⚠ review needed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

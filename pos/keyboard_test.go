@@ -106,7 +106,7 @@ func TestApp_headerCountsActAtOnce(t *testing.T) {
 	r.scan(t, tomCard)
 	r.key(fyne.KeyF5)
 	r.wait(t) // the check-in, recorded
-	if got := r.a.link.Text; !strings.Contains(got, "1 te versturen") {
+	if got := r.a.link.Text; !strings.Contains(got, "1 handeling wacht op de centrale") {
 		t.Errorf("header after the act = %q, want it counted", got)
 	}
 }

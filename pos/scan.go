@@ -239,7 +239,11 @@ func (s *ScanScreen) showMatches(query string, matches []HolderView, search Hold
 		}
 		s.refocus()
 	}()
-	rows := []fyne.CanvasObject{widget.NewLabelWithStyle(s.lang.t(msgFound, len(matches), query), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	found := s.lang.t(msgFound, len(matches), query)
+	if len(matches) == 1 {
+		found = s.lang.t(msgFoundOne, query)
+	}
+	rows := []fyne.CanvasObject{widget.NewLabelWithStyle(found, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	if len(matches) == 0 {
 		rows[0] = widget.NewLabel(s.lang.t(msgNoneFound, query))
 	}

@@ -253,7 +253,7 @@ func (p *sportsPanel) doRedeem() {
 		if err != nil {
 			return "", err
 		}
-		return l.t(msgSportsRedeemed, r.Name, l.points(res.Before), l.points(res.After)), nil
+		return l.t(msgSportsRedeemed, r.Name, l.points(res.Before-res.After), l.points(res.After)), nil
 	})
 }
 
@@ -272,7 +272,7 @@ func (p *sportsPanel) offerOverride() {
 			if err != nil {
 				return "", err
 			}
-			return l.t(msgSportsRedeemed, r.Name, l.points(res.Before), l.points(res.After)), nil
+			return l.t(msgSportsRedeemed, r.Name, l.points(res.Before-res.After), l.points(res.After)), nil
 		})
 	})
 }

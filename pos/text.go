@@ -38,6 +38,7 @@ const (
 	msgActionCleared  msg = "action.cleared"
 	msgMembershipLine msg = "membership.line"
 	msgFound          msg = "search.found"
+	msgFoundOne       msg = "search.found.one"
 	msgNoneFound      msg = "search.none"
 	msgActionFound    msg = "action.found"
 	msgForStaff       msg = "holder.forstaff"

@@ -116,7 +116,7 @@ func (d *DB) event(ctx context.Context, q querier, id string) (balie.Event, erro
 	}
 	if len(evs) == 0 {
 		return balie.Event{}, balie.Errorf(balie.CodeEventUnknown,
-			"Dit evenement is niet gekend op deze kassa.", "This event is not known on this terminal.")
+			"Deze activiteit is niet gekend op deze kassa.", "This activity is not known on this terminal.")
 	}
 	return evs[0], nil
 }

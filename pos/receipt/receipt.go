@@ -177,7 +177,7 @@ func ReceiptText(r Receipt, lang string, width int) string {
 	}
 	b.rule('-')
 	b.pair(tr(lang, "TOTAAL", "TOTAL"), money(r.Total, lang))
-	b.pair(tr(lang, "Betaald met", "Paid by"), PaymentName(r.Payment, lang))
+	b.pair(tr(lang, "Betaling", "Payment"), paymentWords(r.Payment, lang))
 	if r.Payment == balie.PayCash && r.Tendered > 0 {
 		b.pair(tr(lang, "Ontvangen", "Tendered"), money(r.Tendered, lang))
 		b.pair(tr(lang, "Terug", "Change"), money(r.Change, lang))
@@ -277,4 +277,16 @@ func wrapWords(s string, width int) []string {
 		out = append(out, string(cur))
 	}
 	return out
+}
+
+// paymentWords is how a receipt says how it was paid: an invoice is not
+// paid yet, so "Betaald met Factuur" told the customer a wrong thing.
+func paymentWords(m balie.PaymentMethod, lang string) string {
+	switch m {
+	case balie.PayCard:
+		return tr(lang, "Met de kaart", "By card")
+	case balie.PayInvoice:
+		return tr(lang, "Op factuur", "On invoice")
+	}
+	return PaymentName(m, lang)
 }
