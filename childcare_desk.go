@@ -25,6 +25,7 @@ type ChildToday struct {
 	LastName   string
 	Group      string
 	Authorised []AuthorisedAdult
+	Notes      string // for staff, see Child.Notes
 	// Present is true while the child is signed in, whatever day the
 	// stay began: a child forgotten yesterday is still inside for the
 	// register until staff sign them out.

@@ -175,7 +175,9 @@ func (a *App) build() {
 		}
 	case balie.DeskChildcare:
 		if a.deps.Childcare != nil {
-			a.desk = newChildcarePanel(a, a.deps.Childcare)
+			cc := newChildcarePanel(a, a.deps.Childcare)
+			a.desk = cc
+			a.scan.childCard = cc.find
 		}
 	}
 	right := fyne.CanvasObject(widget.NewLabel(""))

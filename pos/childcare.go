@@ -1,8 +1,11 @@
 package pos
 
 import (
+	"bytes"
 	"context"
 	"image/color"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
+	"github.com/balie/balie/pos/receipt"
 )
 
 // ChildcareDesk is what the childcare desk asks of the terminal.
@@ -66,6 +70,7 @@ type childcarePanel struct {
 	dayPick *keySelect
 	act     *keyButton
 	roll    *keyButton
+	print   *keyButton // the roll call as a PDF
 	list    *fyne.Container
 	scroll  *container.Scroll
 	detail  *fyne.Container
@@ -110,6 +115,7 @@ func newChildcarePanel(a *App, desk ChildcareDesk) *childcarePanel {
 
 	p.act = p.a.bigButton(keyLabel(l.t(msgCCSignInOut), fyne.KeyF5), theme.LoginIcon(), p.actSelected)
 	p.roll = p.a.button(keyLabel(l.t(msgCCRollCall), fyne.KeyF6), theme.ListIcon(), p.toggleRollCall)
+	p.print = p.a.button(keyLabel(l.t(msgCCRollPDF), fyne.KeyF11), theme.DocumentPrintIcon(), p.saveRollCall)
 
 	p.code = a.entry()
 	p.code.Password = true
@@ -126,7 +132,7 @@ func newChildcarePanel(a *App, desk ChildcareDesk) *childcarePanel {
 	top := container.NewVBox(
 		p.flag,
 		container.NewBorder(nil, nil, nil, container.NewCenter(container.NewStack(pickWidth, p.dayPick)), container.NewVBox(p.count, p.dayLine)),
-		container.NewGridWithColumns(2, p.act, p.roll),
+		container.NewGridWithColumns(3, p.act, p.roll, p.print),
 		widget.NewSeparator(),
 	)
 	root := container.NewPadded(container.NewBorder(top, nil, nil, nil,
@@ -536,6 +542,42 @@ func (p *childcarePanel) kindChanged() {
 	}
 }
 
+// saveRollCall writes who is present now as a PDF to the reports
+// folder, to print for the fire service, and says where.
+func (p *childcarePanel) saveRollCall() {
+	p.a.touch()
+	now := p.a.cfg.Now()
+	rc := receipt.RollCall{Desk: p.a.cfg.Desk.Name, At: now}
+	for _, c := range p.children {
+		if c.Present {
+			rc.Children = append(rc.Children, receipt.RollCallChild{Name: strings.TrimSpace(c.FirstName + " " + c.LastName), Group: c.Group, Since: c.Since})
+		}
+	}
+	var buf bytes.Buffer
+	err := receipt.RollCallPDF(&buf, rc, string(p.a.lang))
+	dir := p.a.cfg.ReportDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	name := filepath.Join(dir, "appel-"+now.In(balie.Brussels()).Format("2006-01-02-150405")+".pdf")
+	if err == nil {
+		if err = os.MkdirAll(dir, 0o700); err == nil {
+			err = os.WriteFile(name, buf.Bytes(), 0o600)
+		}
+	}
+	if err != nil {
+		p.a.log.Error("save roll call", "err", err)
+		p.a.notice(p.a.lang.t(msgCCRollPDFFailed), false)
+		return
+	}
+	p.a.log.Info("roll call saved", "path", name, "present", len(rc.Children))
+	said := p.a.lang.t(msgCCRollPDFSaved, len(rc.Children), filepath.Base(name))
+	if len(rc.Children) == 1 {
+		said = p.a.lang.t(msgCCRollPDFSavedOne, filepath.Base(name))
+	}
+	p.a.notice(said, true)
+}
+
 func (p *childcarePanel) toggleRollCall() {
 	p.a.touch()
 	p.rollCall = !p.rollCall
@@ -551,6 +593,8 @@ func (p *childcarePanel) key(name fyne.KeyName) bool {
 		}
 	case fyne.KeyF6:
 		p.roll.OnTapped()
+	case fyne.KeyF11:
+		p.saveRollCall()
 	case fyne.KeyF10:
 		if p.leaving != "" {
 			p.submitCode()
@@ -841,14 +885,7 @@ func (p *childcarePanel) signOutBox(c balie.ChildToday) fyne.CanvasObject {
 	}
 	var who []fyne.CanvasObject
 	for _, a := range c.Authorised {
-		how := l.t(msgCCByCard)
-		switch {
-		case a.HolderID == "" && a.Code != "":
-			how = l.t(msgCCByCode)
-		case a.HolderID == "":
-			how = l.t(msgCCByNothing)
-		}
-		who = append(who, iconRow(theme.AccountIcon(), l.t(msgCCMayLine, a.Name, how), widget.MediumImportance))
+		who = append(who, iconRow(theme.AccountIcon(), l.t(msgCCMayLine, a.Name, pickupHow(l, a)), widget.MediumImportance))
 	}
 	if len(who) == 0 {
 		rows = append(rows, ccQuiet(l.t(msgCCNoAdults)))
@@ -995,55 +1032,59 @@ func ccBlockName(l language, block string) string {
 }
 
 const (
-	msgCCPresentNow   msg = "childcare.present"
-	msgCCDayLine      msg = "childcare.day"
-	msgCCDayLineNone  msg = "childcare.day.none"
-	msgCCDaySchool    msg = "childcare.day.school"
-	msgCCDayWednesday msg = "childcare.day.wednesday"
-	msgCCDayFree      msg = "childcare.day.free"
-	msgCCSignInOut    msg = "childcare.signinout"
-	msgCCSignInName   msg = "childcare.signin.name"
-	msgCCSignOutName  msg = "childcare.signout.name"
-	msgCCRollCall     msg = "childcare.rollcall"
-	msgCCAllChildren  msg = "childcare.all"
-	msgCCRollTitle    msg = "childcare.rollcall.title"
-	msgCCRollLine     msg = "childcare.rollcall.line"
-	msgCCNoOnePresent msg = "childcare.rollcall.none"
-	msgCCNoChildren   msg = "childcare.none"
-	msgCCLoading      msg = "childcare.loading"
-	msgCCGroup        msg = "childcare.group"
-	msgCCAbsent       msg = "childcare.absent"
-	msgCCSince        msg = "childcare.since"
-	msgCCStillSince   msg = "childcare.still"
-	msgCCLeft         msg = "childcare.left"
-	msgCCBillButton   msg = "childcare.bill.button"
-	msgCCFlagTitle    msg = "childcare.flag.title"
-	msgCCFlagHint     msg = "childcare.flag.hint"
-	msgCCSignedIn     msg = "childcare.signedin"
-	msgCCSignedOut    msg = "childcare.signedout"
-	msgCCNotAChild    msg = "childcare.notachild"
-	msgCCWhoPicksUp   msg = "childcare.pickup"
-	msgCCCode         msg = "childcare.code"
-	msgCCCodeOK       msg = "childcare.code.ok"
-	msgCCScanAdult    msg = "childcare.pickup.scan"
-	msgCCNoAdults     msg = "childcare.pickup.none"
-	msgCCMayPickUp    msg = "childcare.pickup.may"
-	msgCCMayLine      msg = "childcare.pickup.line"
-	msgCCByCard       msg = "childcare.pickup.bycard"
-	msgCCByCode       msg = "childcare.pickup.bycode"
-	msgCCByNothing    msg = "childcare.pickup.bynothing"
-	msgCCBillTitle    msg = "childcare.bill.title"
-	msgCCStay         msg = "childcare.bill.stay"
-	msgCCUnits        msg = "childcare.bill.units"
-	msgCCBlock        msg = "childcare.bill.block"
-	msgCCBlockShort   msg = "childcare.block.short"
-	msgCCBlockMedium  msg = "childcare.block.medium"
-	msgCCBlockLong    msg = "childcare.block.long"
-	msgCCHalfHour     msg = "childcare.unit.halfhour"
-	msgCCHour         msg = "childcare.unit.hour"
-	msgCCMinutes      msg = "childcare.unit.minutes"
-	msgCCSibling      msg = "childcare.bill.sibling"
-	msgCCSocial       msg = "childcare.bill.social"
-	msgCCLate         msg = "childcare.bill.late"
-	msgCCTotal        msg = "childcare.bill.total"
+	msgCCPresentNow      msg = "childcare.present"
+	msgCCDayLine         msg = "childcare.day"
+	msgCCDayLineNone     msg = "childcare.day.none"
+	msgCCDaySchool       msg = "childcare.day.school"
+	msgCCDayWednesday    msg = "childcare.day.wednesday"
+	msgCCDayFree         msg = "childcare.day.free"
+	msgCCSignInOut       msg = "childcare.signinout"
+	msgCCSignInName      msg = "childcare.signin.name"
+	msgCCSignOutName     msg = "childcare.signout.name"
+	msgCCRollCall        msg = "childcare.rollcall"
+	msgCCRollPDF         msg = "childcare.rollcall.pdf"
+	msgCCRollPDFSaved    msg = "childcare.rollcall.saved"
+	msgCCRollPDFSavedOne msg = "childcare.rollcall.saved.one"
+	msgCCRollPDFFailed   msg = "childcare.rollcall.failed"
+	msgCCAllChildren     msg = "childcare.all"
+	msgCCRollTitle       msg = "childcare.rollcall.title"
+	msgCCRollLine        msg = "childcare.rollcall.line"
+	msgCCNoOnePresent    msg = "childcare.rollcall.none"
+	msgCCNoChildren      msg = "childcare.none"
+	msgCCLoading         msg = "childcare.loading"
+	msgCCGroup           msg = "childcare.group"
+	msgCCAbsent          msg = "childcare.absent"
+	msgCCSince           msg = "childcare.since"
+	msgCCStillSince      msg = "childcare.still"
+	msgCCLeft            msg = "childcare.left"
+	msgCCBillButton      msg = "childcare.bill.button"
+	msgCCFlagTitle       msg = "childcare.flag.title"
+	msgCCFlagHint        msg = "childcare.flag.hint"
+	msgCCSignedIn        msg = "childcare.signedin"
+	msgCCSignedOut       msg = "childcare.signedout"
+	msgCCNotAChild       msg = "childcare.notachild"
+	msgCCWhoPicksUp      msg = "childcare.pickup"
+	msgCCCode            msg = "childcare.code"
+	msgCCCodeOK          msg = "childcare.code.ok"
+	msgCCScanAdult       msg = "childcare.pickup.scan"
+	msgCCNoAdults        msg = "childcare.pickup.none"
+	msgCCMayPickUp       msg = "childcare.pickup.may"
+	msgCCMayLine         msg = "childcare.pickup.line"
+	msgCCByCard          msg = "childcare.pickup.bycard"
+	msgCCByCode          msg = "childcare.pickup.bycode"
+	msgCCByNothing       msg = "childcare.pickup.bynothing"
+	msgCCBillTitle       msg = "childcare.bill.title"
+	msgCCStay            msg = "childcare.bill.stay"
+	msgCCUnits           msg = "childcare.bill.units"
+	msgCCBlock           msg = "childcare.bill.block"
+	msgCCBlockShort      msg = "childcare.block.short"
+	msgCCBlockMedium     msg = "childcare.block.medium"
+	msgCCBlockLong       msg = "childcare.block.long"
+	msgCCHalfHour        msg = "childcare.unit.halfhour"
+	msgCCHour            msg = "childcare.unit.hour"
+	msgCCMinutes         msg = "childcare.unit.minutes"
+	msgCCSibling         msg = "childcare.bill.sibling"
+	msgCCSocial          msg = "childcare.bill.social"
+	msgCCLate            msg = "childcare.bill.late"
+	msgCCTotal           msg = "childcare.bill.total"
 )

@@ -1,7 +1,10 @@
 package pos
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -674,5 +677,42 @@ func TestChildcare_pickupNeedsCardOrCode(t *testing.T) {
 	r.wait(t)
 	if !r.present("h-amber") {
 		t.Errorf("a typed name signed Amber out")
+	}
+}
+
+// TestChildcare_childCard: a child's card at the childcare desk shows
+// what the desk needs, not points and memberships: the group, who may
+// pick up and how, and the notes for staff.
+func TestChildcare_childCard(t *testing.T) {
+	r := newChildcareRig(t, "nl")
+	r.desk.children[2].Notes = "Allergisch voor noten."
+	r.p.children[2].Notes = "Allergisch voor noten."
+	r.scan(t, ccChildCard)
+	r.wait(t) // signed in
+	got := labelTexts(r.a.scan.result)
+	for _, want := range []string{"Lotte Peeters", "Groep Lager 1-3", "Mag ophalen vandaag:", "Tom Peeters — met de eigen UiTPAS",
+		"Sofie Verhoeven — met de ophaalcode", "Voor de begeleiding: Allergisch voor noten."} {
+		if !slices.Contains(got, want) {
+			t.Errorf("the child's card lacks %q: %q", want, got)
+		}
+	}
+	for _, s := range got {
+		if strings.Contains(s, "punt") || strings.Contains(s, "Lidmaatschap") {
+			t.Errorf("the child's card shows %q", s)
+		}
+	}
+}
+
+// TestChildcare_rollCallPDF: F11 saves who is present now as a PDF.
+func TestChildcare_rollCallPDF(t *testing.T) {
+	r := newChildcareRig(t, "nl")
+	r.a.cfg.ReportDir = t.TempDir()
+	r.key(fyne.KeyF11)
+	pdfs, _ := filepath.Glob(filepath.Join(r.a.cfg.ReportDir, "appel-*.pdf"))
+	if len(pdfs) != 1 || !strings.HasPrefix(r.a.note.Text, "Appel met 1 aanwezige opgeslagen als appel-") {
+		t.Fatalf("after F11: %v, notice %q", pdfs, r.a.note.Text)
+	}
+	if b, _ := os.ReadFile(pdfs[0]); !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Errorf("%s is not a PDF", pdfs[0])
 	}
 }

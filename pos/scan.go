@@ -95,6 +95,11 @@ type ScanScreen struct {
 	OnOutcome func(ok bool)
 	quiet     bool // set by Refresh around its Scan
 
+	// childCard, when set, finds a child of the childcare desk's list:
+	// a child's card then shows what that desk needs (the group, who may
+	// pick up, notes for staff) instead of points and memberships.
+	childCard func(holderID string) (balie.ChildToday, bool)
+
 	// OnHolder, when set, is told on the Fyne goroutine who is on the
 	// screen after each scan: the holder, or nil after a refusal or when
 	// the screen is cleared. The desk's actions follow it.
@@ -385,7 +390,12 @@ type views struct {
 	refusal                fyne.CanvasObject
 	sentence               *widget.Label
 	shown                  fyne.CanvasObject // the holder's card and, apart, the notes for staff
-	staffSlot              *fyne.Container   // the notes for staff, when there are any
+	child                  fyne.CanvasObject // a child's card at the childcare desk
+	childName, childGroup  *widget.Label
+	childAdults            *fyne.Container
+	childNotes             *widget.Label
+	childLines             []*line
+	staffSlot              *fyne.Container // the notes for staff, when there are any
 	staffBox               *fyne.Container
 	staffNotes             *fyne.Container
 	lines                  []*line // rows for memberships, then notices
@@ -436,6 +446,19 @@ func (s *ScanScreen) buildViews() {
 	v.staffSlot = container.NewVBox()
 	v.shown = container.NewVBox(v.holder, v.staffSlot)
 
+	v.childName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.childName.Wrapping = fyne.TextWrapWord
+	v.childName.SizeName = sizeHolderName
+	v.childGroup = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.childGroup.SizeName = theme.SizeNameHeadingText
+	v.childAdults = container.NewVBox()
+	v.childNotes = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.childNotes.Wrapping = fyne.TextWrapWord
+	v.childNotes.Importance = widget.WarningImportance
+	v.child = newPanel(container.NewVBox(v.childName, v.childGroup, widget.NewSeparator(),
+		widget.NewLabelWithStyle(s.lang.t(msgChildMay), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		v.childAdults, v.childNotes), theme.ColorNameInputBackground, theme.ColorNameInputBorder)
+
 	icon := container.NewGridWrap(fyne.NewSquareSize(56),
 		widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())))
 	v.sentence = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -450,6 +473,11 @@ func (s *ScanScreen) lookingView() fyne.CanvasObject { return s.views.looking }
 
 func (s *ScanScreen) holderView(h HolderView) fyne.CanvasObject {
 	v := &s.views
+	if s.childCard != nil && h.Child {
+		if c, ok := s.childCard(h.HolderID); ok {
+			return s.childView(h, c)
+		}
+	}
 	v.name.SetText(strings.TrimSpace(h.FirstName + " " + h.LastName))
 	v.card.SetText(s.lang.t(msgCard, h.Card))
 	v.points.SetText(s.lang.points(h.Points))
@@ -482,6 +510,42 @@ func (s *ScanScreen) holderView(h HolderView) fyne.CanvasObject {
 		v.staffSlot.Objects = []fyne.CanvasObject{v.staffBox}
 	}
 	return v.shown
+}
+
+// childView is a child's card at the childcare desk: the name, the
+// group, who may pick up and how, and the notes for staff.
+func (s *ScanScreen) childView(h HolderView, c balie.ChildToday) fyne.CanvasObject {
+	v := &s.views
+	v.childName.SetText(strings.TrimSpace(h.FirstName + " " + h.LastName))
+	v.childGroup.SetText(s.lang.t(msgChildGroup, c.Group))
+	for len(v.childLines) < len(c.Authorised) {
+		v.childLines = append(v.childLines, newLine())
+	}
+	v.childAdults.Objects = nil
+	for i, a := range c.Authorised {
+		v.childAdults.Objects = append(v.childAdults.Objects, v.childLines[i].set(theme.AccountIcon(), s.lang.t(msgCCMayLine, a.Name, pickupHow(s.lang, a)), widget.MediumImportance))
+	}
+	if len(c.Authorised) == 0 {
+		v.childAdults.Objects = []fyne.CanvasObject{ccQuiet(s.lang.t(msgCCNoAdults))}
+	}
+	v.childNotes.SetText("")
+	v.childNotes.Hide()
+	if n := strings.TrimSpace(c.Notes); n != "" {
+		v.childNotes.SetText(s.lang.t(msgChildNotes, n))
+		v.childNotes.Show()
+	}
+	return container.NewVBox(v.child)
+}
+
+// pickupHow says how an authorised adult shows they may pick up.
+func pickupHow(l language, a balie.AuthorisedAdult) string {
+	switch {
+	case a.HolderID != "":
+		return l.t(msgCCByCard)
+	case a.Code != "":
+		return l.t(msgCCByCode)
+	}
+	return l.t(msgCCByNothing)
 }
 
 func (s *ScanScreen) membershipRow(r *line, m MembershipLine) fyne.CanvasObject {

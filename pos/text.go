@@ -42,6 +42,9 @@ const (
 	msgNoneFound      msg = "search.none"
 	msgActionFound    msg = "action.found"
 	msgForStaff       msg = "holder.forstaff"
+	msgChildMay       msg = "child.may"
+	msgChildGroup     msg = "child.group"
+	msgChildNotes     msg = "child.notes"
 )
 
 // language is the clerk's language: "en", or "nl" for anything else, as

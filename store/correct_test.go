@@ -88,3 +88,34 @@ func TestDB_CorrectAttendance(t *testing.T) {
 	}
 	verify(t, f.db, 4)
 }
+
+// TestDB_Children_notes: a child's notes for staff reach the desk's list.
+func TestDB_Children_notes(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "desk-bko")
+	c, err := f.db.Child(ctx, "h-child")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Notes = "Allergisch voor noten."
+	l, err := f.db.NewLoader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Child(c); err != nil {
+		l.Abort()
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	list, err := f.db.Children(ctx, f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range list {
+		if k.HolderID == "h-child" && k.Notes != "Allergisch voor noten." {
+			t.Errorf("notes %q, want the enrolment's", k.Notes)
+		}
+	}
+}

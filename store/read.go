@@ -357,8 +357,8 @@ func (d *DB) Authenticate(ctx context.Context, cardOrID, pin string) (balie.Staf
 func (d *DB) child(ctx context.Context, q querier, holderID string) (balie.Child, error) {
 	c := balie.Child{HolderID: holderID}
 	var auth string
-	err := q.QueryRowContext(ctx, `SELECT provider_id, grp, authorised, sibling_key FROM children WHERE holder_id = ?`, holderID).
-		Scan(&c.ProviderID, &c.Group, &auth, &c.SiblingKey)
+	err := q.QueryRowContext(ctx, `SELECT provider_id, grp, authorised, sibling_key, notes FROM children WHERE holder_id = ?`, holderID).
+		Scan(&c.ProviderID, &c.Group, &auth, &c.SiblingKey, &c.Notes)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, balie.Errorf(balie.CodeChildUnknown, "Dit kind is niet ingeschreven in de kinderopvang.", "This child is not enrolled in childcare.")
 	}
