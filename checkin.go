@@ -59,3 +59,9 @@ func checkinLimitError(ev Event) *Error {
 	}
 	return Errorf(CodeCheckinLimit, "%[1]s", "%[2]s", nl, en)
 }
+
+// CheckinMayEnter says whether a holder whose check-in was refused with
+// err may still go in, as a sports hall's gate needs to know: a repeat
+// inside the limit only earns no point, the holder is welcome; a check-in
+// outside the opening hours, or any other refusal, is no way in.
+func CheckinMayEnter(err error) bool { return ErrorCode(err) == CodeCheckinLimit }

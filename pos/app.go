@@ -46,6 +46,10 @@ type Config struct {
 	// receipts are; the temp folder when empty.
 	ReportDir  string
 	ReceiptDir string
+	// ScanChecksIn makes the sports desk check a scanned holder in at the
+	// chosen activity at once: a sports hall's queue at the gate. The
+	// clerk can turn it off and on at the desk (F8).
+	ScanChecksIn bool
 	Now        func() time.Time
 	Logger     *slog.Logger
 }

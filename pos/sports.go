@@ -44,6 +44,12 @@ type sportsPanel struct {
 	box         fyne.CanvasObject
 
 	holder *HolderView // on the Fyne goroutine only
+	// auto checks every scanned holder in at once; autoButton turns it
+	// off and on (F8). skipNext is the card looked up again after its
+	// check-in, which must not check in once more.
+	auto       bool
+	autoButton *keyButton
+	skipNext   string
 }
 
 func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
@@ -58,6 +64,9 @@ func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
 		paid: p.paid, refused: func(text string) { p.show(false, text) }}
 
 	p.checkIn = p.a.bigButton(keyLabel(l.t(msgSportsCheckIn), fyne.KeyF5), theme.ConfirmIcon(), p.doCheckIn)
+	p.auto = a.cfg.ScanChecksIn
+	p.autoButton = p.a.button("", theme.ViewRefreshIcon(), func() { p.setAuto(!p.auto) })
+	p.setAuto(p.auto)
 	p.redeem = p.a.bigButton(keyLabel(l.t(msgSportsRedeem), fyne.KeyF6), theme.ContentAddIcon(), p.doRedeem)
 	p.pay = p.a.bigButton(keyLabel(l.t(msgSportsPay), fyne.KeyF7), theme.AccountIcon(), p.doPay)
 	p.outcome = container.NewVBox()
@@ -66,7 +75,7 @@ func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
 		return widget.NewLabelWithStyle(l.t(id), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	p.box = container.NewVScroll(container.NewPadded(container.NewVBox(
-		heading(msgSportsEvent), p.eventPick, p.checkIn, widget.NewSeparator(),
+		heading(msgSportsEvent), p.eventPick, p.checkIn, p.autoButton, widget.NewSeparator(),
 		heading(msgSportsRewards), p.rewardPick, p.redeem, widget.NewSeparator(),
 		heading(msgSportsPass), p.programPick, p.pay, widget.NewSeparator(),
 		p.outcome,
@@ -164,6 +173,29 @@ func (p *sportsPanel) setHolder(h *HolderView) {
 	}
 	p.holder = h
 	p.enable()
+	if h == nil {
+		return
+	}
+	if h.Card == p.skipNext {
+		p.skipNext = ""
+		return
+	}
+	p.skipNext = ""
+	if p.auto && p.eventPick.SelectedIndex() >= 0 {
+		p.doCheckIn()
+	}
+}
+
+// setAuto turns checking in at the scan on or off.
+func (p *sportsPanel) setAuto(on bool) {
+	p.auto = on
+	text, importance := msgSportsAutoOff, widget.MediumImportance
+	if on {
+		text, importance = msgSportsAutoOn, widget.SuccessImportance
+	}
+	p.autoButton.SetText(keyLabel(p.a.lang.t(text), fyne.KeyF8))
+	p.autoButton.Importance = importance
+	p.autoButton.Refresh()
 }
 
 // enable allows each action only when it has what it needs.
@@ -185,7 +217,7 @@ func (p *sportsPanel) key(name fyne.KeyName) bool {
 	for _, k := range []struct {
 		key fyne.KeyName
 		b   *keyButton
-	}{{fyne.KeyF5, p.checkIn}, {fyne.KeyF6, p.redeem}, {fyne.KeyF7, p.pay}} {
+	}{{fyne.KeyF5, p.checkIn}, {fyne.KeyF6, p.redeem}, {fyne.KeyF7, p.pay}, {fyne.KeyF8, p.autoButton}} {
 		if name == k.key {
 			if !k.b.Disabled() {
 				k.b.OnTapped()
@@ -209,14 +241,23 @@ func (p *sportsPanel) act(op string, f func(ctx context.Context, staff string, c
 		ok, err := f(ctx, staff, card)
 		p.a.logAct(op, err)
 		return func() {
-			if err != nil {
+			switch {
+			case err != nil && op == "check in":
+				p.gate(false, balie.CheckinMayEnter(err), p.a.sentence(op, err))
+			case err != nil:
 				p.show(false, p.a.sentence(op, err))
 				if balie.ErrorCode(err) == balie.CodeOfflineLimit && op == "redeem reward" {
 					p.offerOverride()
 				}
-			} else {
-				p.show(true, ok)
-				// The points and memberships on the left change with the act.
+			default:
+				if op == "check in" {
+					p.gate(true, true, ok)
+				} else {
+					p.show(true, ok)
+				}
+				// The points and memberships on the left change with the
+				// act; that lookup is not a new scan at the gate.
+				p.skipNext = string(card)
 				p.a.scan.Refresh(string(card))
 			}
 			p.enable()
@@ -302,6 +343,30 @@ func (p *sportsPanel) paid(h HolderView, res balie.MembershipResult, method bali
 	p.a.scan.Refresh(h.Card)
 }
 
+// gate shows a check-in's outcome as the gate needs it: whether the
+// holder may go in, large, then what happened with the points. A repeat
+// inside the limit lets them in without a point.
+func (p *sportsPanel) gate(checkedIn, mayEnter bool, text string) {
+	l := p.a.lang
+	verdict := widget.NewLabelWithStyle(l.t(msgSportsMayEnter), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	verdict.SizeName = theme.SizeNameHeadingText
+	edge, icon := theme.ColorNameSuccess, fyne.Resource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	verdict.Importance = widget.SuccessImportance
+	switch {
+	case !mayEnter:
+		verdict.SetText(l.t(msgSportsNoEntry))
+		verdict.Importance = widget.DangerImportance
+		edge, icon = theme.ColorNameError, theme.NewErrorThemedResource(theme.ErrorIcon())
+	case !checkedIn:
+		verdict.Importance = widget.WarningImportance
+		edge, icon = theme.ColorNameWarning, theme.NewWarningThemedResource(theme.WarningIcon())
+	}
+	why := widget.NewLabel(text)
+	why.Wrapping = fyne.TextWrapWord
+	p.outcome.Objects = []fyne.CanvasObject{newAlertPanel(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, container.NewVBox(verdict, why)), edge)}
+	p.outcome.Refresh()
+}
+
 // show puts an act's outcome under the actions: green for done, red for
 // refused.
 func (p *sportsPanel) show(ok bool, text string) {
@@ -333,6 +398,10 @@ const (
 	msgSportsPay        msg = "sports.pay"
 	msgSportsPaid       msg = "sports.paid"
 	msgSportsOverride   msg = "sports.override"
+	msgSportsAutoOn     msg = "sports.auto.on"
+	msgSportsAutoOff    msg = "sports.auto.off"
+	msgSportsMayEnter   msg = "sports.enter.yes"
+	msgSportsNoEntry    msg = "sports.enter.no"
 	msgPayCash          msg = "pay.cash"
 	msgPayCard          msg = "pay.card"
 )

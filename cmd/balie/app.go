@@ -34,6 +34,8 @@ type appConfig struct {
 	// fullscreen fills the screen, as a counter PC's app should; without
 	// it the window opens at windowSize, which fits a 1024x768 screen.
 	fullscreen bool
+	// scanCheckin makes the sports desk check a scanned holder in at once.
+	scanCheckin bool
 }
 
 // windowSize is the window's size without --fullscreen: it fits the
@@ -53,6 +55,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	fset.StringVar(&cfg.enrol, "enrol", "", "enrol this terminal with the one-time token 'ledger terminal add' printed")
 	fset.StringVar(&cfg.printer.port, "printer", "", "an ESC/POS receipt printer's serial port, e.g. /dev/serial/by-id/usb-...: every sale's receipt is printed")
 	fset.IntVar(&cfg.printer.baud, "printer-baud", 9600, "the receipt printer's baud rate")
+	fset.BoolVar(&cfg.scanCheckin, "scan-checkin", false, "at a sports desk: a scan checks the holder in at the chosen activity at once (a queue at the gate); F8 turns it off and on")
 	fset.BoolVar(&cfg.fullscreen, "fullscreen", false, "fill the whole screen (a counter PC); otherwise a window of 1024x700 that can be resized")
 	cfg.reader.register(fset, "reader-", "reader")
 	config := fset.String("config", "", "the configuration file (default: balie.conf in the user's config folder; none with --demo)")
@@ -130,7 +133,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		if err := pos.UseLanguage(lang, assets.Translations(), "translations"); err != nil {
 			log.Error("load translations", "err", err)
 		}
-		app := pos.NewApp(pos.Config{Lang: lang, Desk: desk, Logger: log, ReportDir: reports, ReceiptDir: receipts}, pos.Deps{
+		app := pos.NewApp(pos.Config{Lang: lang, Desk: desk, Logger: log, ReportDir: reports, ReceiptDir: receipts, ScanChecksIn: cfg.scanCheckin}, pos.Deps{
 			Directory: pos.NewDirectory(d, lang, log),
 			Staff:     d,
 			Sports:    d,
