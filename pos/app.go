@@ -50,8 +50,8 @@ type Config struct {
 	// chosen activity at once: a sports hall's queue at the gate. The
 	// clerk can turn it off and on at the desk (F8).
 	ScanChecksIn bool
-	Now        func() time.Time
-	Logger     *slog.Logger
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // Deps are what the app works with, each a small interface the terminal's
