@@ -119,6 +119,8 @@ type App struct {
 	reader    *ReaderState // nil without a serial reader
 	route     *keyRoute    // the window's keys, from whatever widget has the focus
 	shownCard string       // the card of the holder on screen, "" for none
+	// shownOffline is what the header shows of the link.
+	shownOffline bool
 	// settingsApply applies the settings shown (F9); nil when closed.
 	settingsApply func()
 }
@@ -526,6 +528,12 @@ func (a *App) refreshHeader() {
 	}
 	link := a.linkText(st)
 	offline := st != nil && !st.Online
+	if st != nil && a.shownOffline != offline {
+		// The moment the header changes, for the log (the window test
+		// times it against the ledger's death and return).
+		a.shownOffline = offline
+		a.log.Info("link shown", "online", !offline)
+	}
 	warn := st != nil && st.Blocked
 	if a.reader != nil {
 		if a.reader.Connected {

@@ -1218,6 +1218,7 @@ func (p *boxOfficePanel) confirm() {
 		if !open {
 			// No drawer counts this cash: nothing is sold, and the till
 			// screen is offered at once.
+			p.a.log.Info("act refused", "op", "sell", "code", "till_not_open")
 			p.refused(p.t(msgTillClosed))
 			if p.a.till != nil {
 				p.a.till.show()

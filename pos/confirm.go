@@ -251,6 +251,7 @@ func (c *confirmScreen) confirm() {
 	c.a.withTill(method, func(open bool) {
 		if !open {
 			c.busy = false
+			c.a.log.Info("act refused", "op", c.p.op, "code", "till_not_open")
 			c.say(c.t(msgTillClosed))
 			return
 		}
