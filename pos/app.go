@@ -160,7 +160,9 @@ func (a *App) build() {
 	a.note = widget.NewLabel("")
 	a.note.Wrapping = fyne.TextWrapWord
 	a.note.Hide()
-	a.header = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), a.note), nil, a.linkBox, a.who)
+	// Two rows: the link's sentence is long (what waits, since when), and
+	// beside the clerk's name it was cut to "…" on a 1366-wide screen.
+	a.header = container.NewVBox(a.who, a.linkBox, widget.NewSeparator(), a.note)
 
 	a.signIn = newSignInScreen(a)
 	if a.deps.Shifts != nil {

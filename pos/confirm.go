@@ -44,12 +44,15 @@ type confirmScreen struct {
 	said   *widget.Label
 	ok     *keyButton
 	busy   bool
+	shown  bool // on the screen: the focus can be set
 }
 
 // confirmPayment shows p for the clerk to confirm.
 func (a *App) confirmPayment(p payment) {
 	c := &confirmScreen{a: a, p: p}
-	a.showOverlay(overlay{o: c.build(), focus: c.focus, keys: c.keys})
+	o := c.build()
+	c.shown = true
+	a.showOverlay(overlay{o: o, focus: c.focus, keys: c.keys})
 }
 
 func (c *confirmScreen) t(id msg, args ...any) string { return c.a.lang.t(id, args...) }
@@ -142,7 +145,7 @@ func (c *confirmScreen) methodChanged() {
 // focus puts the cursor where Enter confirms: the cash field, or the
 // confirm button.
 func (c *confirmScreen) focus() {
-	if c.a.canvas == nil {
+	if c.a.canvas == nil || !c.shown {
 		return
 	}
 	if c.chosen() == balie.PayCash {

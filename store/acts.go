@@ -440,10 +440,14 @@ func (d *DB) decideMembership(ctx context.Context, q querier, req balie.Membersh
 }
 
 // paidAt lists when this terminal took the payments of a holder's
-// memberships of a program that still stand (a voided one is gone).
+// memberships of a program, leaving out voided ones. It reads the
+// journal: once the ledger serves a payment back, the membership's row
+// no longer points at the payment. (Times are compared as times, not as
+// the journal's text: RFC 3339 with its trailing zeros cut does not sort.)
 func (d *DB) paidAt(ctx context.Context, q querier, holderID, programID string) ([]time.Time, error) {
-	rows, err := q.QueryContext(ctx, `SELECT j.time FROM memberships m JOIN journal j ON j.seq = m.seq
-		WHERE m.holder_id = ? AND m.program_id = ?`, holderID, programID)
+	rows, err := q.QueryContext(ctx, `SELECT j.time FROM journal j LEFT JOIN voided v ON v.target_seq = j.seq
+		WHERE j.kind = 'MEMBERSHIP_PAYMENT' AND v.void_seq IS NULL
+		AND json_extract(j.payload, '$.holder') = ? AND json_extract(j.payload, '$.program') = ?`, holderID, programID)
 	if err != nil {
 		return nil, fmt.Errorf("read membership payments: %w", err)
 	}

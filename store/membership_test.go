@@ -88,3 +88,32 @@ func TestDB_QuoteCard(t *testing.T) {
 		})
 	}
 }
+
+// TestDB_PayMembership_twiceToday_afterSync: the second payment is
+// noticed also once the ledger served the first back (its row then no
+// longer points at the payment).
+func TestDB_PayMembership_twiceToday_afterSync(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "desk-sport")
+	req := balie.MembershipRequest{Card: cardRegular, ProgramID: "p-sport", Payment: balie.PayCard}
+	res, err := f.db.PayMembership(ctx, staffClerk, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The ledger's copy replaces the terminal's.
+	l, err := f.db.NewLoader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.membership(balie.Membership{HolderID: "h-regular", ProgramID: "p-sport", Start: res.Start, End: res.End}); err != nil {
+		l.Abort()
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	q, err := f.db.QuoteMembership(ctx, req)
+	if err != nil || !q.PaidToday {
+		t.Errorf("quote after the ledger served the payment back: %+v, %v; want paid today", q, err)
+	}
+}
