@@ -654,8 +654,19 @@ func (a *App) sentence(op string, err error) string {
 	return a.lang.t(msgGenericError)
 }
 
-// keyLabel is a button's text with its key, as the clerk sees it: "Inchecken [F5]".
-func keyLabel(text string, key fyne.KeyName) string { return fmt.Sprintf("%s  [%s]", text, key) }
+// keyLabel is a button's text with its key, as the clerk sees it:
+// "Inchecken [F5]", "Bevestigen [Enter]" (the key's name on the
+// keyboard, not Fyne's "Return").
+func keyLabel(text string, key fyne.KeyName) string {
+	name := string(key)
+	switch key {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		name = "Enter"
+	case fyne.KeyEscape:
+		name = "Esc"
+	}
+	return fmt.Sprintf("%s  [%s]", text, name)
+}
 
 const (
 	msgAppWho        msg = "app.who"

@@ -2,9 +2,11 @@ package pos
 
 import (
 	"context"
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -102,7 +104,12 @@ func (c *confirmScreen) build() fyne.CanvasObject {
 	}
 	c.methodChanged()
 	box := newPanel(container.NewVBox(rows...), theme.ColorNameInputBackground, theme.ColorNamePrimary)
-	return container.NewCenter(container.NewGridWrap(fyne.NewSize(620, box.MinSize().Height+120), container.NewVBox(box)))
+	// As wide as a form, as tall as it needs, and in a scroll: with the
+	// header and a notice above it, a fixed height pushed the window past
+	// a 768-high screen.
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(620, 0))
+	return container.NewVScroll(container.NewCenter(container.NewVBox(width, box)))
 }
 
 func (c *confirmScreen) methodName(m balie.PaymentMethod) string {

@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/balie/balie"
 )
 
 // screenSizes are the counter screens the desks are laid out for.
@@ -83,6 +85,38 @@ func TestLayout_fits(t *testing.T) {
 			r.w.Resize(size)
 			r.tap(t, "h-amber")
 			return r.appRig
+		}},
+		{"sports, a payment paid already today, with a notice", func(t *testing.T, size fyne.Size) *appRig {
+			r := newAppRig(t, "nl")
+			r.w.Resize(size)
+			r.signIn(t, "0990000000010", "1234")
+			r.scan(t, tomCard)
+			r.a.notice("Kassa geopend met € 150,00 wisselgeld.", true)
+			r.desk.acts = []string{"pay prog-sport CASH"}
+			r.key(fyne.KeyF7)
+			r.wait(t)
+			return r
+		}},
+		{"voids", func(t *testing.T, size fyne.Size) *appRig {
+			r := newAppRig(t, "nl", func(d *Deps) {
+				d.Voids = &fakeVoids{acts: []balie.RecentAct{{JournalEvent: balie.JournalEvent{ID: "x", Kind: balie.KindCheckin, Time: r0(), Payload: []byte(`{"points":1}`)}, HolderName: "Tom Peeters"}}}
+			})
+			r.w.Resize(size)
+			r.signIn(t, "0990000000010", "1234")
+			r.key(fyne.KeyF4)
+			r.wait(t)
+			return r
+		}},
+		{"settings", func(t *testing.T, size fyne.Size) *appRig {
+			r := newAppRig(t, "nl", func(d *Deps) {
+				d.Desks = fakeDesks{{ID: "desk-sport", Name: "Sporthal"}}
+				d.Settings = func(lang, desk string) {}
+			})
+			r.w.Resize(size)
+			r.signIn(t, "0990000000010", "1234")
+			r.key(fyne.KeyF1)
+			r.wait(t)
+			return r
 		}},
 		{"sign-in", func(t *testing.T, size fyne.Size) *appRig {
 			r := newAppRig(t, "nl", func(d *Deps) { d.Staff = fakeStaffNames{} })

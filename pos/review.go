@@ -64,7 +64,7 @@ func (r *reviewScreen) build(items []balie.ReviewItem) fyne.CanvasObject {
 		rows.Add(newAlertPanel(container.NewVBox(h, body), edge))
 	}
 	back := r.a.button(keyLabel(r.t(msgReviewBack), fyne.KeyEscape), nil, r.a.closeOverlay)
-	return container.NewBorder(container.NewVBox(heading(r.t(msgReviewTitle, len(items))), widget.NewLabel(r.t(msgReviewHint))),
+	return container.NewBorder(container.NewVBox(heading(r.t(msgReviewTitle, len(items))), hint(r.t(msgReviewHint))),
 		container.NewHBox(back), nil, nil, container.NewVScroll(container.NewPadded(rows)))
 }
 

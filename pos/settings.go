@@ -92,7 +92,7 @@ func (a *App) settingsView(desks []balie.Desk) fyne.CanvasObject {
 		heading(t(msgSettingsTitle)),
 		widget.NewLabelWithStyle(t(msgSettingsLang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang.content(),
 		widget.NewLabelWithStyle(t(msgSettingsDesk), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), desk,
-		widget.NewLabel(t(msgSettingsDeskHint)),
+		hint(t(msgSettingsDeskHint)),
 		container.NewHBox(a.bigButton(keyLabel(t(msgSettingsApply), fyne.KeyF9), theme.ConfirmIcon(), apply),
 			a.button(keyLabel(a.lang.t(msgReviewBack), fyne.KeyEscape), nil, a.closeOverlay))))
 }

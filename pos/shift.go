@@ -135,7 +135,7 @@ func (s *shiftScreen) buildOpen() {
 	s.said.Wrapping = fyne.TextWrapWord
 	title := heading(s.t(msgShiftOpenTitle))
 	s.box.Objects = []fyne.CanvasObject{container.NewPadded(container.NewVBox(
-		title, widget.NewLabel(s.t(msgShiftOpenHint)), s.float,
+		title, hint(s.t(msgShiftOpenHint)), s.float,
 		container.NewHBox(s.a.bigButton(keyLabel(s.t(msgShiftOpen), fyne.KeyF9), theme.ConfirmIcon(), s.doOpen),
 			s.a.button(keyLabel(s.t(msgLater), fyne.KeyEscape), nil, s.a.closeOverlay)),
 		s.said))}
@@ -188,7 +188,7 @@ func (s *shiftScreen) buildClose() {
 	s.said.Wrapping = fyne.TextWrapWord
 	report := widget.NewLabel(receipt.ZReportText(s.report, string(s.a.lang)))
 	report.TextStyle = fyne.TextStyle{Monospace: true}
-	left := container.NewVBox(heading(s.t(msgShiftCloseTitle)), widget.NewLabel(s.t(msgShiftCloseHint)), grid, s.sum, s.reason,
+	left := container.NewVBox(heading(s.t(msgShiftCloseTitle)), hint(s.t(msgShiftCloseHint)), grid, s.sum, s.reason,
 		container.NewHBox(s.a.bigButton(keyLabel(s.t(msgShiftClose), fyne.KeyF9), theme.ConfirmIcon(), func() { s.doClose("") }),
 			s.a.button(keyLabel(s.t(msgBack), fyne.KeyEscape), nil, s.a.closeOverlay)),
 		s.said)
@@ -322,6 +322,14 @@ func (s *shiftScreen) say(text string, ok bool) {
 		s.said.Importance = widget.SuccessImportance
 	}
 	s.said.Refresh()
+}
+
+// hint is a sentence that explains a screen: it wraps, so that a long one
+// never makes the window wider than the screen.
+func hint(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 func heading(text string) *widget.Label {

@@ -96,7 +96,7 @@ func (v *voidScreen) build(acts []balie.RecentAct) fyne.CanvasObject {
 		rows.Add(b)
 	}
 	return container.NewBorder(
-		container.NewVBox(heading(v.t(msgVoidTitle)), widget.NewLabel(v.t(msgVoidHint)), v.reason, v.said),
+		container.NewVBox(heading(v.t(msgVoidTitle)), hint(v.t(msgVoidHint)), v.reason, v.said),
 		container.NewHBox(v.a.button(keyLabel(v.a.lang.t(msgReviewBack), fyne.KeyEscape), nil, v.a.closeOverlay)),
 		nil, nil, container.NewVScroll(container.NewPadded(rows)))
 }

@@ -170,6 +170,20 @@ sign_in() {
 	if wait_for "msg=\"staff signed in\" staff=$2" 10; then pass "staff $2 signs in with card and PIN"; else fail "sign in $2"; fi
 }
 
+# receipt_png NAME: F11 saves the receipt on screen as a PDF; its page
+# is rendered to NAME.png, to compare two holders' receipts.
+receipt_png() {
+	local before pdf
+	before=$(count 'msg="receipt saved"')
+	xdotool key F11
+	if wait_for 'msg="receipt saved"' 5 "$before"; then
+		pdf=$(grep -o 'path=[^ ]*bon-[^ ]*\.pdf' "$tmp/app.log" | tail -1 | cut -d= -f2)
+		pdftoppm -png -r 90 -singlefile "$pdf" "$out/$size-$1" && pass "$1: the receipt PDF renders" || fail "$1: pdftoppm"
+	else
+		fail "$1: no receipt saved"
+	fi
+}
+
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 for size in $sizes; do
@@ -247,6 +261,7 @@ for size in $sizes; do
 	xdotool key F6; sleep 0.5
 	xdotool key F9; sleep 0.3
 	keys 'msg=act op="sell tickets"' 06-receipt-tom Return
+	receipt_png 06-receipt-tom-pdf
 	sleep 0.6
 	scan 1000000520006 'msg=scan holder=h-0000001' 06-kevin
 	xdotool key F6; sleep 0.5
@@ -256,7 +271,7 @@ for size in $sizes; do
 	keys 'msg=act op="sell tickets"' 06-receipt-kevin Return
 	# Item 12: the receipt's PDF notice names the file and goes with the
 	# next customer.
-	xdotool key F11
+	receipt_png 06-receipt-kevin-pdf
 	shot 12-receipt-notice
 	# Item 11: a new card's price as soon as the form knows age and
 	# residence.
