@@ -286,7 +286,7 @@ for size in $sizes; do
 	stop_demo desk-box SHIFT_OPEN TICKET_SALE
 
 	# --- Childcare.
-	demo desk-bko
+	demo desk-bko --fullscreen
 	sign_in 0990000000010 staff-sup
 	# Item 15: the child's card says group, who may pick up, notes.
 	scan 0930008039818 'msg=act op="sign in child"' 15-child-card
