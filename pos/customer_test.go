@@ -28,10 +28,10 @@ func TestApp_nextCustomerStartsClean(t *testing.T) {
 			r.wait(t)
 			test.Tap(findButton(t, r.p.content(), "Kaart"))
 			c.next(t, r)
-			if len(r.p.lines) != 0 {
-				t.Errorf("the basket kept %d lines for the next customer: %q", len(r.p.lines), r.basket())
+			if len(r.p.basket.lines) != 0 {
+				t.Errorf("the basket kept %d lines for the next customer: %q", len(r.p.basket.lines), r.basket())
 			}
-			if got := r.p.payPick.Selected; got != "Cash" {
+			if got := r.p.pay.pick.Selected; got != "Cash" {
 				t.Errorf("payment %q for the next customer, want Cash", got)
 			}
 		})

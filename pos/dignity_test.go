@@ -74,7 +74,7 @@ func TestDignity_boxOffice(t *testing.T) {
 			t.Fatalf("sold %+v, want one sale", r.box.tickets)
 		}
 		s.screen = allTexts(r.w.Canvas().Content())
-		s.receipt = *r.p.receipt
+		s.receipt = *r.p.slip.receipt
 		var pdf bytes.Buffer
 		if err := receipt.ReceiptPDF(&pdf, zeroed(s.receipt), "nl"); err != nil {
 			t.Fatal(err)
