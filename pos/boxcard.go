@@ -51,12 +51,12 @@ type boxCardForm struct {
 	known bool        // ... once it knows it
 	seq   uint64      // numbers the quotes; an older one is dropped
 
-	stock, first, last, birth, postal                  *scanEntry
-	stockErr, firstErr, lastErr, birthErr, postalErr   *widget.Label
-	reasonPick                                         *keySelect
-	forWhom                                            *widget.Label
-	newHolder                                          *fyne.Container
-	box                                                *fyne.Container
+	stock, first, last, birth, postal                *scanEntry
+	stockErr, firstErr, lastErr, birthErr, postalErr *widget.Label
+	reasonPick                                       *keySelect
+	forWhom                                          *widget.Label
+	newHolder                                        *fyne.Container
+	box                                              *fyne.Container
 }
 
 func newBoxCardForm(a *App, q CardQuoter) *boxCardForm {

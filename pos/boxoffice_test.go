@@ -448,7 +448,7 @@ func TestBoxOffice_sellCardReplacement(t *testing.T) {
 	r.press(fyne.KeyF8)
 	test.Type(r.p.card.stock, string(stock))
 	r.p.card.reasonPick.SetSelectedIndex(3) // defect
-	r.wait(t)                          // the card's price
+	r.wait(t)                               // the card's price
 	if got, want := r.p.card.forWhom.Text, "De nieuwe kaart is voor Tom Peeters (nu kaart 0900000095902)."; got != want {
 		t.Errorf("for whom %q, want %q", got, want)
 	}
