@@ -200,7 +200,7 @@ func newChildcareRig(t *testing.T, lang string) *ccRig {
 // tap taps the row of child id, as a finger on the list does.
 func (r *ccRig) tap(t *testing.T, id string) {
 	t.Helper()
-	row, ok := r.p.rows[id].(*fyne.Container)
+	row, ok := r.p.list.rows[id].(*fyne.Container)
 	if !ok {
 		t.Fatalf("no row for %s on the screen", id)
 	}
@@ -219,7 +219,7 @@ func (r *ccRig) present(id string) bool {
 // status is what the row of child id says of them.
 func (r *ccRig) status(t *testing.T, id string) []string {
 	t.Helper()
-	return labelTexts(r.p.rows[id])
+	return labelTexts(r.p.list.rows[id])
 }
 
 func (r *ccRig) acts() []string {
@@ -291,28 +291,28 @@ func TestChildcare_signOut(t *testing.T) {
 		ok   bool
 	}{
 		{"a pick-up code", func(t *testing.T, r *ccRig) {
-			test.Type(r.p.code, "2580")
-			r.p.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			test.Type(r.p.signout.code, "2580")
+			r.p.signout.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 			r.wait(t)
 		}, "out h-amber with 2580", true},
 		{"a code confirmed with F10", func(t *testing.T, r *ccRig) {
-			test.Type(r.p.code, "7310")
+			test.Type(r.p.signout.code, "7310")
 			r.key(fyne.KeyF10)
 			r.wait(t)
 		}, "out h-amber with 7310", true},
 		{"the adult's own card", func(t *testing.T, r *ccRig) { r.scan(t, ccAdultCard); r.wait(t) },
 			"out h-amber with h-tom", true},
 		{"the adult's card scanned into the code field", func(t *testing.T, r *ccRig) {
-			test.Type(r.p.code, ccAdultCard)
-			r.p.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			test.Type(r.p.signout.code, ccAdultCard)
+			r.p.signout.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 			r.wait(t) // the lookup
 			r.wait(t) // the sign-out
 		}, "out h-amber with h-tom", true},
 		{"a stranger's card", func(t *testing.T, r *ccRig) { r.scan(t, ccStrangerCard); r.wait(t) },
 			"out h-amber with h-kevin", false},
 		{"a wrong code", func(t *testing.T, r *ccRig) {
-			test.Type(r.p.code, "0000")
-			r.p.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			test.Type(r.p.signout.code, "0000")
+			r.p.signout.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 			r.wait(t)
 		}, "out h-amber with 0000", false},
 	}
@@ -400,7 +400,7 @@ func TestChildcare_scanOfAPresentChild(t *testing.T) {
 		t.Fatalf("leaving = %q, want Amber's sign-out", r.p.leaving)
 	}
 	r.wait(t) // the cursor to the code field, after the scan screen took it back
-	if got := r.w.Canvas().Focused(); got != r.p.code {
+	if got := r.w.Canvas().Focused(); got != r.p.signout.code {
 		t.Errorf("focus on %T, want the pick-up code field", got)
 	}
 	// A second scan of her card keeps the sign-out as it is.
@@ -446,14 +446,14 @@ func TestChildcare_rollCall(t *testing.T) {
 		"Amber Van Dessel", "Kleuters · sinds 15:05",
 		"Lotte Peeters", "Lager 1-3 · sinds 15:30",
 	}
-	if got := labelTexts(r.p.list); !slices.Equal(got, want) {
+	if got := labelTexts(r.p.list.box); !slices.Equal(got, want) {
 		t.Errorf("roll call = %q, want %q", got, want)
 	}
 	if got, want := r.p.roll.Text, "Alle kinderen  [F6]"; got != want {
 		t.Errorf("roll call button = %q, want %q", got, want)
 	}
 	r.key(fyne.KeyF6)
-	if got := labelTexts(r.p.list); len(got) == 0 || got[0] != "Kleuters · 1 van 2 aanwezig" {
+	if got := labelTexts(r.p.list.box); len(got) == 0 || got[0] != "Kleuters · 1 van 2 aanwezig" {
 		t.Errorf("back to the list: %q", got)
 	}
 }
@@ -489,11 +489,11 @@ func TestChildcare_closingFlag(t *testing.T) {
 			}
 			r.now = c.at
 			r.p.tick()
-			if got := labelTexts(r.p.flag); !slices.Equal(got, c.flag) {
+			if got := labelTexts(r.p.flag.box); !slices.Equal(got, c.flag) {
 				t.Errorf("flag = %q, want %q", got, c.flag)
 			}
 			if len(c.flag) > 0 {
-				if l := ccFindLabel(r.p.flag, c.flag[0]); l == nil || l.Importance != widget.DangerImportance {
+				if l := ccFindLabel(r.p.flag.box, c.flag[0]); l == nil || l.Importance != widget.DangerImportance {
 					t.Errorf("the flag is not in danger style")
 				}
 			}
@@ -554,7 +554,7 @@ func TestChildcare_bill(t *testing.T) {
 			r.wait(t)
 			r.now = c.out
 			r.tap(t, "h-lotte")
-			test.Type(r.p.code, "2580")
+			test.Type(r.p.signout.code, "2580")
 			r.key(fyne.KeyF10)
 			r.wait(t)
 			if c.kind != "" {
@@ -587,7 +587,7 @@ func TestChildcare_bill(t *testing.T) {
 
 func TestChildcare_billOfAChildWhoLeft(t *testing.T) {
 	r := newChildcareRig(t, "nl")
-	bill := ccFindButton(r.p.rows["h-noah"], "Rekening")
+	bill := ccFindButton(r.p.list.rows["h-noah"], "Rekening")
 	if bill == nil {
 		t.Fatal("Noah's row has no bill button")
 	}
@@ -672,8 +672,8 @@ func TestChildcare_pickupNeedsCardOrCode(t *testing.T) {
 		t.Fatalf("after F7–F9: acts %q, present %v, leaving %q; want nothing done", r.acts(), r.present("h-amber"), r.p.leaving)
 	}
 	// Typing an adult's name into the code field is no proof either.
-	test.Type(r.p.code, "Sofie Verhoeven")
-	r.p.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(r.p.signout.code, "Sofie Verhoeven")
+	r.p.signout.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	r.wait(t)
 	if !r.present("h-amber") {
 		t.Errorf("a typed name signed Amber out")

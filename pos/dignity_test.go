@@ -142,7 +142,7 @@ func TestDignity_childcareBill(t *testing.T) {
 		r.wait(t)
 		r.now = r.now.Add(95 * 60 * 1e9)
 		r.tap(t, "h-lotte")
-		test.Type(r.p.code, "2580")
+		test.Type(r.p.signout.code, "2580")
 		r.key(fyne.KeyF10)
 		r.wait(t)
 		return labelTexts(r.p.detail)
