@@ -489,10 +489,12 @@ func (a *App) typedKey(k *fyne.KeyEvent) bool {
 	case fyne.KeyEscape:
 		// The next customer starts from nothing: no holder, and no
 		// basket, reward or payment method of the last one.
-		a.scan.clear()
+		// The desk first: the holder it then loses has no basket to
+		// price again.
 		if r, ok := a.desk.(interface{ reset() }); ok {
 			r.reset()
 		}
+		a.scan.clear()
 		return true
 	case fyne.KeyF2:
 		if a.till != nil {

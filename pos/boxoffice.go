@@ -82,7 +82,7 @@ func newBoxOfficePanel(a *App, desk BoxOfficeDesk) *boxOfficePanel {
 	p.card.holder, p.card.changed, p.card.submit = holder, p.enable, p.confirm
 	p.member = newBoxMember(a)
 	p.member.holder, p.member.changed = holder, p.enable
-	p.memberPay = &memberPay{a: a, desk: desk, methods: []balie.PaymentMethod{balie.PayCash, balie.PayCard, balie.PayInvoice},
+	p.memberPay = &memberPay{a: a, desk: desk, methods: boxMethods(),
 		paid: p.memberPaid, refused: p.refused}
 	p.pay = newBoxPayment(a)
 	p.pay.due, p.pay.confirm = p.amountDue, p.confirm
@@ -163,7 +163,6 @@ func (p *boxOfficePanel) reset() {
 	p.holder = nil
 	p.card.reset()
 	p.slip.clear()
-	p.pay.reset()
 	p.showView(viewTickets)
 	p.basket.clear()
 }
@@ -173,7 +172,6 @@ func (p *boxOfficePanel) reset() {
 // holder must not be sold to the next.
 func (p *boxOfficePanel) newCustomer() {
 	p.card.reset()
-	p.pay.reset()
 	if p.view != viewTickets {
 		p.showView(viewTickets)
 	}
@@ -272,7 +270,6 @@ func (p *boxOfficePanel) showView(v boxView) {
 	show(p.basket.content(), v == viewTickets)
 	show(p.card.content(), v == viewCard)
 	show(p.member.content(), v == viewMembership)
-	p.pay.cash.SetText("")
 	switch v {
 	case viewCard:
 		p.card.holderChanged()
@@ -334,167 +331,135 @@ func (p *boxOfficePanel) enable() {
 		_, ok := p.member.program()
 		shown, ready = ok, ok && p.holder != nil
 	}
-	p.pay.show(shown, ready, p.busy, p.view == viewTickets, p.view == viewMembership)
+	p.pay.show(shown, ready, p.busy, p.view == viewTickets)
 }
 
-// confirm pays what is shown: F9, or Enter in the cash field. Cash is
-// taken in two steps: F9 puts the cursor in the cash field, Enter there
-// sells (an empty field means paid exactly).
+// confirm pays what is shown (F9) on the desks' shared confirm screen:
+// the price, the method, the cash received and the change, then Enter.
 func (p *boxOfficePanel) confirm() {
 	if p.busy || p.pay.button.Disabled() || p.a.staff == nil {
 		return
 	}
-	if p.view == viewMembership {
-		// The membership payment is the desks' shared one: its own
-		// confirm screen takes the method and the cash.
+	switch p.view {
+	case viewMembership:
 		if pr, ok := p.member.program(); ok && p.holder != nil {
 			p.memberPay.start(*p.holder, pr)
 		}
-		return
+	case viewTickets:
+		p.payTickets()
+	case viewCard:
+		p.payCard()
 	}
-	method := p.pay.method()
-	// The card's form is checked before the money is asked for.
-	var sale balie.CardSaleRequest
-	if p.view == viewCard {
-		var ok bool
-		if sale, ok = p.card.request(); !ok {
-			p.refused(p.t(msgBoxFixForm))
-			return
-		}
-		p.slip.clear()
-		p.basketChanged()
-	}
-	cash := p.pay.cash
-	if method == balie.PayCash && p.a.canvas != nil && p.a.canvas.Focused() != cash && strings.TrimSpace(cash.Text) == "" {
-		p.a.canvas.Focus(cash)
-		return
-	}
-	// A stock card or a holder's card scanned while the cursor was in
-	// the cash field is a scan, not an amount.
-	if method == balie.PayCash && p.view != viewCard {
-		if _, err := balie.ParseCardNumber(cash.Text); err == nil {
-			n := strings.TrimSpace(cash.Text)
-			cash.SetText("")
-			p.a.scan.Scan(n)
-			return
-		}
-	}
-	due, known := p.amountDue()
-	var tendered balie.Cents
-	var typed bool
-	if method == balie.PayCash {
-		var ok bool
-		if tendered, typed, ok = p.pay.tender(due, known); !ok {
-			return
-		}
-	}
-	p.busy = true
-	p.a.withTill(method, func(open bool) {
-		p.busy = false
-		if !open {
-			// No drawer counts this cash: nothing is sold, and the till
-			// screen is offered at once.
-			p.a.log.Info("act refused", "op", "sell", "code", "till_not_open")
-			p.refused(p.t(msgTillClosed))
-			if p.a.till != nil {
-				p.a.till.show()
-			}
-			return
-		}
-		switch p.view {
-		case viewTickets:
-			p.sellTickets(method, tendered)
-		case viewCard:
-			p.sellCard(sale, method, tendered, typed)
-		}
-	})
 }
 
-// act runs an act of the box office off the Fyne goroutine and logs it;
-// done shows its outcome. The panel takes no input while it runs.
-func (p *boxOfficePanel) act(op string, f func(ctx context.Context, staff string) (func(), error)) {
-	staff := p.a.staff.ID
-	p.busy = true
-	p.basket.show()
-	p.a.run(func(ctx context.Context) func() {
-		done, err := f(ctx, staff)
-		p.a.logAct(op, err)
-		return func() {
-			p.busy = false
-			if err != nil {
-				p.refused(p.a.sentence(op, err))
-				// The basket may have gone stale since its quote (a limit
-				// reached at another desk): its lines say so again.
-				p.basket.requote()
-				return
-			}
-			done()
-		}
-	})
+// boxMethods are the payment methods of the box office.
+func boxMethods() []balie.PaymentMethod {
+	return []balie.PaymentMethod{balie.PayCash, balie.PayCard, balie.PayInvoice}
 }
 
-func (p *boxOfficePanel) sellTickets(method balie.PaymentMethod, tendered balie.Cents) {
+// payTickets asks to confirm the basket's payment, then sells it.
+func (p *boxOfficePanel) payTickets() {
 	b := p.basket
-	if b.state.total == 0 {
-		method, tendered = balie.PayNone, 0
+	if !b.state.ok || b.event < 0 {
+		return
 	}
-	req := b.request(method)
+	req, total, ev := b.request(balie.PayNone), b.state.total, b.events[b.event]
 	card := req.Card
 	names := map[string]string{}
-	for _, l := range b.lines {
+	var details []string
+	for i, l := range b.lines {
 		names[l.tariff.ID] = tariffName(l.tariff, p.a.lang)
+		details = append(details, p.t(msgBoxLine, l.qty, b.lineName(l.tariff))+"  "+b.state.quotes[i].Total.Format(string(p.a.lang)))
 	}
-	ev := b.events[b.event]
-	p.act("sell tickets", func(ctx context.Context, staff string) (func(), error) {
-		res, err := p.desk.SellTickets(ctx, staff, req)
-		if err != nil {
-			return nil, err
-		}
-		return func() {
-			named := ev
-			named.Name = b.receiptEventName(ev)
-			lines := receipt.TicketLines(named, res.Quotes, func(id string) string { return names[id] })
-			for i := range lines {
-				lines[i].Pass = card != ""
-				if i > 0 {
-					lines[i].Description = "" // one event: named once
+	n := ticketCount(b.state.quotes)
+	title := p.t(msgBoxForTickets, n, ev.Name)
+	if n == 1 {
+		title = p.t(msgBoxForTicket, ev.Name)
+	}
+	staff := p.a.staff.ID
+	p.a.confirmPayment(payment{op: "sell tickets", title: title, details: details, amount: total, methods: boxMethods(),
+		record: func(ctx context.Context, method balie.PaymentMethod, tendered balie.Cents, _ bool) (func(), error) {
+			r := req
+			r.Payment = method
+			if total == 0 {
+				r.Payment, tendered = balie.PayNone, 0
+			}
+			res, err := p.desk.SellTickets(ctx, staff, r)
+			if err != nil {
+				return nil, err
+			}
+			return func() {
+				named := ev
+				named.Name = b.receiptEventName(ev)
+				lines := receipt.TicketLines(named, res.Quotes, func(id string) string { return names[id] })
+				for i := range lines {
+					lines[i].Pass = card != ""
+					if i > 0 {
+						lines[i].Description = "" // one event: named once
+					}
 				}
-			}
-			s := p.slip.of(res.At, res.ID, method, res.Total, tendered, lines)
-			sold := msgBoxSoldTickets
-			if ticketCount(res.Quotes) == 1 {
-				sold = msgBoxSoldTicket
-			}
-			p.sold(p.t(sold, ticketCount(res.Quotes), ev.Name), s, string(card))
-		}, nil
-	})
+				pay, got := paidWith(r.Payment, res.Total, tendered)
+				s := p.slip.of(res.At, res.ID, pay, res.Total, got, lines)
+				sold := msgBoxSoldTickets
+				if ticketCount(res.Quotes) == 1 {
+					sold = msgBoxSoldTicket
+				}
+				p.sold(p.t(sold, ticketCount(res.Quotes), ev.Name), s, string(card))
+			}, nil
+		}})
 }
 
-func (p *boxOfficePanel) sellCard(req balie.CardSaleRequest, method balie.PaymentMethod, tendered balie.Cents, typed bool) {
-	p.act("sell card", func(ctx context.Context, staff string) (func(), error) {
-		// The store prices a card in the sale itself; a free card is
-		// recorded as paid with nothing, whatever method was chosen.
-		r := req
-		r.Payment = method
-		res, err := p.desk.SellCard(ctx, staff, r)
-		if err != nil {
-			return nil, err
-		}
+// payCard checks the card's form, prices it and asks to confirm its
+// payment, then sells it.
+func (p *boxOfficePanel) payCard() {
+	req, ok := p.card.request()
+	if !ok {
+		p.refused(p.t(msgBoxFixForm))
+		return
+	}
+	p.slip.clear()
+	p.basketChanged()
+	staff := p.a.staff.ID
+	who := ""
+	if req.NewHolder != nil {
+		who = strings.TrimSpace(req.NewHolder.FirstName + " " + req.NewHolder.LastName)
+	} else if p.holder != nil {
+		who = strings.TrimSpace(p.holder.FirstName + " " + p.holder.LastName)
+	}
+	// The price is the store's, asked again for the form as it is now.
+	p.a.run(func(ctx context.Context) func() {
+		price, err := p.desk.QuoteCard(ctx, req)
 		return func() {
-			pay, got := paidWith(method, res.Price, tendered, typed)
-			s := p.slip.of(res.At, res.ID, pay, res.Price, got,
-				[]receipt.Line{{Description: p.t(msgBoxCardLine, res.Card), Quantity: 1, UnitPrice: res.Price, Amount: res.Price}})
-			p.card.reset()
-			p.showView(viewTickets)
-			p.sold(p.t(msgBoxSoldCard, res.Card, res.Holder.FirstName), s, string(res.Card))
-		}, nil
+			if err != nil {
+				p.refused(p.a.sentence("quote card", err))
+				return
+			}
+			p.a.confirmPayment(payment{op: "sell card", title: p.t(msgBoxForCard, who), details: []string{p.t(msgBoxCardLine, req.Card)},
+				amount: price, methods: boxMethods(),
+				record: func(ctx context.Context, method balie.PaymentMethod, tendered balie.Cents, _ bool) (func(), error) {
+					r := req
+					r.Payment = method
+					res, err := p.desk.SellCard(ctx, staff, r)
+					if err != nil {
+						return nil, err
+					}
+					return func() {
+						pay, got := paidWith(method, res.Price, tendered)
+						s := p.slip.of(res.At, res.ID, pay, res.Price, got,
+							[]receipt.Line{{Description: p.t(msgBoxCardLine, res.Card), Quantity: 1, UnitPrice: res.Price, Amount: res.Price}})
+						p.card.reset()
+						p.showView(viewTickets)
+						p.sold(p.t(msgBoxSoldCard, res.Card, res.Holder.FirstName), s, string(res.Card))
+					}, nil
+				}})
+		}
 	})
 }
 
 // memberPaid shows a membership paid through the confirm screen, with its
 // receipt.
 func (p *boxOfficePanel) memberPaid(h HolderView, res balie.MembershipResult, method balie.PaymentMethod, tendered balie.Cents) {
-	pay, got := paidWith(method, res.Price, tendered, true)
+	pay, got := paidWith(method, res.Price, tendered)
 	s := p.slip.of(res.At, res.ID, pay, res.Price, got,
 		[]receipt.Line{{Description: p.t(msgBoxMemberLine, res.Program.Name, lastDay(res.End)), Quantity: 1, UnitPrice: res.Price, Amount: res.Price}})
 	done := msgBoxPaidMember
@@ -508,7 +473,6 @@ func (p *boxOfficePanel) memberPaid(h HolderView, res balie.MembershipResult, me
 // sold shows a sale's outcome and receipt, empties the basket and looks
 // the holder up again: points and memberships change with the sale.
 func (p *boxOfficePanel) sold(text string, r receipt.Receipt, card string) {
-	p.pay.cash.SetText("")
 	p.slip.sold(text, r, card)
 	p.basket.clear()
 	if card != "" {

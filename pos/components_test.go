@@ -44,10 +44,7 @@ func TestComponents_render(t *testing.T) {
 		}},
 		{"box_pay.xml", func(t *testing.T) (fyne.Window, fyne.CanvasObject) {
 			r := newBoxRig(t, "nl")
-			r.press(fyne.KeyF5)
-			r.wait(t)
-			r.press(fyne.KeyF9)
-			test.Type(r.p.pay.cash, "50")
+			r.press(fyne.KeyF8)
 			return r.w, r.p.pay.content()
 		}},
 		{"box_slip.xml", func(t *testing.T) (fyne.Window, fyne.CanvasObject) {
@@ -55,7 +52,7 @@ func TestComponents_render(t *testing.T) {
 			r.press(fyne.KeyF5)
 			r.wait(t)
 			r.press(fyne.KeyF9)
-			test.Type(r.p.pay.cash, "20")
+			test.Type(cashField(t, &r.appRig), "20")
 			r.press(fyne.KeyReturn)
 			r.wait(t)
 			return r.w, r.p.slip.content()

@@ -249,6 +249,14 @@ func (c *confirmScreen) confirm() {
 		return
 	}
 	method := c.chosen()
+	// A card scanned while the cursor was in the cash field is a scan,
+	// not an amount: the payment waits, the card is looked up.
+	if n, err := balie.ParseCardNumber(c.cash.Text); err == nil && method == balie.PayCash {
+		c.cash.SetText("")
+		c.a.closeOverlay()
+		c.a.scan.Scan(string(n))
+		return
+	}
 	var tendered balie.Cents
 	if method == balie.PayCash {
 		var ok bool

@@ -45,8 +45,9 @@ func TestApp_keysWhateverHasFocus(t *testing.T) {
 	t.Run("box office: Kaart chosen, then F9 sells", func(t *testing.T) {
 		r := newBoxRig(t, "nl")
 		r.press(fyne.KeyF5)
-		r.wait(t) // the quote
-		kaart := findButton(t, r.p.content(), "Kaart")
+		r.wait(t)           // the quote
+		r.press(fyne.KeyF9) // the confirm screen
+		kaart := findButton(t, r.a.root, "Kaart")
 		test.Tap(kaart)
 		r.w.Canvas().Focus(kaart) // a click on it, as the mouse does
 		pressFocused(r.w, fyne.KeyF9)
@@ -58,9 +59,17 @@ func TestApp_keysWhateverHasFocus(t *testing.T) {
 	t.Run("box office: Factuur chosen, then Escape clears", func(t *testing.T) {
 		r := newBoxRig(t, "nl")
 		r.scan(t, tomCard)
-		factuur := findButton(t, r.p.content(), "Factuur")
+		r.press(fyne.KeyF5)
+		r.wait(t)
+		r.press(fyne.KeyF9)
+		factuur := findButton(t, r.a.root, "Factuur")
+		test.Tap(factuur)
 		r.w.Canvas().Focus(factuur)
-		pressFocused(r.w, fyne.KeyEscape)
+		pressFocused(r.w, fyne.KeyEscape) // backs out of the payment
+		if !r.onMain() || len(r.box.tickets) != 0 {
+			t.Fatalf("Escape on the payment: main %v, sold %+v", r.onMain(), r.box.tickets)
+		}
+		pressFocused(r.w, fyne.KeyEscape) // clears the screen
 		if r.p.holder != nil || len(labelTexts(r.a.scan.result)) == 0 || labelTexts(r.a.scan.result)[0] == "Tom Peeters" {
 			t.Errorf("Escape with Factuur focused left %q on the screen", labelTexts(r.a.scan.result))
 		}

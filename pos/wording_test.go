@@ -65,8 +65,8 @@ func TestWording(t *testing.T) {
 	})
 	t.Run("the English cash hint reads as English amounts", func(t *testing.T) {
 		useLanguage(t, "en")
-		hint := language("en").t(msgBoxCashHint)
-		if !strings.Contains(hint, "20.00") || !strings.Contains(balie.Cents(1800).Format("en"), "18.00") {
+		hint := language("en").t(msgPayCashHint)
+		if !strings.Contains(hint, "50.00") || !strings.Contains(balie.Cents(1800).Format("en"), "18.00") {
 			t.Errorf("hint %q beside %q", hint, balie.Cents(1800).Format("en"))
 		}
 		if _, err := balie.ParseAmount("20.00"); err != nil {
