@@ -119,8 +119,12 @@ func newChildcarePanel(a *App, desk ChildcareDesk) *childcarePanel {
 
 func (p *childcarePanel) content() fyne.CanvasObject { return p.box }
 
-// reload reads the day's list again: a correction changed who is present.
-func (p *childcarePanel) reload() { p.load() }
+// reload reads the day's list again: a correction changed who is
+// present, and the outcome and bill on screen are no longer right.
+func (p *childcarePanel) reload() {
+	p.note, p.bill, p.leaving = nil, nil, ""
+	p.load()
+}
 
 // dayKindOf is the day kind a day is billed as unless the clerk says
 // otherwise: Saturday and Sunday are school-free, Wednesday is the

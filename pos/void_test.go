@@ -80,4 +80,8 @@ func TestVoid_correctSignOut(t *testing.T) {
 	if !strings.HasPrefix(r.a.note.Text, "Gecorrigeerd: 16:05 · Afgemeld · Lotte Peeters") {
 		t.Errorf("notice %q", r.a.note.Text)
 	}
+	r.wait(t) // the list read again
+	if r.p.bill != nil || r.p.note != nil {
+		t.Errorf("the sign-out's bill stayed on screen after its correction")
+	}
 }

@@ -304,6 +304,7 @@ for size in $sizes; do
 	xdotool type --delay 12 "verkeerd kind afgemeld"
 	xdotool key Return; sleep 0.2
 	keys 'msg=act op="correct attendance"' 08-corrected Return
+	sleep 0.5; shot 08-corrected-list
 	# Item 15: the roll call, and as a PDF.
 	xdotool key F6; sleep 0.3
 	keys 'msg="roll call saved"' 15-roll-call F11

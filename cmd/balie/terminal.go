@@ -175,8 +175,8 @@ func (tm *terminal) link(ctx context.Context, cfg appConfig, url string, w *wake
 // "offline" within 5 s of a failed sync and "online" within 5 s of the
 // ledger's return (the worker's defaults, 15 s and up to a minute, were
 // seen as 10 s and 36 s at the desk). The cost is one small request per
-// terminal every 4 s while nothing happens.
-const syncEvery = 4 * time.Second
+// terminal every 3 s while nothing happens.
+const syncEvery = 3 * time.Second
 
 // workerOptions are the sync worker's options at a desk.
 func workerOptions(log *slog.Logger) balisync.Options {
