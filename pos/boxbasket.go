@@ -338,6 +338,7 @@ func (b *boxBasket) requote() {
 				q.refusal = b.a.sentence("quote tickets", err)
 			}
 			b.state = q
+			b.a.log.Info("basket quoted", "lines", len(req.Lines), "ok", q.ok)
 			b.show()
 		}
 	})

@@ -54,6 +54,7 @@ func (a *App) confirmPayment(p payment) {
 	c := &confirmScreen{a: a, p: p}
 	o := c.build()
 	c.shown = true
+	a.log.Info("payment shown", "op", p.op, "repeat", p.repeat != "")
 	a.showOverlay(overlay{o: o, focus: c.focus, keys: c.keys})
 }
 

@@ -72,6 +72,7 @@ func (s *shiftScreen) show() {
 			} else {
 				s.buildOpen()
 			}
+			s.a.log.Info("till shown", "open", open)
 			s.a.showOverlay(overlay{o: s.box, focus: s.focusFirst, scan: s.scanned, keys: s.keys})
 		}
 	})

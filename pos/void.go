@@ -49,6 +49,7 @@ func (a *App) showVoids() {
 				a.notice(a.sentence("list recent acts", err), false)
 				return
 			}
+			a.log.Info("acts shown", "acts", len(acts))
 			a.overlay(v.build(acts), func() {
 				if a.canvas != nil {
 					a.canvas.Focus(v.reason)

@@ -199,6 +199,7 @@ for size in $sizes; do
 	# --- The sports counter, full screen (item 9), with a serial reader.
 	demo desk-sport --fullscreen --reader "$tmp/reader"
 	sign_in 0990000000010 staff-sup
+	wait_for 'msg="till shown"' 10 || true
 	shot 04-till-offered
 	# Item 4: put off opening the till; a cash payment is then refused.
 	xdotool key Escape
@@ -207,7 +208,9 @@ for size in $sizes; do
 	nothing 'msg=act op="pay membership"' 02-f7-shows-price F7
 	keys 'code=till_not_open' 04-cash-without-till Return
 	# Item 4: F2 opens the till over the payment; back to pay.
-	xdotool key F2; sleep 0.6
+	before=$(count 'msg="till shown"')
+	xdotool key F2
+	wait_for 'msg="till shown"' 10 "$before" || true
 	type_in 150
 	wait_for 'msg=act op="open shift"' 10 && pass "till opened from the payment" || fail "till: no open shift"
 	shot 04-back-on-payment
@@ -215,8 +218,9 @@ for size in $sizes; do
 	shot 02-cash-change
 	keys 'msg=act op="pay membership"' 02-paid-with-change Return
 	# Item 2: a second payment today needs an explicit yes (F8).
-	sleep 0.6
-	xdotool key F7; sleep 0.6
+	before=$(count 'msg="payment shown"')
+	xdotool key F7
+	wait_for 'msg="payment shown" op="pay membership" repeat=true' 10 || fail "the second payment today does not ask"
 	nothing 'msg=act op="pay membership"' 02-paid-today-asks Return
 	xdotool key F8
 	keys 'msg=act op="pay membership"' 02-renewed-again Return
@@ -248,23 +252,26 @@ for size in $sizes; do
 	# --- The box office, in a window (item 9).
 	demo desk-box
 	sign_in 0990000000028 staff-box-1
-	sleep 0.5
+	wait_for 'msg="till shown"' 10 || true
 	type_in 100
 	wait_for 'msg=act op="open shift"' 10 || true
 	# Item 5: Kevin's UiTPAS-tarief does not carry to the next customer.
 	scan 1000000520006 'msg=scan holder=h-0000001' 05-kevin
-	xdotool key F6; sleep 0.5
-	shot 05-kevin-basket
+	keys 'msg="basket quoted"' 05-kevin-basket F6
 	xdotool key Escape; sleep 0.3
 	scan 0900000095902 'msg=scan holder=h-0000000' 05-next-customer-clean
 	# Item 6: the same act for Tom and for Kevin: the receipts read alike.
-	xdotool key F6; sleep 0.5
+	before=$(count 'msg="basket quoted"')
+	xdotool key F6
+	wait_for 'msg="basket quoted"' 10 "$before" || true
 	xdotool key F9; sleep 0.3
 	keys 'msg=act op="sell tickets"' 06-receipt-tom Return
 	receipt_png 06-receipt-tom-pdf
 	sleep 0.6
 	scan 1000000520006 'msg=scan holder=h-0000001' 06-kevin
-	xdotool key F6; sleep 0.5
+	before=$(count 'msg="basket quoted"')
+	xdotool key F6
+	wait_for 'msg="basket quoted"' 10 "$before" || true
 	# Item 1: the focus on a button (Tab), F9 and Enter still sell.
 	xdotool key Tab; sleep 0.2
 	xdotool key F9; sleep 0.3
@@ -299,8 +306,7 @@ for size in $sizes; do
 	xdotool type --delay 12 2580
 	keys 'msg=act op="sign out child"' 06-bill-uitpas-line Return
 	# Item 8: the wrong sign-out is corrected with a reason, in words.
-	xdotool key F4; sleep 0.6
-	shot 08-acts-in-words
+	keys 'msg="acts shown"' 08-acts-in-words F4
 	xdotool type --delay 12 "verkeerd kind afgemeld"
 	xdotool key Return; sleep 0.2
 	keys 'msg=act op="correct attendance"' 08-corrected Return
@@ -328,7 +334,7 @@ for size in $sizes; do
 	: >"$tmp/$size-t13.conf"
 	start_app desk-sport-ledger --db "$tmp/$size-t13.db" --config "$tmp/$size-t13.conf" --ledger "http://127.0.0.1:$port" --enrol "$token" --desk desk-sport
 	sign_in 0990000000010 staff-sup
-	sleep 0.5
+	wait_for 'msg="till shown"' 10 || true
 	type_in 150
 	wait_for 'msg=act op="open shift"' 10 || true
 	scan 0900000095902 'msg=scan holder=h-0000000' 13-online
@@ -341,7 +347,9 @@ for size in $sizes; do
 		fail "offline never shown"
 	fi
 	shot 13-offline
-	xdotool key F7; sleep 0.6
+	before=$(count 'msg="payment shown"')
+	xdotool key F7
+	wait_for 'msg="payment shown"' 10 "$before" || true
 	keys 'msg=act op="pay membership"' 13-act-counted-at-once Return
 	serve
 	t0=$(date +%s%N)
