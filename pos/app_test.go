@@ -395,10 +395,3 @@ func TestApp_signInByName(t *testing.T) {
 		t.Errorf("signing in by name: main %v, header %q", r.onMain(), r.a.who.Text)
 	}
 }
-
-func TestApp_rendersSportsDesk(t *testing.T) {
-	r := newAppRig(t, "nl")
-	r.signIn(t, "0990000000010", "1234")
-	r.scan(t, tomCard)
-	test.AssertRendersToMarkup(t, "sports_desk.xml", r.w.Canvas())
-}

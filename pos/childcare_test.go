@@ -645,13 +645,6 @@ func TestChildcare_dayKind(t *testing.T) {
 	}
 }
 
-func TestChildcare_rendersList(t *testing.T) {
-	r := newChildcareRig(t, "nl")
-	r.tap(t, "h-lotte")
-	r.wait(t)
-	test.AssertRendersToMarkup(t, "childcare_list.xml", r.w.Canvas())
-}
-
 // TestChildcare_pickupNeedsCardOrCode: during a sign-out no key and no
 // tap on a name lets the child go; the adult's own card or the child's
 // code does.
