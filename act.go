@@ -67,6 +67,10 @@ func NewPayload(k Kind) (p Payload, ok bool) {
 		return &RewardRedemptionPayload{}, true
 	case KindChildSignIn, KindChildSignOut:
 		return &ChildcarePayload{}, true
+	case KindPickupRefused:
+		return &PickupRefusedPayload{}, true
+	case KindChildCorrection:
+		return &ChildCorrectionPayload{}, true
 	case KindVoid:
 		return &VoidPayload{}, true
 	case KindShiftOpen:
@@ -412,6 +416,31 @@ func (p *ChildcarePayload) Validate() error {
 		checkText("picked up by", p.PickedUpBy), checkText("correction", p.Correction))
 }
 
+// Validate checks a refused pick-up on its own: a child, and how the
+// adult tried (never the code typed).
+func (p *PickupRefusedPayload) Validate() error {
+	if err := firstError(checkID("child", p.ChildID, true), checkID("provider", p.ProviderID, false), checkID("holder", p.HolderID, false)); err != nil {
+		return err
+	}
+	if p.Method != "CARD" && p.Method != "CODE" {
+		return invalidPayload("onbekende manier van ophalen %[1]q", "unknown pick-up method %[1]q", p.Method)
+	}
+	return nil
+}
+
+// Validate checks a register correction on its own: the record it
+// corrects and why.
+func (p *ChildCorrectionPayload) Validate() error {
+	if err := firstError(checkID("child", p.ChildID, true), checkID("provider", p.ProviderID, false),
+		checkID("target", p.Target, true), checkText("reason", p.Reason)); err != nil {
+		return err
+	}
+	if strings.TrimSpace(p.Reason) == "" {
+		return invalidPayload("een correctie zonder reden", "a correction without reason")
+	}
+	return nil
+}
+
 // Validate checks a void on its own: it names its act and its reason.
 func (p *VoidPayload) Validate() error {
 	if err := firstError(checkID("target", p.Target, true), checkID("approver", p.Approver, false), checkText("reason", p.Reason)); err != nil {
@@ -432,7 +461,7 @@ func (p *ShiftOpenPayload) Validate() error {
 // negative, a count may not.
 func (p *ShiftClosePayload) Validate() error {
 	if err := firstError(checkID("shift", p.ShiftID, true), checkID("override", p.OverrideBy, false),
-		checkAmount("counted", p.CountedTotal), checkAmount("expected", p.ExpectedCash)); err != nil {
+		checkAmount("counted", p.CountedTotal), checkAmount("expected", p.ExpectedCash), checkText("reason", p.Reason)); err != nil {
 		return err
 	}
 	if p.Difference < -MaxActCents || p.Difference > MaxActCents || p.Unsynced < 0 || len(p.Counted) > 100 {

@@ -271,6 +271,9 @@ type Child struct {
 	Group      string
 	Authorised []AuthorisedAdult
 	SiblingKey string // children with the same key are siblings
+	// Notes are for the staff of the childcare (an allergy, a parent who
+	// may not pick up): shown on the child's card at the desk.
+	Notes string
 }
 
 // Desk is a counter with its terminal.

@@ -21,14 +21,14 @@ func DecideCheckin(ev Event, at time.Time, inWindow int) (points int, err error)
 	if at.Before(open) {
 		when := brusselsClock(open, at)
 		return 0, Errorf(CodeOutsideWindow,
-			"Inchecken voor dit evenement kan pas vanaf %s.",
-			"Check-in for this event opens at %s.", when)
+			"Inchecken voor deze activiteit kan pas vanaf %s.",
+			"Check-in for this activity opens at %s.", when)
 	}
 	if !at.Before(closed) {
 		when := brusselsClock(closed, at)
 		return 0, Errorf(CodeOutsideWindow,
-			"Inchecken voor dit evenement is afgesloten sinds %s.",
-			"Check-in for this event closed at %s.", when)
+			"Inchecken voor deze activiteit is afgesloten sinds %s.",
+			"Check-in for this activity closed at %s.", when)
 	}
 	if !ev.CheckinLimit.Allows(inWindow, 1) {
 		return 0, checkinLimitError(ev)
@@ -45,13 +45,13 @@ func checkinLimitError(ev Event) *Error {
 	if pnl == "" {
 		whenNL, whenEN = "al eerder", "before"
 	}
-	nl := "Deze pashouder is " + whenNL + " ingecheckt voor dit evenement."
-	en := "This pass holder has already checked in for this event " + whenEN + "."
+	nl := "Deze pashouder is " + whenNL + " ingecheckt voor deze activiteit."
+	en := "This pass holder has already checked in for this activity " + whenEN + "."
 	if v := ev.CheckinLimit.Volume; v > 1 {
 		nl = "Deze pashouder is " + whenNL + " " + countNoun(v, "keer", "keer") +
-			" ingecheckt voor dit evenement; dat is het maximum."
+			" ingecheckt voor deze activiteit; dat is het maximum."
 		en = "This pass holder has already checked in " + countNoun(v, "time", "times") +
-			" for this event " + whenEN + "; that is the maximum."
+			" for this activity " + whenEN + "; that is the maximum."
 	}
 	if ev.PointsPerCheckin > 0 {
 		nl += " Er komt geen punt bij."
@@ -59,3 +59,9 @@ func checkinLimitError(ev Event) *Error {
 	}
 	return Errorf(CodeCheckinLimit, "%[1]s", "%[2]s", nl, en)
 }
+
+// CheckinMayEnter says whether a holder whose check-in was refused with
+// err may still go in, as a sports hall's gate needs to know: a repeat
+// inside the limit only earns no point, the holder is welcome; a check-in
+// outside the opening hours, or any other refusal, is no way in.
+func CheckinMayEnter(err error) bool { return ErrorCode(err) == CodeCheckinLimit }

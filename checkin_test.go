@@ -109,3 +109,19 @@ func TestCheckinWindow(t *testing.T) {
 		t.Errorf("closes got %v, want %v", closes, want)
 	}
 }
+
+func TestCheckinMayEnter(t *testing.T) {
+	ev := Event{Start: time.Date(2026, 11, 25, 7, 0, 0, 0, Brussels()), End: time.Date(2026, 11, 25, 22, 0, 0, 0, Brussels()),
+		PointsPerCheckin: 1, CheckinLimit: Limit{Volume: 1, Period: PeriodDay}}
+	_, again := DecideCheckin(ev, time.Date(2026, 11, 25, 10, 0, 0, 0, Brussels()), 1)
+	_, early := DecideCheckin(ev, time.Date(2026, 11, 25, 5, 0, 0, 0, Brussels()), 0)
+	for _, c := range []struct {
+		name string
+		err  error
+		want bool
+	}{{"already checked in today", again, true}, {"before opening", early, false}, {"a blocked card", Errorf(CodeCardBlocked, "x", "x"), false}} {
+		if got := CheckinMayEnter(c.err); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -69,6 +69,9 @@ type MembershipRequest struct {
 	Card      CardNumber
 	ProgramID string
 	Payment   PaymentMethod
+	// RenewAgain is the clerk's explicit yes to a second payment of the
+	// same membership for the same holder on one day.
+	RenewAgain bool
 }
 
 // MembershipResult is what the screen and the receipt show.
@@ -96,6 +99,10 @@ type Notice struct {
 	Code Code
 	NL   string
 	EN   string
+	// Staff marks a note for the clerk alone (a social tariff that
+	// ends): the desk shows it apart from the holder's card, in small
+	// print, and never on anything the customer takes home.
+	Staff bool
 }
 
 // MembershipView is a membership with its program's name.
@@ -161,8 +168,11 @@ type TotalLine struct {
 	Amount      Cents
 }
 
-// RecentAct is one of a terminal's last acts, for a void.
+// RecentAct is one of a terminal's last acts, for a void or, for the
+// childcare register, a correction.
 type RecentAct struct {
 	JournalEvent
-	Voided bool
+	Voided     bool   // voided, or for a sign-in or sign-out corrected
+	HolderName string // the holder or child the act was for; "" for none
+	Waiting    bool   // the ledger has not acknowledged it yet
 }

@@ -50,6 +50,7 @@ const (
 	CodeOfflineLimit       Code = "offline_limit"
 	CodeProgramUnknown     Code = "program_unknown"
 	CodeMembershipEnd      Code = "membership_end"
+	CodeMembershipToday    Code = "membership_paid_today"
 	CodeCardPriceUnknown   Code = "card_price_unknown"
 	CodeReasonInvalid      Code = "purchase_reason_invalid"
 	CodeChildUnknown       Code = "child_unknown"

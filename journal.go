@@ -20,6 +20,12 @@ const (
 	KindVoid              Kind = "VOID"
 	KindShiftOpen         Kind = "SHIFT_OPEN"
 	KindShiftClose        Kind = "SHIFT_CLOSE"
+	// KindPickupRefused records a child the desk did not let go: the
+	// adult showed no card or code of the child's list.
+	KindPickupRefused Kind = "CHILD_PICKUP_REFUSED"
+	// KindChildCorrection corrects a wrong sign-in or sign-out: the
+	// register is never voided, a correction is a new record.
+	KindChildCorrection Kind = "CHILD_CORRECTION"
 )
 
 // JournalEvent is one immutable act as the terminal recorded it. Hash is
@@ -120,4 +126,15 @@ type VoidPayload struct {
 	Target   string `json:"target"`
 	Reason   string `json:"reason"`
 	Approver string `json:"approver"` // the supervisor who approved
+}
+
+// ChildCorrectionPayload corrects an earlier sign-in or sign-out of the
+// same terminal: a sign-in made by mistake strikes that stay, a sign-out
+// made by mistake reopens it (the child is inside again). The reason is
+// the clerk's; who corrected and when are the event's staff and time.
+type ChildCorrectionPayload struct {
+	ChildID    string `json:"child"`
+	ProviderID string `json:"provider"`
+	Target     string `json:"target"` // the id of the record corrected
+	Reason     string `json:"reason"`
 }

@@ -40,6 +40,9 @@ type ShiftClosePayload struct {
 	Difference   Cents               `json:"difference"`
 	Unsynced     int                 `json:"unsynced"`
 	OverrideBy   string              `json:"override_by,omitempty"`
+	// Reason says why the count differs from what the drawer should
+	// hold; a till with a difference is closed only with one.
+	Reason string `json:"reason,omitempty"`
 }
 
 // denominations are the euro notes and coins a drawer holds, largest
@@ -166,7 +169,13 @@ type ZReport struct {
 	Difference   Cents // CountedTotal - ExpectedCash: positive is a surplus, negative a shortage
 	Unsynced     int   // the terminal's events the ledger had not acknowledged at the close
 	OverrideBy   StaffRef
+	Reason       string // why the count differs; "" when it does not
 }
+
+// CloseNeedsReason reports whether a till counted with difference d may
+// be closed only with a reason: any difference, a surplus too, is money
+// someone must account for.
+func CloseNeedsReason(d Cents) bool { return d != 0 }
 
 // Unshifted is the money of acts recorded while no shift was open. The
 // desk never stops for a missing shift, so such acts are recorded as

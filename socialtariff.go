@@ -36,3 +36,25 @@ func (s SocialTariff) EndingSoon(at time.Time, within time.Duration) bool {
 	}
 	return end.Sub(at) <= within
 }
+
+// SocialEndingWithin is how long before its end date the clerk is told
+// that a holder's social tariff ends, so the holder can renew it in time.
+const SocialEndingWithin = 60 * 24 * time.Hour
+
+// SocialEndNotice reports whether the clerk should be told that the
+// social tariff ends, and on which day: always during the grace period
+// (its end is then GraceEnd, which may be months away: the end date has
+// already passed), and within SocialEndingWithin before the end date. It
+// is a note for the clerk alone, never shown to the customer or printed.
+func (s SocialTariff) SocialEndNotice(at time.Time) (end time.Time, ok bool) {
+	if !s.Applies() {
+		return time.Time{}, false
+	}
+	if s.InGrace(at) {
+		return s.GraceEnd, true
+	}
+	if s.EndingSoon(at, SocialEndingWithin) {
+		return s.EndDate, true
+	}
+	return time.Time{}, false
+}

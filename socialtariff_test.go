@@ -94,3 +94,27 @@ func TestSocialTariff_EndingSoon(t *testing.T) {
 		})
 	}
 }
+
+func TestSocialTariff_SocialEndNotice(t *testing.T) {
+	loc := Brussels()
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, loc)
+	day := func(days int) time.Time { return now.AddDate(0, 0, days) }
+	cases := []struct {
+		name string
+		s    SocialTariff
+		end  time.Time
+		ok   bool
+	}{
+		{"in grace, grace ends in 70 days", SocialTariff{State: SocialActive, EndDate: day(-20), GraceEnd: day(70)}, day(70), true},
+		{"ends in 45 days", SocialTariff{State: SocialActive, EndDate: day(45), GraceEnd: day(135)}, day(45), true},
+		{"ends in 90 days", SocialTariff{State: SocialActive, EndDate: day(90)}, time.Time{}, false},
+		{"expired", SocialTariff{State: SocialExpired, EndDate: day(-20), GraceEnd: day(70)}, time.Time{}, false},
+		{"none", SocialTariff{}, time.Time{}, false},
+	}
+	for _, c := range cases {
+		end, ok := c.s.SocialEndNotice(now)
+		if ok != c.ok || !end.Equal(c.end) {
+			t.Errorf("%s: %s %v, want %s %v", c.name, end, ok, c.end, c.ok)
+		}
+	}
+}

@@ -111,6 +111,10 @@ func (b *batch) load(fresh []incoming, touched []string) error {
 			holders[p.HolderID], cards[p.Card], rewards[p.RewardID] = true, true, true
 		case *balie.ChildcarePayload:
 			want(balie.ChangeChild, p.ChildID)
+		case *balie.PickupRefusedPayload:
+			want(balie.ChangeChild, p.ChildID)
+		case *balie.ChildCorrectionPayload:
+			want(balie.ChangeChild, p.ChildID)
 		case *balie.VoidPayload:
 			voids = append(voids, p.Target)
 		}
@@ -380,7 +384,13 @@ func (b *batch) decide(row *EventRow, f incoming) balisync.Verdict {
 	case *balie.RewardRedemptionPayload:
 		return b.redeem(row, e, p)
 	case *balie.ChildcarePayload:
-		return b.childcare(e, p)
+		return b.childcare(e, p.ChildID)
+	case *balie.PickupRefusedPayload:
+		// The register's own records: kept for the provider, nothing to
+		// apply.
+		return b.childcare(e, p.ChildID)
+	case *balie.ChildCorrectionPayload:
+		return b.childcare(e, p.ChildID)
 	case *balie.VoidPayload:
 		return b.void(row, e, p)
 	}
@@ -811,10 +821,10 @@ func (b *batch) rewardUnits(rs *rewardState, delta int) {
 
 // childcare keeps a sign-in or sign-out of a child enrolled with the
 // terminal's organiser.
-func (b *batch) childcare(e balie.JournalEvent, p *balie.ChildcarePayload) balisync.Verdict {
-	c := b.children[p.ChildID]
+func (b *batch) childcare(e balie.JournalEvent, childID string) balisync.Verdict {
+	c := b.children[childID]
 	if c == nil {
-		return childUnknown(e, p.ChildID)
+		return childUnknown(e, childID)
 	}
 	if !b.desk.Serves(c.ProviderID) {
 		return organiserMismatch(e, c.ProviderID)

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
@@ -34,7 +35,6 @@ type SyncState struct {
 type ReaderState struct {
 	Connected bool
 	Port      string
-	Problem   string // why it is not connected, in the clerk's words
 }
 
 // Config is how the app looks and behaves.
@@ -46,8 +46,12 @@ type Config struct {
 	// receipts are; the temp folder when empty.
 	ReportDir  string
 	ReceiptDir string
-	Now        func() time.Time
-	Logger     *slog.Logger
+	// ScanChecksIn makes the sports desk check a scanned holder in at the
+	// chosen activity at once: a sports hall's queue at the gate. The
+	// clerk can turn it off and on at the desk (F8).
+	ScanChecksIn bool
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // Deps are what the app works with, each a small interface the terminal's
@@ -99,6 +103,7 @@ type App struct {
 	header  *fyne.Container
 	who     *widget.Label
 	link    *widget.Label
+	linkBox *panel        // the band behind the link, its colour the link's state
 	note    *widget.Label // a notice under the header: a shift opened, a failure
 	signIn  *signInScreen
 	scan    *ScanScreen
@@ -112,6 +117,12 @@ type App struct {
 	overlays  []overlay    // screens over the main screen, the top last
 	till      *shiftScreen // nil without Deps.Shifts
 	reader    *ReaderState // nil without a serial reader
+	route     *keyRoute    // the window's keys, from whatever widget has the focus
+	shownCard string       // the card of the holder on screen, "" for none
+	// shownOffline is what the header shows of the link.
+	shownOffline bool
+	// settingsApply applies the settings shown (F9); nil when closed.
+	settingsApply func()
 }
 
 // NewApp builds the app; Start shows it on a canvas.
@@ -130,25 +141,35 @@ func newAppWith(cfg Config, deps Deps, do func(func())) *App {
 		cfg.IdleLock = 5 * time.Minute
 	}
 	a := &App{cfg: cfg, deps: deps, lang: newLanguage(cfg.Lang), log: cfg.Logger, do: do}
+	a.route = &keyRoute{key: a.windowKey, rune: a.windowRune}
 	a.build()
 	a.scan.do = do
 	return a
 }
 
 func (a *App) build() {
-	a.who = widget.NewLabel("")
-	a.link = widget.NewLabel("")
-	a.link.Alignment = fyne.TextAlignTrailing
+	// Who works and the link with the ledger are read from a step back:
+	// large and bold, the link on a coloured band (red when offline).
+	a.who = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	a.who.SizeName = theme.SizeNameSubHeadingText
+	a.who.Truncation = fyne.TextTruncateEllipsis
+	a.link = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	a.link.SizeName = theme.SizeNameSubHeadingText
+	a.link.Truncation = fyne.TextTruncateEllipsis
+	a.linkBox = newAlertPanel(a.link, theme.ColorNameSuccess)
 	a.note = widget.NewLabel("")
 	a.note.Wrapping = fyne.TextWrapWord
 	a.note.Hide()
-	a.header = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), a.note), nil, a.link, a.who)
+	// Two rows: the link's sentence is long (what waits, since when), and
+	// beside the clerk's name it was cut to "…" on a 1366-wide screen.
+	a.header = container.NewVBox(a.who, a.linkBox, widget.NewSeparator(), a.note)
 
 	a.signIn = newSignInScreen(a)
 	if a.deps.Shifts != nil {
 		a.till = newShiftScreen(a, a.deps.Shifts)
 	}
 	a.scan = NewScanScreen(a.deps.Directory, string(a.lang), a.cfg.Desk.Name)
+	a.scan.route = a.route
 	a.scan.now = a.cfg.Now
 	a.scan.log = a.log
 	switch a.cfg.Desk.Mode {
@@ -162,13 +183,29 @@ func (a *App) build() {
 		}
 	case balie.DeskChildcare:
 		if a.deps.Childcare != nil {
-			a.desk = newChildcarePanel(a, a.deps.Childcare)
+			cc := newChildcarePanel(a, a.deps.Childcare)
+			a.desk = cc
+			a.scan.childCard = cc.find
 		}
 	}
 	right := fyne.CanvasObject(widget.NewLabel(""))
 	if a.desk != nil && a.desk.content() != nil {
 		right = a.desk.content()
-		a.scan.OnHolder = a.desk.setHolder
+	}
+	a.scan.OnHolder = func(h *HolderView) {
+		// A notice was about the last customer (a receipt saved): the
+		// next one does not see it.
+		if h == nil || a.shownCard != h.Card {
+			a.note.Hide()
+		}
+		if h != nil {
+			a.shownCard = h.Card
+		} else {
+			a.shownCard = ""
+		}
+		if a.desk != nil {
+			a.desk.setHolder(h)
+		}
 	}
 	a.scan.OnOutcome = a.beep
 	split := container.NewHSplit(a.scan.Content(), right)
@@ -187,6 +224,93 @@ func (a *App) Start(c fyne.Canvas) {
 	a.canvas = c
 	a.lastInput = a.cfg.Now()
 	a.showSignIn()
+}
+
+// takeKeys makes the window's keys reach the app when no widget has the
+// focus (after a click on an empty part of the screen); a widget with the
+// focus sends them through a.route.
+func (a *App) takeKeys() {
+	if a.canvas != nil {
+		a.canvas.SetOnTypedKey(func(k *fyne.KeyEvent) { a.windowKey(k) })
+	}
+}
+
+// windowKey is the window's one table of keys, whatever widget has the
+// focus: the sign-in's, the top overlay's, or the main screen's. Escape
+// always backs out: it resets the sign-in, closes an overlay, clears the
+// main screen.
+func (a *App) windowKey(k *fyne.KeyEvent) bool {
+	a.touch()
+	if a.staff == nil {
+		if k.Name == fyne.KeyEscape {
+			a.signIn.reset()
+			return true
+		}
+		return false
+	}
+	if n := len(a.overlays); n > 0 {
+		top := a.overlays[n-1]
+		if top.keys != nil && top.keys(k.Name) {
+			return true
+		}
+		switch k.Name {
+		case fyne.KeyEscape:
+			a.closeOverlay()
+			return true
+		case fyne.KeyF12:
+			a.lock()
+			return true
+		}
+		// The main screen's keys wait until the overlay is closed: a
+		// sale must not start under a count of the till.
+		return windowKey(k.Name)
+	}
+	return a.typedKey(k)
+}
+
+// windowRune takes what a keyboard-wedge scanner types while a button
+// has the focus: it goes to the field that takes scans, so no card
+// number is lost.
+func (a *App) windowRune(r rune) bool {
+	if a.canvas == nil {
+		return false
+	}
+	var f *scanEntry
+	switch {
+	case a.staff == nil:
+		f = a.signIn.card
+	case len(a.overlays) == 0:
+		f = a.scan.field
+	default:
+		return false
+	}
+	a.canvas.Focus(f)
+	f.TypedRune(r)
+	return true
+}
+
+// entry is a one-line field whose window keys reach the window.
+func (a *App) entry() *scanEntry {
+	e := newScanEntry()
+	e.onKey = a.route.takeKey
+	return e
+}
+
+// button is a button whose window keys reach the window.
+func (a *App) button(text string, icon fyne.Resource, tapped func()) *keyButton {
+	return newKeyButton(a.route, text, icon, tapped)
+}
+
+// bigButton is a button large enough for a finger on a touch screen.
+func (a *App) bigButton(text string, icon fyne.Resource, tapped func()) *keyButton {
+	b := a.button(text, icon, tapped)
+	b.Importance = widget.HighImportance
+	return b
+}
+
+// pick is a drop-down list whose window keys reach the window.
+func (a *App) pick(options []string, changed func(string)) *keySelect {
+	return newKeySelect(a.route, options, changed)
 }
 
 // Tick does what time alone triggers: the header's link and clock, and
@@ -221,6 +345,15 @@ func (a *App) Scanned(input string) {
 		}
 	}
 }
+
+// Staff is who is signed in, nil when no one is (the sign-in or lock
+// screen).
+func (a *App) Staff() *balie.Staff { return a.staff }
+
+// Resume opens the main screen for s, who was signed in on the app this
+// one replaces (the language changed in the settings): a change of
+// language does not sign anyone out.
+func (a *App) Resume(s balie.Staff) { a.signedIn(s) }
 
 // SetReader shows the serial reader's state in the header.
 func (a *App) SetReader(st ReaderState) {
@@ -272,7 +405,7 @@ func (a *App) showMain() {
 	a.show(a.main)
 	if a.canvas != nil {
 		a.scan.Focus(a.canvas)
-		a.canvas.SetOnTypedKey(func(k *fyne.KeyEvent) { a.typedKey(k) })
+		a.takeKeys()
 	}
 	a.scan.field.onKey = a.typedKey
 }
@@ -282,6 +415,9 @@ type overlay struct {
 	o     fyne.CanvasObject
 	focus func()       // puts the cursor in it; may be nil
 	scan  func(string) // takes a card read by a serial reader; nil ignores it
+	// keys, when set, takes the overlay's own keys (F9 to confirm) and
+	// reports whether it took one; Escape closes the overlay otherwise.
+	keys func(fyne.KeyName) bool
 }
 
 // overlay shows o over the main screen until closeOverlay; focus puts the
@@ -294,13 +430,9 @@ func (a *App) showOverlay(ov overlay) {
 	a.overlays = append(a.overlays, ov)
 	a.show(ov.o)
 	if a.canvas != nil {
-		a.canvas.SetOnTypedKey(func(k *fyne.KeyEvent) {
-			a.touch()
-			if k.Name == fyne.KeyEscape {
-				a.closeOverlay()
-			}
-		})
+		a.canvas.Unfocus()
 	}
+	a.takeKeys()
 	if ov.focus != nil {
 		ov.focus()
 	}
@@ -355,6 +487,13 @@ func (a *App) typedKey(k *fyne.KeyEvent) bool {
 		a.lock()
 		return true
 	case fyne.KeyEscape:
+		// The next customer starts from nothing: no holder, and no
+		// basket, reward or payment method of the last one.
+		// The desk first: the holder it then loses has no basket to
+		// price again.
+		if r, ok := a.desk.(interface{ reset() }); ok {
+			r.reset()
+		}
 		a.scan.clear()
 		return true
 	case fyne.KeyF2:
@@ -386,35 +525,58 @@ func (a *App) refreshHeader() {
 		who = a.lang.t(msgAppWho, a.cfg.Desk.Name, a.staff.Name)
 	}
 	a.who.SetText(who)
-	link := a.linkText()
-	warn := a.deps.Sync != nil && (!a.deps.Sync().Online || a.deps.Sync().Blocked)
+	var st *SyncState
+	if a.deps.Sync != nil {
+		s := a.deps.Sync()
+		st = &s
+	}
+	link := a.linkText(st)
+	offline := st != nil && !st.Online
+	if st != nil && a.shownOffline != offline {
+		// The moment the header changes, for the log (the window test
+		// times it against the ledger's death and return).
+		a.shownOffline = offline
+		a.log.Info("link shown", "online", !offline)
+	}
+	warn := st != nil && st.Blocked
 	if a.reader != nil {
 		if a.reader.Connected {
 			link = a.lang.t(msgReaderOK) + " · " + link
 		} else {
-			link = a.lang.t(msgReaderDown, a.reader.Problem) + " · " + link
+			// The reader's own error is for the log: the clerk is told
+			// what to look at.
+			link = a.lang.t(msgReaderDown) + " · " + link
 			warn = true
 		}
 	}
 	a.link.SetText(link)
+	edge := theme.ColorNameSuccess
 	switch {
+	case offline:
+		a.link.Importance = widget.DangerImportance
+		edge = theme.ColorNameError
 	case warn:
 		a.link.Importance = widget.WarningImportance
-	case a.deps.Sync == nil:
+		edge = theme.ColorNameWarning
+	case st == nil:
 		a.link.Importance = widget.LowImportance
+		edge = theme.ColorNameInputBorder
 	default:
 		a.link.Importance = widget.SuccessImportance
+	}
+	if a.linkBox.edge != edge {
+		a.linkBox.edge = edge
+		a.linkBox.Refresh()
 	}
 	a.link.Refresh()
 }
 
 // linkText says how the link with the ledger is: online or offline, what
 // waits and since when, the last sync.
-func (a *App) linkText() string {
-	if a.deps.Sync == nil {
+func (a *App) linkText(st *SyncState) string {
+	if st == nil {
 		return a.lang.t(msgLinkNone)
 	}
-	st := a.deps.Sync()
 	now := a.cfg.Now()
 	state := a.lang.t(msgLinkOnline)
 	if !st.Online {
@@ -422,7 +584,11 @@ func (a *App) linkText() string {
 	}
 	parts := state
 	if st.Queued > 0 {
-		parts += " · " + a.lang.t(msgLinkQueued, st.Queued, ago(a.lang, now.Sub(st.Oldest)))
+		if st.Queued == 1 {
+			parts += " · " + a.lang.t(msgLinkQueuedOne, ago(a.lang, now.Sub(st.Oldest)))
+		} else {
+			parts += " · " + a.lang.t(msgLinkQueued, st.Queued, ago(a.lang, now.Sub(st.Oldest)))
+		}
 	}
 	if !st.LastSync.IsZero() {
 		parts += " · " + a.lang.t(msgLinkLast, st.LastSync.In(balie.Brussels()).Format("15:04"))
@@ -454,7 +620,12 @@ func (a *App) run(f func(ctx context.Context) func()) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		done := f(ctx)
-		a.do(done)
+		a.do(func() {
+			done()
+			// An act was recorded, maybe: it counts in the header now,
+			// not at the next tick.
+			a.refreshHeader()
+		})
 	}()
 }
 
@@ -485,28 +656,33 @@ func (a *App) sentence(op string, err error) string {
 	return a.lang.t(msgGenericError)
 }
 
-// keyLabel is a button's text with its key, as the clerk sees it: "Inchecken [F5]".
-func keyLabel(text string, key fyne.KeyName) string { return fmt.Sprintf("%s  [%s]", text, key) }
-
-// bigButton is a button large enough for a finger on a touch screen.
-func bigButton(text string, icon fyne.Resource, tapped func()) *widget.Button {
-	b := widget.NewButtonWithIcon(text, icon, tapped)
-	b.Importance = widget.HighImportance
-	return b
+// keyLabel is a button's text with its key, as the clerk sees it:
+// "Inchecken [F5]", "Bevestigen [Enter]" (the key's name on the
+// keyboard, not Fyne's "Return").
+func keyLabel(text string, key fyne.KeyName) string {
+	name := string(key)
+	switch key {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		name = "Enter"
+	case fyne.KeyEscape:
+		name = "Esc"
+	}
+	return fmt.Sprintf("%s  [%s]", text, name)
 }
 
 const (
-	msgAppWho      msg = "app.who"
-	msgLinkNone    msg = "link.none"
-	msgLinkOnline  msg = "link.online"
-	msgLinkOffline msg = "link.offline"
-	msgLinkQueued  msg = "link.queued"
-	msgLinkLast    msg = "link.last"
-	msgLinkBlocked msg = "link.blocked"
-	msgAgoNow      msg = "ago.now"
-	msgAgoMinutes  msg = "ago.minutes"
-	msgAgoHours    msg = "ago.hours"
-	msgAgoDays     msg = "ago.days"
-	msgReaderOK    msg = "reader.ok"
-	msgReaderDown  msg = "reader.down"
+	msgAppWho        msg = "app.who"
+	msgLinkNone      msg = "link.none"
+	msgLinkOnline    msg = "link.online"
+	msgLinkOffline   msg = "link.offline"
+	msgLinkQueued    msg = "link.queued"
+	msgLinkQueuedOne msg = "link.queued.one"
+	msgLinkLast      msg = "link.last"
+	msgLinkBlocked   msg = "link.blocked"
+	msgAgoNow        msg = "ago.now"
+	msgAgoMinutes    msg = "ago.minutes"
+	msgAgoHours      msg = "ago.hours"
+	msgAgoDays       msg = "ago.days"
+	msgReaderOK      msg = "reader.ok"
+	msgReaderDown    msg = "reader.down"
 )

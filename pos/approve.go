@@ -16,7 +16,7 @@ import (
 // approved runs with the supervisor once they signed; the approval
 // screen then closes and the screen under it shows again.
 func (a *App) approve(reason string, approved func(balie.Staff)) {
-	card, pin := newScanEntry(), newScanEntry()
+	card, pin := a.entry(), a.entry()
 	pin.Password = true
 	card.SetPlaceHolder(a.lang.t(msgApproveCard))
 	pin.SetPlaceHolder(a.lang.t(msgSignInPIN))
@@ -57,7 +57,7 @@ func (a *App) approve(reason string, approved func(balie.Staff)) {
 	why := widget.NewLabel(reason)
 	why.Wrapping = fyne.TextWrapWord
 	form := container.NewVBox(heading(a.lang.t(msgApproveTitle)), why, card, pin, said,
-		widget.NewButton(keyLabel(a.lang.t(msgReviewBack), fyne.KeyEscape), a.closeOverlay))
+		a.button(keyLabel(a.lang.t(msgReviewBack), fyne.KeyEscape), nil, a.closeOverlay))
 	box := container.NewCenter(container.NewGridWrap(fyne.NewSize(600, 440), newPanel(form, theme.ColorNameInputBackground, theme.ColorNameWarning)))
 	a.overlay(box, func() {
 		if a.canvas != nil {

@@ -95,6 +95,8 @@ func (f *fakeBoxOffice) quote(ctx context.Context, req balie.TicketRequest) ([]b
 	var total balie.Cents
 	for _, l := range req.Lines {
 		t := f.tariff(ctx, l.TariffID)
+		all, _ := f.Tariffs(ctx, t.EventID)
+		t = balie.PassTariff(t, all, h) // as the store does
 		if t.Kind != balie.TariffRegular && h.ID == "" {
 			return nil, 0, balie.Errorf(balie.CodeTariffNotAllowed,
 				"Scan eerst de UiTPAS om aan het UiTPAS-tarief te verkopen.", "Scan the UiTPAS first to sell at the UiTPAS tariff.")
@@ -132,14 +134,27 @@ func (f *fakeBoxOffice) SellCard(ctx context.Context, staff string, req balie.Ca
 	return balie.CardSaleResult{Recorded: balie.Recorded{ID: "evt-0002", Seq: 2, At: boxDay.Add(10 * time.Hour)}, Card: req.Card, Holder: h, Price: 500}, nil
 }
 
+func (f *fakeBoxOffice) QuoteCard(ctx context.Context, req balie.CardSaleRequest) (balie.Cents, error) {
+	if req.NewHolder != nil && balie.Age(req.NewHolder.BirthDate, boxDay) < 18 {
+		return 0, nil
+	}
+	return 500, nil
+}
+
 func (f *fakeBoxOffice) Programs(ctx context.Context, org string) ([]balie.MembershipProgram, error) {
 	return []balie.MembershipProgram{{ID: "prog-vriendenkring", OrganiserID: "org-cc", Name: "Vriendenkring CC Lier",
 		Price: 1000, PassDiscount: 500, EndKind: balie.EndFixed, FixedEnd: time.Date(2028, 9, 1, 0, 0, 0, 0, balie.Brussels())}}, nil
 }
 
+func (f *fakeBoxOffice) QuoteMembership(ctx context.Context, req balie.MembershipRequest) (balie.MembershipQuote, error) {
+	ps, _ := f.Programs(ctx, "org-cc")
+	return balie.MembershipQuote{Program: ps[0], Price: 500, End: time.Date(2028, 9, 1, 0, 0, 0, 0, balie.Brussels()), Renewal: true}, nil
+}
+
 func (f *fakeBoxOffice) PayMembership(ctx context.Context, staff string, req balie.MembershipRequest) (balie.MembershipResult, error) {
 	f.members = append(f.members, req)
-	return balie.MembershipResult{Recorded: balie.Recorded{ID: "evt-0003", Seq: 3, At: boxDay.Add(10 * time.Hour)}, Price: 500,
+	ps, _ := f.Programs(ctx, "org-cc")
+	return balie.MembershipResult{Recorded: balie.Recorded{ID: "evt-0003", Seq: 3, At: boxDay.Add(10 * time.Hour)}, Program: ps[0], Price: 500,
 		End: time.Date(2028, 9, 1, 0, 0, 0, 0, balie.Brussels()), Renewal: true}, nil
 }
 
@@ -191,7 +206,7 @@ func (r *boxRig) press(name fyne.KeyName) {
 
 // basket is what the basket and its total say.
 func (r *boxRig) basket() []string {
-	return append(labelTexts(r.p.basket), r.p.totalLabel.Text)
+	return append(labelTexts(r.p.basket.list), r.p.basket.total.Text)
 }
 
 func TestBoxOffice_events(t *testing.T) {
@@ -202,25 +217,25 @@ func TestBoxOffice_events(t *testing.T) {
 		"Vandaag 20:15 · Wim Opbrouck",
 		"vr 27/11 20:15 · Het Zesde Metaal",
 	}
-	if got := r.p.eventPick.Options; !slices.Equal(got, want) {
+	if got := r.p.basket.eventPick.Options; !slices.Equal(got, want) {
 		t.Errorf("events %q, want %q (this organiser's, two weeks ahead)", got, want)
 	}
-	if got, want := r.p.eventPick.Selected, "Vandaag 14:30 · De Gruffalo"; got != want {
+	if got, want := r.p.basket.eventPick.Selected, "Vandaag 14:30 · De Gruffalo"; got != want {
 		t.Errorf("chosen %q, want %q, the one starting next", got, want)
 	}
 	var buttons []string
-	for _, b := range r.p.tariffBtns {
+	for _, b := range r.p.basket.tariffBtns {
 		buttons = append(buttons, b.Text)
 	}
-	wantButtons := []string{"Normaal tarief  € 18,00  [F5]", "UiTPAS-tarief  € 3,60  [F6]", "Kortingsbon CC Lier  € 12,00  [F7]"}
+	wantButtons := []string{"Normaal tarief  € 18,00  [F5]", "UiTPAS-tarief · prijs volgens de pas  [F6]", "Kortingsbon CC Lier  € 12,00  [F7]"}
 	if !slices.Equal(buttons, wantButtons) {
 		t.Errorf("tariff buttons %q, want %q", buttons, wantButtons)
 	}
-	if !r.p.tariffBtns[1].Disabled() || !r.p.tariffBtns[2].Disabled() {
+	if !r.p.basket.tariffBtns[1].Disabled() || !r.p.basket.tariffBtns[2].Disabled() {
 		t.Errorf("UiTPAS-tarief and coupon enabled with no holder on screen")
 	}
 	r.scan(t, tomCard)
-	if r.p.tariffBtns[1].Disabled() {
+	if r.p.basket.tariffBtns[1].Disabled() {
 		t.Errorf("UiTPAS-tarief disabled with a holder on screen")
 	}
 
@@ -228,16 +243,16 @@ func TestBoxOffice_events(t *testing.T) {
 	// and a new day brings its own list.
 	r.now = boxDay.Add(16 * time.Hour)
 	r.scan(t, kevinCard)
-	if got, want := r.p.eventPick.Selected, "Vandaag 20:15 · Wim Opbrouck"; got != want {
+	if got, want := r.p.basket.eventPick.Selected, "Vandaag 20:15 · Wim Opbrouck"; got != want {
 		t.Errorf("at 16:00 chosen %q, want %q", got, want)
 	}
 	r.now = boxDay.AddDate(0, 0, 1).Add(9 * time.Hour)
 	r.scan(t, tomCard)
 	r.wait(t) // the new day's events
-	if got, want := r.p.eventPick.Options, []string{"vr 27/11 20:15 · Het Zesde Metaal"}; !slices.Equal(got, want) {
+	if got, want := r.p.basket.eventPick.Options, []string{"vr 27/11 20:15 · Het Zesde Metaal"}; !slices.Equal(got, want) {
 		t.Errorf("the next day the events are %q, want %q", got, want)
 	}
-	if got, want := r.p.eventPick.Selected, "vr 27/11 20:15 · Het Zesde Metaal"; got != want {
+	if got, want := r.p.basket.eventPick.Selected, "vr 27/11 20:15 · Het Zesde Metaal"; got != want {
 		t.Errorf("the next day chosen %q, want %q", got, want)
 	}
 }
@@ -252,24 +267,29 @@ func TestBoxOffice_sellTicketsCash(t *testing.T) {
 		t.Fatalf("basket %q, want %q", got, want)
 	}
 
-	// F9 takes the cursor to the cash field; too little is refused there.
+	// F9 shows the price and puts the cursor in the cash field; too
+	// little is refused there.
 	r.press(fyne.KeyF9)
-	if r.w.Canvas().Focused() != r.p.cash {
+	cash := cashField(t, &r.appRig)
+	if r.w.Canvas().Focused() != cash {
 		t.Fatalf("F9 with cash left the cursor on %T, want the cash field", r.w.Canvas().Focused())
 	}
-	test.Type(r.p.cash, "20")
-	if got, want := r.p.change.Text, "Te weinig: nog € 16,00"; got != want {
-		t.Errorf("with 20 received the panel says %q, want %q", got, want)
+	if got := strings.Join(labelTexts(r.a.root), " | "); !strings.Contains(got, "2 tickets voor De Gruffalo") || !strings.Contains(got, "Te betalen: € 36,00") {
+		t.Errorf("the confirm screen shows %q", got)
+	}
+	test.Type(cash, "20")
+	if got := strings.Join(labelTexts(r.a.root), " | "); !strings.Contains(got, "Te weinig: nog € 16,00") {
+		t.Errorf("with 20 received the screen says %q", got)
 	}
 	r.press(fyne.KeyReturn)
 	if len(r.box.tickets) != 0 {
 		t.Fatalf("sold with too little cash: %+v", r.box.tickets)
 	}
 
-	r.p.cash.SetText("")
-	test.Type(r.p.cash, "40,00")
-	if got, want := r.p.change.Text, "Terug: € 4,00"; got != want {
-		t.Errorf("with 40,00 received the panel says %q, want %q", got, want)
+	cash.SetText("")
+	test.Type(cash, "40,00")
+	if got := strings.Join(labelTexts(r.a.root), " | "); !strings.Contains(got, "Terug te geven: € 4,00") {
+		t.Errorf("with 40,00 received the screen says %q", got)
 	}
 	r.press(fyne.KeyReturn)
 	r.wait(t) // the sale
@@ -278,7 +298,7 @@ func TestBoxOffice_sellTicketsCash(t *testing.T) {
 	if !slices.EqualFunc(r.box.tickets, want, sameTickets) {
 		t.Fatalf("sold %+v, want %+v", r.box.tickets, want)
 	}
-	shown := strings.Join(labelTexts(r.p.outcome), "\n")
+	shown := strings.Join(labelTexts(r.p.slip.outcome), "\n")
 	for _, s := range []string{"2 tickets verkocht voor De Gruffalo.", "Terug te geven: € 4,00", "Normaal tarief", "2 x € 18,00", "TOTAAL", "€ 36,00", "Ontvangen", "€ 40,00", "Ref. EVT0001"} {
 		if !strings.Contains(shown, s) {
 			t.Errorf("outcome lacks %q:\n%s", s, shown)
@@ -322,36 +342,40 @@ func TestBoxOffice_basketKeys(t *testing.T) {
 	if got, want := r.basket(), []string{"Nog geen tickets: kies een tarief.", ""}; !slices.Equal(got, want) {
 		t.Errorf("after Del: %q, want an empty basket", got)
 	}
-	if r.p.payBox.Visible() {
+	if r.p.pay.box.Visible() {
 		t.Errorf("the payment shows for an empty basket")
 	}
 }
 
-func TestBoxOffice_socialRefused(t *testing.T) {
+// TestBoxOffice_refusedLine: a line the store refuses (a second ticket
+// at the UiTPAS-tarief, limited to one a month) says why next to it, and
+// the basket cannot be paid until it goes.
+func TestBoxOffice_refusedLine(t *testing.T) {
 	r := newBoxRig(t, "nl")
-	r.scan(t, tomCard)
+	r.scan(t, kevinCard)
 	r.press(fyne.KeyF5)
 	r.wait(t)
 	r.press(fyne.KeyF6)
 	r.wait(t)
-	want := []string{"1 × Normaal tarief", "", "1 × UiTPAS-tarief", "", "Dit UiTPAS-tarief geldt niet voor deze kaart.", "Totaal —"}
+	r.press(fyne.KeyUp) // a second one at the UiTPAS-tarief
+	r.wait(t)
+	want := []string{"1 × UiTPAS-tarief", "", "2 × UiTPAS-tarief", "", "Deze pashouder kan deze maand nog 1 ticket kopen aan dit tarief, geen 2.", "Totaal —"}
 	if got := r.basket(); !slices.Equal(got, want) {
 		t.Errorf("basket %q, want %q: the store's sentence next to its line", got, want)
 	}
-	if !r.p.payButton.Disabled() {
+	if !r.p.pay.button.Disabled() {
 		t.Errorf("payment possible for a refused basket")
 	}
 	r.press(fyne.KeyF9)
-	test.Type(r.p.cash, "50")
 	r.press(fyne.KeyReturn)
-	if len(r.box.tickets) != 0 {
-		t.Errorf("sold a refused basket: %+v", r.box.tickets)
+	if len(r.box.tickets) != 0 || len(r.a.overlays) != 0 {
+		t.Errorf("a refused basket went to payment: %+v", r.box.tickets)
 	}
 
 	// Removing the line leaves a basket the store accepts.
-	r.p.remove(1)
+	r.p.basket.remove(1)
 	r.wait(t)
-	if got, want := r.basket(), []string{"1 × Normaal tarief", "€ 18,00", "Totaal € 18,00"}; !slices.Equal(got, want) {
+	if got, want := r.basket(), []string{"1 × UiTPAS-tarief", "€ 18,00", "Totaal € 18,00"}; !slices.Equal(got, want) {
 		t.Errorf("basket %q, want %q", got, want)
 	}
 }
@@ -363,19 +387,18 @@ func TestBoxOffice_sellCardFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.press(fyne.KeyF8)
-	if r.w.Canvas().Focused() != r.p.stock {
+	if r.w.Canvas().Focused() != r.p.card.stock {
 		t.Fatalf("F8 left the cursor on %T, want the stock card field", r.w.Canvas().Focused())
 	}
-	test.Type(r.p.stock, string(stock))
+	test.Type(r.p.card.stock, string(stock))
 	r.press(fyne.KeyReturn)
-	test.Type(r.p.first, "An")
+	test.Type(r.p.card.first, "An")
 	r.press(fyne.KeyReturn)
-	test.Type(r.p.last, "Claes")
+	test.Type(r.p.card.last, "Claes")
 	r.press(fyne.KeyReturn)
-	test.Type(r.p.birth, "31/02/1990")
+	test.Type(r.p.card.birth, "31/02/1990")
 	r.press(fyne.KeyReturn)
-	test.Type(r.p.postal, "250")
-	r.p.payPick.SetSelected("Kaart")
+	test.Type(r.p.card.postal, "250")
 	r.press(fyne.KeyF9)
 
 	if len(r.box.cards) != 0 {
@@ -386,20 +409,24 @@ func TestBoxOffice_sellCardFirst(t *testing.T) {
 		l    *widget.Label
 		want string
 	}{
-		{"birth date", r.p.birthErr, "Dit is geen datum: typ dd/mm/jjjj, bv. 05/03/1990."},
-		{"postal code", r.p.postalErr, "Een postcode heeft vier cijfers, bv. 2500."},
+		{"birth date", r.p.card.birthErr, "Dit is geen datum: typ dd/mm/jjjj, bv. 05/03/1990."},
+		{"postal code", r.p.card.postalErr, "Een postcode heeft vier cijfers, bv. 2500."},
 	} {
 		if !c.l.Visible() || c.l.Text != c.want {
 			t.Errorf("%s says %q (shown %v), want %q", c.name, c.l.Text, c.l.Visible(), c.want)
 		}
 	}
-	if r.p.firstErr.Visible() || r.p.lastErr.Visible() || r.p.stockErr.Visible() {
+	if r.p.card.firstErr.Visible() || r.p.card.lastErr.Visible() || r.p.card.stockErr.Visible() {
 		t.Errorf("a good field is marked wrong")
 	}
 
-	r.p.birth.SetText("5/3/1990")
-	r.p.postal.SetText("2500")
+	r.p.card.birth.SetText("5/3/1990")
+	r.p.card.postal.SetText("2500")
+	r.wait(t) // the card's price
 	r.press(fyne.KeyF9)
+	r.wait(t) // the price again, on the confirm screen
+	test.Tap(findButton(t, r.a.root, "Kaart"))
+	pressFocused(r.w, fyne.KeyReturn)
 	r.wait(t) // the sale
 	want := balie.CardSaleRequest{Card: stock, Reason: balie.ReasonFirstCard, Payment: balie.PayCard,
 		NewHolder: &balie.Holder{FirstName: "An", LastName: "Claes", PostalCode: "2500", BirthDate: time.Date(1990, 3, 5, 0, 0, 0, 0, balie.Brussels())}}
@@ -407,13 +434,13 @@ func TestBoxOffice_sellCardFirst(t *testing.T) {
 		r.box.cards[0].Card != want.Card || r.box.cards[0].Reason != want.Reason || r.box.cards[0].Payment != want.Payment || r.box.cards[0].HolderCard != "" {
 		t.Fatalf("card sales %+v, want %+v", r.box.cards, want)
 	}
-	shown := strings.Join(labelTexts(r.p.outcome), "\n")
+	shown := strings.Join(labelTexts(r.p.slip.outcome), "\n")
 	if !strings.Contains(shown, "Kaart "+string(stock)+" verkocht aan An.") || !strings.Contains(shown, "UiTPAS "+string(stock)) {
 		t.Errorf("outcome:\n%s", shown)
 	}
 	r.wait(t) // the new card looked up
-	if r.p.view != viewTickets || r.p.stock.Text != "" {
-		t.Errorf("after the sale: view %d, stock field %q; want the tickets and an empty form", r.p.view, r.p.stock.Text)
+	if r.p.view != viewTickets || r.p.card.stock.Text != "" {
+		t.Errorf("after the sale: view %d, stock field %q; want the tickets and an empty form", r.p.view, r.p.card.stock.Text)
 	}
 }
 
@@ -425,13 +452,16 @@ func TestBoxOffice_sellCardReplacement(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.press(fyne.KeyF8)
-	test.Type(r.p.stock, string(stock))
-	r.p.reasonPick.SetSelectedIndex(3) // defect
-	if got, want := r.p.forWhom.Text, "De nieuwe kaart is voor Tom Peeters (nu kaart 0900000095902)."; got != want {
+	test.Type(r.p.card.stock, string(stock))
+	r.p.card.reasonPick.SetSelectedIndex(3) // defect
+	r.wait(t)                               // the card's price
+	if got, want := r.p.card.forWhom.Text, "De nieuwe kaart is voor Tom Peeters (nu kaart 0900000095902)."; got != want {
 		t.Errorf("for whom %q, want %q", got, want)
 	}
-	r.p.payPick.SetSelected("Factuur")
 	r.press(fyne.KeyF9)
+	r.wait(t) // the price, on the confirm screen
+	test.Tap(findButton(t, r.a.root, "Factuur"))
+	pressFocused(r.w, fyne.KeyReturn)
 	r.wait(t)
 	if len(r.box.cards) != 1 || r.box.cards[0].HolderCard != tomCard || r.box.cards[0].Reason != balie.ReasonReplaceDefect || r.box.cards[0].NewHolder != nil {
 		t.Errorf("card sales %+v, want a replacement for Tom's card", r.box.cards)
@@ -443,30 +473,31 @@ func TestBoxOffice_membership(t *testing.T) {
 	r := newBoxRig(t, "nl")
 	r.scan(t, tomCard)
 	r.press(fyne.KeyF10)
-	if got, want := r.p.memberPrice.Text, "€ 5,00 met UiTPAS (zonder pas € 10,00)"; got != want {
+	if got, want := r.p.member.price.Text, "€ 5,00 met UiTPAS (zonder pas € 10,00)"; got != want {
 		t.Errorf("price %q, want %q", got, want)
 	}
-	if got, want := r.p.memberState.Text, "Tom is lid tot 31/08/2027; betalen verlengt het lidmaatschap."; got != want {
+	if got, want := r.p.member.state.Text, "Tom is lid tot 31/08/2027; betalen verlengt het lidmaatschap."; got != want {
 		t.Errorf("state %q, want %q", got, want)
 	}
-	if got, want := r.p.due.Text, "Te betalen: € 5,00"; got != want {
+	if got, want := r.p.pay.dueLabel.Text, "Te betalen: € 5,00"; got != want {
 		t.Errorf("due %q, want %q", got, want)
 	}
 	r.press(fyne.KeyF9)
+	r.wait(t)               // the quote, on the confirm screen
 	r.press(fyne.KeyReturn) // paid exactly
 	r.wait(t)
 	want := []balie.MembershipRequest{{Card: tomCard, ProgramID: "prog-vriendenkring", Payment: balie.PayCash}}
 	if !slices.Equal(r.box.members, want) {
 		t.Fatalf("memberships %+v, want %+v", r.box.members, want)
 	}
-	shown := strings.Join(labelTexts(r.p.outcome), "\n")
+	shown := strings.Join(labelTexts(r.p.slip.outcome), "\n")
 	for _, s := range []string{"Vriendenkring CC Lier verlengd voor Tom, geldig tot 31/08/2028.", "Terug te geven: € 0,00", "Vriendenkring CC Lier tot 31/08/2028"} {
 		if !strings.Contains(shown, s) {
 			t.Errorf("outcome lacks %q:\n%s", s, shown)
 		}
 	}
 	r.wait(t) // Tom looked up again
-	if len(labelTexts(r.p.outcome)) == 0 {
+	if len(labelTexts(r.p.slip.outcome)) == 0 {
 		t.Errorf("the receipt went away when the holder was looked up again")
 	}
 }
@@ -505,7 +536,7 @@ func TestBoxOffice_wording(t *testing.T) {
 			r.press(fyne.KeyF9)
 			r.press(fyne.KeyReturn)
 			r.wait(t)
-			receipt := allTexts(r.p.outcome)
+			receipt := allTexts(r.p.slip.outcome)
 			if !strings.Contains(strings.Join(receipt, "\n"), "  UiTPAS-tarief\n") {
 				t.Errorf("the receipt does not call the ticket UiTPAS-tarief:\n%s", strings.Join(receipt, "\n"))
 			}
@@ -550,20 +581,6 @@ func TestBoxOffice_parseBirthDate(t *testing.T) {
 	}
 }
 
-func TestBoxOffice_rendersBasket(t *testing.T) {
-	r := newBoxRigWith(t, "nl", true)
-	r.scan(t, kevinCard)
-	r.press(fyne.KeyF5)
-	r.wait(t)
-	r.press(fyne.KeyUp)
-	r.wait(t)
-	r.press(fyne.KeyF6)
-	r.wait(t)
-	r.press(fyne.KeyF9)
-	test.Type(r.p.cash, "50")
-	test.AssertRendersToMarkup(t, "boxoffice_basket.xml", r.w.Canvas())
-}
-
 func TestBoxOfficeTexts_weekdays(t *testing.T) {
 	useLanguage(t, "nl")
 	if n := len(strings.Fields(language("nl").t(msgBoxWeekdays))); n != 7 {
@@ -576,15 +593,15 @@ func TestBoxOffice_lockClears(t *testing.T) {
 	r.press(fyne.KeyF5)
 	r.wait(t)
 	r.press(fyne.KeyF8)
-	test.Type(r.p.first, "An")
-	test.Type(r.p.birth, "05/03/1990")
+	test.Type(r.p.card.first, "An")
+	test.Type(r.p.card.birth, "05/03/1990")
 	r.press(fyne.KeyF12)
 	if r.onMain() {
 		t.Fatalf("F12 in the card form did not lock")
 	}
-	if len(r.p.lines) != 0 || r.p.first.Text != "" || r.p.birth.Text != "" || r.p.view != viewTickets {
+	if len(r.p.basket.lines) != 0 || r.p.card.first.Text != "" || r.p.card.birth.Text != "" || r.p.view != viewTickets {
 		t.Errorf("after the lock: %d basket lines, first name %q, birth date %q, view %d; want all cleared",
-			len(r.p.lines), r.p.first.Text, r.p.birth.Text, r.p.view)
+			len(r.p.basket.lines), r.p.card.first.Text, r.p.card.birth.Text, r.p.view)
 	}
 }
 
@@ -613,5 +630,52 @@ func TestBoxOffice_print(t *testing.T) {
 	r.wait(t)
 	if !strings.HasPrefix(r.a.note.Text, "De bonprinter antwoordt niet") {
 		t.Errorf("a failing printer says %q", r.a.note.Text)
+	}
+}
+
+// TestBoxOffice_cardPriceBeforeSale: the card's price shows as soon as
+// the form knows the holder's residence and age, before anything is sold.
+func TestBoxOffice_cardPriceBeforeSale(t *testing.T) {
+	cases := []struct {
+		name  string
+		fill  func(t *testing.T, r *boxRig)
+		price string
+	}{
+		{"an adult", func(t *testing.T, r *boxRig) {
+			test.Type(r.p.card.birth, "05/03/1990")
+			test.Type(r.p.card.postal, "2500")
+		}, "Te betalen: € 5,00"},
+		{"a child", func(t *testing.T, r *boxRig) {
+			test.Type(r.p.card.birth, "05/03/2018")
+			test.Type(r.p.card.postal, "2500")
+		}, "Te betalen: € 0,00"},
+		{"a replacement for the holder on screen", func(t *testing.T, r *boxRig) {
+			r.p.card.reasonPick.SetSelectedIndex(1)
+		}, "Te betalen: € 5,00"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := newBoxRig(t, "nl")
+			if c.name == "a replacement for the holder on screen" {
+				r.scan(t, tomCard)
+			}
+			r.press(fyne.KeyF8)
+			if got := r.p.pay.dueLabel.Text; !strings.Contains(got, "de prijs volgt") {
+				t.Errorf("before the form is filled: %q", got)
+			}
+			c.fill(t, r)
+			r.wait(t) // the store's price
+			if got := r.p.pay.dueLabel.Text; got != c.price {
+				t.Errorf("due %q, want %q", got, c.price)
+			}
+			if len(r.box.cards) != 0 {
+				t.Errorf("a card was sold to price it")
+			}
+		})
+	}
+	r := newBoxRig(t, "nl")
+	r.press(fyne.KeyF8)
+	if got := labelTexts(r.p.card.newHolder); !slices.Contains(got, "Voornaam") || !slices.Contains(got, "Familienaam") {
+		t.Errorf("the form's fields are %q, want Voornaam and Familienaam", got)
 	}
 }

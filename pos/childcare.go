@@ -1,19 +1,22 @@
 package pos
 
 import (
+	"bytes"
 	"context"
 	"image/color"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
+	"github.com/balie/balie/pos/receipt"
 )
 
 // ChildcareDesk is what the childcare desk asks of the terminal.
@@ -22,17 +25,9 @@ type ChildcareDesk interface {
 	ClosingTime(ctx context.Context, day time.Time) (time.Time, bool, error)
 	ChildcareRates(ctx context.Context) (balie.ChildcareRates, error)
 	SignIn(ctx context.Context, staffID, childID string) (balie.AttendanceResult, error)
-	SignOut(ctx context.Context, staffID, childID, pickedUpBy string) (balie.AttendanceResult, error)
+	SignOut(ctx context.Context, staffID, childID string, proof balie.PickupProof) (balie.AttendanceResult, error)
 	ChildcareBill(ctx context.Context, childID string, day time.Time, kind balie.DayKind, closing time.Time) (balie.ChildcareBill, error)
 }
-
-// childRowHeight is the least height of a child's row: a finger's width
-// and then some, for the touch screen of a busy pick-up hour.
-const childRowHeight = 56
-
-// pickupKeys are the keys of the first authorised adults in a sign-out;
-// any further adult is a tap away.
-var pickupKeys = [...]fyne.KeyName{fyne.KeyF7, fyne.KeyF8, fyne.KeyF9}
 
 // childcarePanel is the childcare desk: the day's children by group, a
 // tap (or a scan of the child's card) to sign a child in or out, who
@@ -53,44 +48,28 @@ type childcarePanel struct {
 	kind     balie.DayKind
 	selected string // the child the actions are for
 	leaving  string // the child whose sign-out waits for who picks them up
-	refusal  string // why the last pick-up was refused, shown in the sign-out box
 	note     *ccNote
 	bill     *ccBill
 	rollCall bool
 	busy     bool   // an act is in flight
 	seq      uint64 // numbers the reads of the list; an older one is dropped
-	flagged  string // the children in the closing flag as last drawn
 	reveal   bool   // scroll the chosen child's row into view at the next render
-	rows     map[string]fyne.CanvasObject
+
+	// The components, each with its own state.
+	list    *ccList
+	flag    *ccFlag
+	signout *ccSignOut
+	bills   *ccBills
 
 	box     fyne.CanvasObject
-	flag    *fyne.Container
 	count   *widget.Label
 	dayLine *widget.Label
-	dayPick *widget.Select
-	act     *widget.Button
-	roll    *widget.Button
-	list    *fyne.Container
-	scroll  *container.Scroll
+	dayPick *keySelect
+	act     *keyButton
+	roll    *keyButton
+	print   *keyButton // the roll call as a PDF
 	detail  *fyne.Container
 	below   *container.Scroll // the detail, when it is taller than its room
-	adults  []*widget.Button
-	code    *scanEntry
-	codeOK  *widget.Button
-}
-
-// ccNote is the outcome of the last act, for the clerk.
-type ccNote struct {
-	ok   bool
-	text string
-}
-
-// ccBill is a child's bill for the day, or why there is none.
-type ccBill struct {
-	child balie.ChildToday
-	kind  balie.DayKind
-	bill  balie.ChildcareBill
-	err   string
 }
 
 func newChildcarePanel(a *App, desk ChildcareDesk) *childcarePanel {
@@ -107,36 +86,31 @@ func newChildcarePanel(a *App, desk ChildcareDesk) *childcarePanel {
 	p.dayLine.SizeName = theme.SizeNameCaptionText
 	p.dayLine.Truncation = fyne.TextTruncateEllipsis
 
-	p.dayPick = widget.NewSelect(dayKindNames(l), func(string) { p.kindChanged() })
+	p.dayPick = p.a.pick(dayKindNames(l), func(string) { p.kindChanged() })
 	p.dayPick.SetSelectedIndex(dayKindIndex(p.kind))
 	// Wide enough for "Woensdagnamiddag" in the screen's text size.
 	pickWidth := canvas.NewRectangle(color.Transparent)
 	pickWidth.SetMinSize(fyne.NewSize(250, 0))
 
-	p.act = bigButton(keyLabel(l.t(msgCCSignInOut), fyne.KeyF5), theme.LoginIcon(), p.actSelected)
-	p.roll = widget.NewButtonWithIcon(keyLabel(l.t(msgCCRollCall), fyne.KeyF6), theme.ListIcon(), p.toggleRollCall)
+	p.act = p.a.bigButton(keyLabel(l.t(msgCCSignInOut), fyne.KeyF5), theme.LoginIcon(), p.actSelected)
+	p.roll = p.a.button(keyLabel(l.t(msgCCRollCall), fyne.KeyF6), theme.ListIcon(), p.toggleRollCall)
+	p.print = p.a.button(keyLabel(l.t(msgCCRollPDF), fyne.KeyF11), theme.DocumentPrintIcon(), p.saveRollCall)
 
-	p.code = newScanEntry()
-	p.code.Password = true
-	p.code.SetPlaceHolder(l.t(msgCCCode))
-	p.code.OnSubmitted = func(string) { p.submitCode() }
-	p.code.onKey = a.typedKey
-	p.codeOK = widget.NewButtonWithIcon(keyLabel(l.t(msgCCCodeOK), fyne.KeyF10), theme.ConfirmIcon(), p.submitCode)
-
-	p.flag = container.NewVBox()
-	p.list = container.NewVBox()
-	p.scroll = container.NewVScroll(p.list)
+	p.signout = newCCSignOut(a, p.submitCode)
+	p.flag = newCCFlag(a)
+	p.list = newCCList(a, p.tapped, p.showBill)
+	p.bills = &ccBills{a: a}
 	p.detail = container.NewVBox()
 	p.below = container.NewVScroll(p.detail)
 
 	top := container.NewVBox(
-		p.flag,
+		p.flag.box,
 		container.NewBorder(nil, nil, nil, container.NewCenter(container.NewStack(pickWidth, p.dayPick)), container.NewVBox(p.count, p.dayLine)),
-		container.NewGridWithColumns(2, p.act, p.roll),
+		container.NewGridWithColumns(3, p.act, p.roll, p.print),
 		widget.NewSeparator(),
 	)
 	root := container.NewPadded(container.NewBorder(top, nil, nil, nil,
-		container.New(listAndDetail{detail: p.detail}, p.scroll, p.below)))
+		container.New(listAndDetail{detail: p.detail}, p.list.scroll, p.below)))
 	p.box = root
 	p.render()
 	p.load()
@@ -144,6 +118,13 @@ func newChildcarePanel(a *App, desk ChildcareDesk) *childcarePanel {
 }
 
 func (p *childcarePanel) content() fyne.CanvasObject { return p.box }
+
+// reload reads the day's list again: a correction changed who is
+// present, and the outcome and bill on screen are no longer right.
+func (p *childcarePanel) reload() {
+	p.note, p.bill, p.leaving = nil, nil, ""
+	p.load()
+}
 
 // dayKindOf is the day kind a day is billed as unless the clerk says
 // otherwise: Saturday and Sunday are school-free, Wednesday is the
@@ -204,6 +185,7 @@ func (p *childcarePanel) load() {
 		return func() {
 			if rerr == nil {
 				p.rates = rates
+				p.bills.rates = rates
 			}
 			if d.err == nil && rerr != nil {
 				d.err = rerr
@@ -242,7 +224,7 @@ func (p *childcarePanel) tick() {
 		p.load()
 		return
 	}
-	if p.flagKey(now) != p.flagged {
+	if p.flagKey(now) != p.flag.shown {
 		p.render()
 	}
 }
@@ -268,15 +250,19 @@ func (p *childcarePanel) overdue(c balie.ChildToday, now time.Time) bool {
 	return p.closes && now.After(p.closing)
 }
 
-func (p *childcarePanel) flagKey(now time.Time) string {
-	var ids []string
+// overdueNames are the children past closing time, as the flag names them.
+func (p *childcarePanel) overdueNames(now time.Time) []string {
+	var names []string
 	for _, c := range p.children {
 		if p.overdue(c, now) {
-			ids = append(ids, c.HolderID)
+			names = append(names, c.FirstName+" "+c.LastName)
 		}
 	}
-	return strings.Join(ids, ",")
+	return names
 }
+
+// flagKey is what the flag shows at now, to redraw it only on a change.
+func (p *childcarePanel) flagKey(now time.Time) string { return strings.Join(p.overdueNames(now), ",") }
 
 func (p *childcarePanel) presentCount() int {
 	n := 0
@@ -345,13 +331,14 @@ func (p *childcarePanel) setHolder(h *HolderView) {
 	if h == nil {
 		// Escape, a refused card or the lock: the sign-out waits no more,
 		// and the next person does not see the last outcome.
-		p.leaving, p.refusal, p.note, p.bill = "", "", nil, nil
+		p.leaving, p.note, p.bill = "", nil, nil
+		p.signout.refusal = ""
 		p.render()
 		return
 	}
 	if !h.Child {
 		if p.leaving != "" {
-			p.signOut(h.HolderID)
+			p.signOut(balie.PickupProof{HolderID: h.HolderID})
 			return
 		}
 		p.note = &ccNote{text: p.a.lang.t(msgCCNotAChild, strings.TrimSpace(h.FirstName+" "+h.LastName))}
@@ -379,14 +366,14 @@ func (p *childcarePanel) setHolder(h *HolderView) {
 }
 
 func (p *childcarePanel) startSignOut(c balie.ChildToday) {
-	p.leaving, p.refusal, p.note, p.bill = c.HolderID, "", nil, nil
-	p.code.SetText("")
+	p.leaving, p.note, p.bill = c.HolderID, nil, nil
+	p.signout.start()
 	p.render()
 }
 
 func (p *childcarePanel) focusCode() {
-	if p.leaving != "" && p.a.canvas != nil {
-		p.a.canvas.Focus(p.code)
+	if p.leaving != "" {
+		p.signout.focus()
 	}
 }
 
@@ -394,8 +381,8 @@ func (p *childcarePanel) focusCode() {
 // A card scanned into the field (the cursor was there) is looked up as
 // a scan: it is the card of who picks the child up.
 func (p *childcarePanel) submitCode() {
-	in := strings.TrimSpace(p.code.Text)
-	p.code.SetText("")
+	in := strings.TrimSpace(p.signout.code.Text)
+	p.signout.code.SetText("")
 	if in == "" || p.leaving == "" {
 		return
 	}
@@ -407,23 +394,7 @@ func (p *childcarePanel) submitCode() {
 		p.a.scan.Scan(in)
 		return
 	}
-	p.signOut(in)
-}
-
-// pickAdult signs the leaving child out with authorised adult i.
-func (p *childcarePanel) pickAdult(i int) {
-	c, ok := p.find(p.leaving)
-	if !ok || i >= len(c.Authorised) {
-		return
-	}
-	a := c.Authorised[i]
-	// The store knows the adult by card or code, and by name as the
-	// last resort: the button is the clerk's word that it is them.
-	who := a.Name
-	if a.HolderID != "" {
-		who = a.HolderID
-	}
-	p.signOut(who)
+	p.signOut(balie.PickupProof{Code: in})
 }
 
 func (p *childcarePanel) signIn(id string) {
@@ -432,7 +403,8 @@ func (p *childcarePanel) signIn(id string) {
 	}
 	staff, now := p.a.staff.ID, p.a.cfg.Now()
 	p.busy = true
-	p.leaving, p.refusal, p.bill = "", "", nil
+	p.leaving, p.bill = "", nil
+	p.signout.refusal = ""
 	p.seq++
 	seq := p.seq
 	p.enable()
@@ -454,7 +426,9 @@ func (p *childcarePanel) signIn(id string) {
 	})
 }
 
-func (p *childcarePanel) signOut(who string) {
+// signOut signs the leaving child out with the adult the proof names: a
+// card scanned or a code typed, never a name chosen on the screen.
+func (p *childcarePanel) signOut(who balie.PickupProof) {
 	if p.busy || p.a.staff == nil || p.leaving == "" {
 		return
 	}
@@ -479,16 +453,16 @@ func (p *childcarePanel) signOut(who string) {
 			switch {
 			case balie.ErrorCode(err) == balie.CodePickupNotAllowed && p.leaving == id:
 				// The child stays: the box stays open for the right adult.
-				p.refusal = p.a.sentence("sign out child", err)
+				p.signout.refusal = p.a.sentence("sign out child", err)
 			case balie.ErrorCode(err) == balie.CodePickupNotAllowed:
 				// The clerk left the sign-out meanwhile; the refusal must
 				// still be seen.
 				p.note = &ccNote{text: p.a.sentence("sign out child", err)}
 			case err != nil:
-				p.leaving, p.refusal = "", ""
+				p.leaving, p.signout.refusal = "", ""
 				p.note = &ccNote{text: p.a.sentence("sign out child", err)}
 			default:
-				p.leaving, p.refusal = "", ""
+				p.leaving, p.signout.refusal = "", ""
 				p.note = &ccNote{ok: true, text: p.a.lang.t(msgCCSignedOut, res.Child.FirstName, ccClock(res.At), res.PickedUpBy)}
 				b := &ccBill{kind: kind, bill: bill}
 				if berr != nil {
@@ -525,7 +499,8 @@ func (p *childcarePanel) showBill(id string) {
 		return
 	}
 	p.selected = id
-	p.leaving, p.refusal, p.note = "", "", nil
+	p.leaving, p.note = "", nil
+	p.signout.refusal = ""
 	now, kind, closing := p.a.cfg.Now(), p.kind, p.closingTime()
 	p.a.run(func(ctx context.Context) func() {
 		bill, err := p.desk.ChildcareBill(ctx, id, now, kind, closing)
@@ -553,11 +528,47 @@ func (p *childcarePanel) kindChanged() {
 	}
 }
 
+// saveRollCall writes who is present now as a PDF to the reports
+// folder, to print for the fire service, and says where.
+func (p *childcarePanel) saveRollCall() {
+	p.a.touch()
+	now := p.a.cfg.Now()
+	rc := receipt.RollCall{Desk: p.a.cfg.Desk.Name, At: now}
+	for _, c := range p.children {
+		if c.Present {
+			rc.Children = append(rc.Children, receipt.RollCallChild{Name: strings.TrimSpace(c.FirstName + " " + c.LastName), Group: c.Group, Since: c.Since})
+		}
+	}
+	var buf bytes.Buffer
+	err := receipt.RollCallPDF(&buf, rc, string(p.a.lang))
+	dir := p.a.cfg.ReportDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	name := filepath.Join(dir, "appel-"+now.In(balie.Brussels()).Format("2006-01-02-150405")+".pdf")
+	if err == nil {
+		if err = os.MkdirAll(dir, 0o700); err == nil {
+			err = os.WriteFile(name, buf.Bytes(), 0o600)
+		}
+	}
+	if err != nil {
+		p.a.log.Error("save roll call", "err", err)
+		p.a.notice(p.a.lang.t(msgCCRollPDFFailed), false)
+		return
+	}
+	p.a.log.Info("roll call saved", "path", name, "present", len(rc.Children))
+	said := p.a.lang.t(msgCCRollPDFSaved, len(rc.Children), filepath.Base(name))
+	if len(rc.Children) == 1 {
+		said = p.a.lang.t(msgCCRollPDFSavedOne, filepath.Base(name))
+	}
+	p.a.notice(said, true)
+}
+
 func (p *childcarePanel) toggleRollCall() {
 	p.a.touch()
 	p.rollCall = !p.rollCall
 	p.render()
-	p.scroll.ScrollToTop()
+	p.list.scroll.ScrollToTop()
 }
 
 func (p *childcarePanel) key(name fyne.KeyName) bool {
@@ -568,19 +579,13 @@ func (p *childcarePanel) key(name fyne.KeyName) bool {
 		}
 	case fyne.KeyF6:
 		p.roll.OnTapped()
+	case fyne.KeyF11:
+		p.saveRollCall()
 	case fyne.KeyF10:
 		if p.leaving != "" {
 			p.submitCode()
 		}
 	default:
-		for i, k := range pickupKeys {
-			if name == k {
-				if p.leaving != "" && i < len(p.adults) {
-					p.adults[i].OnTapped()
-				}
-				return true
-			}
-		}
 		return false
 	}
 	return true
@@ -604,44 +609,16 @@ func (p *childcarePanel) render() {
 	} else {
 		p.roll.SetText(keyLabel(l.t(msgCCRollCall), fyne.KeyF6))
 	}
-	p.flagged = p.flagKey(now)
-	p.rows = map[string]fyne.CanvasObject{}
-	p.flag.Objects = p.flagView(now)
-	if p.rollCall {
-		p.list.Objects = p.rollCallView(now)
-	} else {
-		p.list.Objects = p.listView(now)
-	}
+	p.flag.show(p.overdueNames(now))
+	p.list.show(ccShown{children: p.children, loaded: p.loaded, rollCall: p.rollCall, selected: p.selected, leaving: p.leaving, overdue: p.overdue}, now)
 	p.detail.Objects = p.detailView()
 	p.enable()
 	p.box.Refresh()
 	p.below.ScrollToTop()
 	if p.reveal {
 		p.reveal = false
-		p.revealSelected()
+		p.list.revealSelected(p.selected)
 	}
-}
-
-// revealSelected scrolls the list so the chosen child's row is in view:
-// after a scan, or when the sign-out box took the list's room.
-func (p *childcarePanel) revealSelected() {
-	row, ok := p.rows[p.selected]
-	if !ok {
-		return
-	}
-	top, bottom := row.Position().Y, row.Position().Y+row.Size().Height
-	view := p.scroll.Size().Height
-	off := p.scroll.Offset
-	switch {
-	case top < off.Y:
-		off.Y = top
-	case bottom > off.Y+view:
-		off.Y = bottom - view
-	default:
-		return
-	}
-	p.scroll.ScrollToOffset(off)
-	p.scroll.Refresh()
 }
 
 func (p *childcarePanel) enable() {
@@ -656,13 +633,10 @@ func (p *childcarePanel) enable() {
 	}
 	p.act.SetText(keyLabel(text, fyne.KeyF5))
 	ccEnable(p.act, ok && !p.busy)
-	for _, b := range p.adults {
-		ccEnable(b, !p.busy)
-	}
-	ccEnable(p.codeOK, !p.busy)
+	ccEnable(p.signout.ok, !p.busy)
 }
 
-func ccEnable(b *widget.Button, ok bool) {
+func ccEnable(b *keyButton, ok bool) {
 	if ok {
 		b.Enable()
 	} else {
@@ -670,402 +644,43 @@ func ccEnable(b *widget.Button, ok bool) {
 	}
 }
 
-func (p *childcarePanel) flagView(now time.Time) []fyne.CanvasObject {
-	var names []string
-	for _, c := range p.children {
-		if p.overdue(c, now) {
-			names = append(names, c.FirstName+" "+c.LastName)
-		}
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	l := p.a.lang
-	title := widget.NewLabelWithStyle(l.t(msgCCFlagTitle, len(names), strings.Join(names, ", ")),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameSubHeadingText
-	title.Importance = widget.DangerImportance
-	title.Wrapping = fyne.TextWrapWord
-	hint := widget.NewLabel(l.t(msgCCFlagHint))
-	hint.Wrapping = fyne.TextWrapWord
-	hint.SizeName = theme.SizeNameCaptionText
-	icon := container.NewGridWrap(fyne.NewSquareSize(36), widget.NewIcon(theme.NewErrorThemedResource(theme.WarningIcon())))
-	return []fyne.CanvasObject{newAlertPanel(container.NewBorder(nil, nil, container.NewVBox(icon), nil,
-		container.NewVBox(title, hint)), theme.ColorNameError)}
-}
-
-func (p *childcarePanel) listView(now time.Time) []fyne.CanvasObject {
-	l := p.a.lang
-	if !p.loaded {
-		return []fyne.CanvasObject{ccQuiet(l.t(msgCCLoading))}
-	}
-	if len(p.children) == 0 {
-		return []fyne.CanvasObject{ccQuiet(l.t(msgCCNoChildren))}
-	}
-	var out []fyne.CanvasObject
-	for i := 0; i < len(p.children); {
-		g := p.children[i].Group
-		j, here := i, 0
-		for ; j < len(p.children) && p.children[j].Group == g; j++ {
-			if p.children[j].Present {
-				here++
-			}
-		}
-		out = append(out, ccHeading(l.t(msgCCGroup, g, here, j-i)))
-		for _, c := range p.children[i:j] {
-			out = append(out, p.childRow(c, now))
-		}
-		i = j
-	}
-	return out
-}
-
-// rollCallView lists who is present now, for the fire service: a count,
-// then each child with their group and since when, by group and name.
-func (p *childcarePanel) rollCallView(now time.Time) []fyne.CanvasObject {
-	l := p.a.lang
-	n := p.presentCount()
-	title := ccHeading(l.t(msgCCRollTitle, ccClock(now), n))
-	out := []fyne.CanvasObject{title}
-	if n == 0 {
-		return append(out, ccQuiet(l.t(msgCCNoOnePresent)))
-	}
-	for _, c := range p.children {
-		if c.Present {
-			out = append(out, p.childRow(c, now))
-		}
-	}
-	return out
-}
-
-func ccHeading(text string) fyne.CanvasObject {
-	h := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	h.SizeName = theme.SizeNameSubHeadingText
-	h.Truncation = fyne.TextTruncateEllipsis
-	return h
-}
-
-func ccQuiet(text string) *widget.Label {
-	q := widget.NewLabel(text)
-	q.Importance = widget.LowImportance
-	q.Wrapping = fyne.TextWrapWord
-	return q
-}
-
-// childRow is a child's line: a large button under the name and how the
-// child is doing, so a tap anywhere on it acts; a child who left has a
-// button of their own for the day's bill.
-func (p *childcarePanel) childRow(c balie.ChildToday, now time.Time) fyne.CanvasObject {
-	l := p.a.lang
-	name := widget.NewLabelWithStyle(c.FirstName+" "+c.LastName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	name.Truncation = fyne.TextTruncateEllipsis
-
-	status := widget.NewLabel("")
-	var icon fyne.Resource
-	switch {
-	case p.overdue(c, now):
-		status.SetText(l.t(msgCCStillSince, ccSinceText(c.Since, now)))
-		status.Importance = widget.DangerImportance
-		icon = theme.NewErrorThemedResource(theme.WarningIcon())
-	case c.Present && p.rollCall:
-		status.SetText(l.t(msgCCRollLine, c.Group, ccSinceText(c.Since, now)))
-		status.Importance = widget.SuccessImportance
-		icon = theme.NewSuccessThemedResource(theme.ConfirmIcon())
-	case c.Present:
-		status.SetText(l.t(msgCCSince, ccSinceText(c.Since, now)))
-		status.Importance = widget.SuccessImportance
-		icon = theme.NewSuccessThemedResource(theme.ConfirmIcon())
-	case ccLeft(c):
-		status.SetText(l.t(msgCCLeft, ccClock(ccLastOut(c).Out)))
-		icon = theme.NewThemedResource(theme.LogoutIcon())
-	default:
-		status.SetText(l.t(msgCCAbsent))
-		icon = theme.NewDisabledResource(theme.RadioButtonIcon())
-	}
-	trailing := []fyne.CanvasObject{status}
-	if ccLeft(c) && !p.rollCall {
-		id := c.HolderID
-		trailing = append(trailing, widget.NewButtonWithIcon(l.t(msgCCBillButton), theme.DocumentIcon(), func() { p.showBill(id) }))
-	}
-	line := container.NewBorder(nil, nil, widget.NewIcon(icon), container.NewHBox(trailing...), name)
-
-	id := c.HolderID
-	least := canvas.NewRectangle(color.Transparent)
-	least.SetMinSize(fyne.NewSize(0, childRowHeight))
-	objs := []fyne.CanvasObject{least, widget.NewButton("", func() { p.tapped(id) })}
-	if c.HolderID == p.selected || c.HolderID == p.leaving {
-		// The chosen child stands out by a frame, not by a fill that
-		// would take the text's contrast away.
-		frame := canvas.NewRectangle(color.Transparent)
-		frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
-		frame.StrokeWidth = 3
-		frame.CornerRadius = theme.Size(theme.SizeNameInputRadius)
-		objs = append(objs, frame)
-	}
-	// Spacers above and below centre the line in the row's height.
-	objs = append(objs, container.NewVBox(layout.NewSpacer(), line, layout.NewSpacer()))
-	row := container.NewStack(objs...)
-	p.rows[c.HolderID] = row
-	return row
-}
-
 // detailView is below the list: the sign-out box while a child leaves,
 // else the outcome of the last act and the bill shown.
 func (p *childcarePanel) detailView() []fyne.CanvasObject {
 	if p.leaving != "" {
 		if c, ok := p.find(p.leaving); ok {
-			return []fyne.CanvasObject{widget.NewSeparator(), p.signOutBox(c)}
+			return []fyne.CanvasObject{widget.NewSeparator(), p.signout.view(c)}
 		}
 		p.leaving = ""
 	}
-	p.adults = nil
 	switch {
 	case p.bill != nil:
 		// The sign-out's outcome heads its bill, in one box: the room
 		// below the list is small once the closing flag is up.
-		return []fyne.CanvasObject{widget.NewSeparator(), p.billView(*p.bill, p.note)}
+		return []fyne.CanvasObject{widget.NewSeparator(), p.bills.view(*p.bill, p.note)}
 	case p.note != nil:
 		return []fyne.CanvasObject{widget.NewSeparator(), ccNoteView(*p.note)}
 	}
 	return nil
 }
 
-func ccNoteView(n ccNote) fyne.CanvasObject {
-	edge := theme.ColorNameSuccess
-	if !n.ok {
-		edge = theme.ColorNameError
-	}
-	return newAlertPanel(ccNoteLine(n), edge)
-}
-
-// ccNoteLine is an outcome in a line: green for done, red for refused.
-func ccNoteLine(n ccNote) fyne.CanvasObject {
-	l := widget.NewLabelWithStyle(n.text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	l.Wrapping = fyne.TextWrapWord
-	var icon fyne.Resource = theme.NewSuccessThemedResource(theme.ConfirmIcon())
-	l.Importance = widget.SuccessImportance
-	if !n.ok {
-		icon = theme.NewErrorThemedResource(theme.ErrorIcon())
-		l.Importance = widget.DangerImportance
-	}
-	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
-}
-
-// signOutBox asks who picks the child up: a button per authorised adult,
-// a field for a pick-up code, or their own card scanned.
-func (p *childcarePanel) signOutBox(c balie.ChildToday) fyne.CanvasObject {
-	l := p.a.lang
-	title := widget.NewLabelWithStyle(l.t(msgCCWhoPicksUp, c.FirstName+" "+c.LastName), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.Wrapping = fyne.TextWrapWord
-	rows := []fyne.CanvasObject{title}
-	if p.refusal != "" {
-		r := widget.NewLabelWithStyle(p.refusal, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		r.SizeName = theme.SizeNameSubHeadingText
-		r.Importance = widget.DangerImportance
-		r.Wrapping = fyne.TextWrapWord
-		icon := container.NewGridWrap(fyne.NewSquareSize(48), widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())))
-		rows = append(rows, newAlertPanel(container.NewBorder(nil, nil, container.NewVBox(icon), nil, r), theme.ColorNameError))
-	}
-	p.adults = nil
-	var buttons []fyne.CanvasObject
-	for i, a := range c.Authorised {
-		text := a.Name
-		if i < len(pickupKeys) {
-			text = keyLabel(a.Name, pickupKeys[i])
-		}
-		i := i
-		b := widget.NewButtonWithIcon(text, theme.AccountIcon(), func() { p.pickAdult(i) })
-		b.Alignment = widget.ButtonAlignLeading
-		p.adults = append(p.adults, b)
-		buttons = append(buttons, b)
-	}
-	if len(buttons) == 0 {
-		rows = append(rows, ccQuiet(l.t(msgCCNoAdults)))
-	} else {
-		// Two columns: three adults take two lines, so the code field
-		// stays in view under a refusal and the closing flag.
-		rows = append(rows, container.NewGridWithColumns(2, buttons...))
-	}
-	rows = append(rows, container.NewBorder(nil, nil, nil, p.codeOK, p.code))
-	hint := widget.NewLabel(l.t(msgCCScanAdult))
-	hint.SizeName = theme.SizeNameCaptionText
-	hint.Wrapping = fyne.TextWrapWord
-	rows = append(rows, hint)
-	return newPanel(container.NewVBox(rows...), theme.ColorNameInputBackground, theme.ColorNamePrimary)
-}
-
-// billView is a child's bill for the day. The social reduction is called
-// "UiTPAS-korting", as every pass reduction is: a parent beside the
-// desk must not read who has the social tariff.
-func (p *childcarePanel) billView(b ccBill, note *ccNote) fyne.CanvasObject {
-	l := p.a.lang
-	lang := string(l)
-	name := strings.TrimSpace(b.child.FirstName + " " + b.child.LastName)
-	title := widget.NewLabelWithStyle(l.t(msgCCBillTitle, name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.Truncation = fyne.TextTruncateEllipsis
-	var kind fyne.CanvasObject
-	if b.err == "" {
-		kind = widget.NewLabel(dayKindNames(l)[dayKindIndex(b.kind)])
-	}
-	var rows []fyne.CanvasObject
-	edge := theme.ColorNameInputBorder
-	if note != nil {
-		rows = append(rows, ccNoteLine(*note), widget.NewSeparator())
-		if note.ok {
-			edge = theme.ColorNameSuccess
-		}
-	}
-	rows = append(rows, container.NewBorder(nil, nil, nil, kind, title))
-	var stays []string
-	for _, s := range b.child.Stays {
-		if !s.Out.IsZero() {
-			stays = append(stays, l.t(msgCCStay, ccClock(s.In), ccClock(s.Out), s.PickedUpBy))
-		}
-	}
-	if len(stays) > 0 {
-		st := ccCaption(strings.Join(stays, " · "))
-		st.Truncation = fyne.TextTruncateOff
-		st.Wrapping = fyne.TextWrapWord
-		rows = append(rows, st)
-	}
-	if b.err != "" {
-		rows = append(rows, ccQuiet(b.err))
-		return newPanel(container.NewVBox(rows...), theme.ColorNameInputBackground, edge)
-	}
-	bill := b.bill
-	switch {
-	case bill.Block != "":
-		rows = append(rows, ccAmountRow(l.t(msgCCBlock, ccBlockName(l, bill.Block)), bill.Base.Format(lang), false))
-	default:
-		rows = append(rows, ccAmountRow(l.t(msgCCUnits, ccUnitName(l, p.rates.Unit), bill.Units, p.rates.UnitPrice.Format(lang)), bill.Base.Format(lang), false))
-	}
-	if bill.SiblingDiscount > 0 {
-		rows = append(rows, ccAmountRow(l.t(msgCCSibling, p.rates.SiblingPct), "− "+bill.SiblingDiscount.Format(lang), false))
-	}
-	if bill.SocialDiscount > 0 {
-		rows = append(rows, ccAmountRow(l.t(msgCCSocial), "− "+bill.SocialDiscount.Format(lang), false))
-	}
-	if bill.LateUnits > 0 {
-		rows = append(rows, ccAmountRow(l.t(msgCCLate, bill.LateUnits, ccUnitName(l, p.rates.LateUnit)), bill.LateFee.Format(lang), false))
-	}
-	rows = append(rows, widget.NewSeparator(), ccAmountRow(l.t(msgCCTotal), bill.Total.Format(lang), true))
-	return newPanel(container.NewVBox(rows...), theme.ColorNameInputBackground, edge)
-}
-
-func ccCaption(text string) *widget.Label {
-	c := widget.NewLabel(text)
-	c.SizeName = theme.SizeNameCaptionText
-	c.Truncation = fyne.TextTruncateEllipsis
-	return c
-}
-
-// ccAmountRow is a line of a bill: what, and the amount right-aligned.
-func ccAmountRow(what, amount string, bold bool) fyne.CanvasObject {
-	w := widget.NewLabelWithStyle(what, fyne.TextAlignLeading, fyne.TextStyle{Bold: bold})
-	w.Truncation = fyne.TextTruncateEllipsis
-	a := widget.NewLabelWithStyle(amount, fyne.TextAlignTrailing, fyne.TextStyle{Bold: bold})
-	return container.NewBorder(nil, nil, nil, a, w)
-}
-
-// ccListLeast is the height the list keeps however much the detail below
-// it holds: a heading and a row, the chosen child's (see revealSelected).
-const ccListLeast = childRowHeight + 48
-
-// listAndDetail lays the list out above the detail. The detail gets the
-// height it needs, up to what leaves the list its least height; beyond
-// that it scrolls. The screen never grows past the window: at 1280x800
-// a sign-out with a refusal and the closing flag must still fit.
-type listAndDetail struct {
-	detail fyne.CanvasObject // what the detail holds, to measure
-}
-
-func (l listAndDetail) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	list, below := objs[0], objs[1]
-	h := min(l.detail.MinSize().Height, size.Height-ccListLeast)
-	gap := float32(0)
-	if h > 0 {
-		gap = theme.Padding()
-	} else {
-		h = 0
-	}
-	list.Move(fyne.NewPos(0, 0))
-	list.Resize(fyne.NewSize(size.Width, size.Height-h-gap))
-	below.Move(fyne.NewPos(0, size.Height-h))
-	below.Resize(fyne.NewSize(size.Width, h))
-}
-
-func (l listAndDetail) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	w := max(objs[0].MinSize().Width, l.detail.MinSize().Width)
-	return fyne.NewSize(w, ccListLeast)
-}
-
-func ccUnitName(l language, unit time.Duration) string {
-	switch unit {
-	case 0, 30 * time.Minute:
-		return l.t(msgCCHalfHour)
-	case time.Hour:
-		return l.t(msgCCHour)
-	}
-	return l.t(msgCCMinutes, int(unit/time.Minute))
-}
-
-func ccBlockName(l language, block string) string {
-	switch block {
-	case balie.BlockShort:
-		return l.t(msgCCBlockShort)
-	case balie.BlockMedium:
-		return l.t(msgCCBlockMedium)
-	case balie.BlockLong:
-		return l.t(msgCCBlockLong)
-	}
-	return block
-}
-
 const (
-	msgCCPresentNow   msg = "childcare.present"
-	msgCCDayLine      msg = "childcare.day"
-	msgCCDayLineNone  msg = "childcare.day.none"
-	msgCCDaySchool    msg = "childcare.day.school"
-	msgCCDayWednesday msg = "childcare.day.wednesday"
-	msgCCDayFree      msg = "childcare.day.free"
-	msgCCSignInOut    msg = "childcare.signinout"
-	msgCCSignInName   msg = "childcare.signin.name"
-	msgCCSignOutName  msg = "childcare.signout.name"
-	msgCCRollCall     msg = "childcare.rollcall"
-	msgCCAllChildren  msg = "childcare.all"
-	msgCCRollTitle    msg = "childcare.rollcall.title"
-	msgCCRollLine     msg = "childcare.rollcall.line"
-	msgCCNoOnePresent msg = "childcare.rollcall.none"
-	msgCCNoChildren   msg = "childcare.none"
-	msgCCLoading      msg = "childcare.loading"
-	msgCCGroup        msg = "childcare.group"
-	msgCCAbsent       msg = "childcare.absent"
-	msgCCSince        msg = "childcare.since"
-	msgCCStillSince   msg = "childcare.still"
-	msgCCLeft         msg = "childcare.left"
-	msgCCBillButton   msg = "childcare.bill.button"
-	msgCCFlagTitle    msg = "childcare.flag.title"
-	msgCCFlagHint     msg = "childcare.flag.hint"
-	msgCCSignedIn     msg = "childcare.signedin"
-	msgCCSignedOut    msg = "childcare.signedout"
-	msgCCNotAChild    msg = "childcare.notachild"
-	msgCCWhoPicksUp   msg = "childcare.pickup"
-	msgCCCode         msg = "childcare.code"
-	msgCCCodeOK       msg = "childcare.code.ok"
-	msgCCScanAdult    msg = "childcare.pickup.scan"
-	msgCCNoAdults     msg = "childcare.pickup.none"
-	msgCCBillTitle    msg = "childcare.bill.title"
-	msgCCStay         msg = "childcare.bill.stay"
-	msgCCUnits        msg = "childcare.bill.units"
-	msgCCBlock        msg = "childcare.bill.block"
-	msgCCBlockShort   msg = "childcare.block.short"
-	msgCCBlockMedium  msg = "childcare.block.medium"
-	msgCCBlockLong    msg = "childcare.block.long"
-	msgCCHalfHour     msg = "childcare.unit.halfhour"
-	msgCCHour         msg = "childcare.unit.hour"
-	msgCCMinutes      msg = "childcare.unit.minutes"
-	msgCCSibling      msg = "childcare.bill.sibling"
-	msgCCSocial       msg = "childcare.bill.social"
-	msgCCLate         msg = "childcare.bill.late"
-	msgCCTotal        msg = "childcare.bill.total"
+	msgCCPresentNow      msg = "childcare.present"
+	msgCCDayLine         msg = "childcare.day"
+	msgCCDayLineNone     msg = "childcare.day.none"
+	msgCCDaySchool       msg = "childcare.day.school"
+	msgCCDayWednesday    msg = "childcare.day.wednesday"
+	msgCCDayFree         msg = "childcare.day.free"
+	msgCCSignInOut       msg = "childcare.signinout"
+	msgCCSignInName      msg = "childcare.signin.name"
+	msgCCSignOutName     msg = "childcare.signout.name"
+	msgCCRollCall        msg = "childcare.rollcall"
+	msgCCRollPDF         msg = "childcare.rollcall.pdf"
+	msgCCRollPDFSaved    msg = "childcare.rollcall.saved"
+	msgCCRollPDFSavedOne msg = "childcare.rollcall.saved.one"
+	msgCCRollPDFFailed   msg = "childcare.rollcall.failed"
+	msgCCAllChildren     msg = "childcare.all"
+	msgCCSignedIn        msg = "childcare.signedin"
+	msgCCSignedOut       msg = "childcare.signedout"
+	msgCCNotAChild       msg = "childcare.notachild"
 )

@@ -1,7 +1,10 @@
 package pos
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -122,21 +125,17 @@ func (f *fakeChildcare) present() int {
 	return n
 }
 
-func (f *fakeChildcare) SignOut(ctx context.Context, staff, id, who string) (balie.AttendanceResult, error) {
+func (f *fakeChildcare) SignOut(ctx context.Context, staff, id string, who balie.PickupProof) (balie.AttendanceResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.acts = append(f.acts, "out "+id+" with "+who)
+	f.acts = append(f.acts, "out "+id+" with "+who.HolderID+who.Code)
 	c, err := f.child(id)
 	if err != nil {
 		return balie.AttendanceResult{}, err
 	}
-	name := ""
-	for _, a := range c.Authorised {
-		if who == a.HolderID || who == a.Code || who == a.Name {
-			name = a.Name
-		}
-	}
-	if name == "" {
+	adult, ok := balie.Child{Authorised: c.Authorised}.PickupAdult(who)
+	name := adult.Name
+	if !ok {
 		return balie.AttendanceResult{}, balie.Errorf(balie.CodePickupNotAllowed,
 			"Deze persoon mag %s niet ophalen. Geef het kind niet mee en verwittig een verantwoordelijke.",
 			"This person may not pick up %s. Do not let the child go and call a supervisor.", c.FirstName)
@@ -201,11 +200,11 @@ func newChildcareRig(t *testing.T, lang string) *ccRig {
 // tap taps the row of child id, as a finger on the list does.
 func (r *ccRig) tap(t *testing.T, id string) {
 	t.Helper()
-	row, ok := r.p.rows[id].(*fyne.Container)
+	row, ok := r.p.list.rows[id].(*fyne.Container)
 	if !ok {
 		t.Fatalf("no row for %s on the screen", id)
 	}
-	b, ok := row.Objects[1].(*widget.Button)
+	b, ok := row.Objects[1].(*keyButton)
 	if !ok {
 		t.Fatalf("row of %s has %T under the name, want its button", id, row.Objects[1])
 	}
@@ -220,7 +219,7 @@ func (r *ccRig) present(id string) bool {
 // status is what the row of child id says of them.
 func (r *ccRig) status(t *testing.T, id string) []string {
 	t.Helper()
-	return labelTexts(r.p.rows[id])
+	return labelTexts(r.p.list.rows[id])
 }
 
 func (r *ccRig) acts() []string {
@@ -291,33 +290,29 @@ func TestChildcare_signOut(t *testing.T) {
 		act  string // what the desk was asked
 		ok   bool
 	}{
-		{"a button with its key", func(t *testing.T, r *ccRig) { r.key(fyne.KeyF8); r.wait(t) },
-			"out h-amber with Sofie Verhoeven", true},
-		{"a tap on the adult's name", func(t *testing.T, r *ccRig) { test.Tap(r.p.adults[2]); r.wait(t) },
-			"out h-amber with Rita Peeters", true},
 		{"a pick-up code", func(t *testing.T, r *ccRig) {
-			test.Type(r.p.code, "2580")
-			r.p.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			test.Type(r.p.signout.code, "2580")
+			r.p.signout.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 			r.wait(t)
 		}, "out h-amber with 2580", true},
 		{"a code confirmed with F10", func(t *testing.T, r *ccRig) {
-			test.Type(r.p.code, "7310")
+			test.Type(r.p.signout.code, "7310")
 			r.key(fyne.KeyF10)
 			r.wait(t)
 		}, "out h-amber with 7310", true},
 		{"the adult's own card", func(t *testing.T, r *ccRig) { r.scan(t, ccAdultCard); r.wait(t) },
 			"out h-amber with h-tom", true},
 		{"the adult's card scanned into the code field", func(t *testing.T, r *ccRig) {
-			test.Type(r.p.code, ccAdultCard)
-			r.p.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			test.Type(r.p.signout.code, ccAdultCard)
+			r.p.signout.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 			r.wait(t) // the lookup
 			r.wait(t) // the sign-out
 		}, "out h-amber with h-tom", true},
 		{"a stranger's card", func(t *testing.T, r *ccRig) { r.scan(t, ccStrangerCard); r.wait(t) },
 			"out h-amber with h-kevin", false},
 		{"a wrong code", func(t *testing.T, r *ccRig) {
-			test.Type(r.p.code, "0000")
-			r.p.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			test.Type(r.p.signout.code, "0000")
+			r.p.signout.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 			r.wait(t)
 		}, "out h-amber with 0000", false},
 	}
@@ -336,24 +331,23 @@ func TestChildcare_signOut(t *testing.T) {
 			if got, want := labelTexts(r.p.detail)[0], "Amber Van Dessel afmelden: wie haalt op?"; got != want {
 				t.Errorf("sign-out asks %q, want %q", got, want)
 			}
-			var names []string
-			for _, b := range r.p.adults {
-				names = append(names, b.Text)
-			}
-			if want := []string{"Tom Peeters  [F7]", "Sofie Verhoeven  [F8]", "Rita Peeters  [F9]"}; !slices.Equal(names, want) {
-				t.Errorf("adults offered = %q, want %q", names, want)
+			shown := labelTexts(r.p.detail)
+			for _, want := range []string{"Mag ophalen:", "Tom Peeters — met de eigen UiTPAS", "Sofie Verhoeven — met de ophaalcode", "Rita Peeters — met de ophaalcode"} {
+				if !slices.Contains(shown, want) {
+					t.Errorf("the sign-out does not say %q: %q", want, shown)
+				}
 			}
 			c.who(t, r)
 			if got := r.acts(); len(got) != 1 || got[0] != c.act {
 				t.Errorf("acts = %q, want [%q]", got, c.act)
 			}
-			shown := strings.Join(labelTexts(r.p.detail), " | ")
+			said := strings.Join(labelTexts(r.p.detail), " | ")
 			if c.ok {
 				if r.present("h-amber") || r.p.leaving != "" {
 					t.Errorf("after the sign-out: present %v, leaving %q", r.present("h-amber"), r.p.leaving)
 				}
-				if !strings.HasPrefix(shown, "Amber is afgemeld om 17:05, opgehaald door ") {
-					t.Errorf("shown %q, want the sign-out", shown)
+				if !strings.HasPrefix(said, "Amber is afgemeld om 17:05, opgehaald door ") {
+					t.Errorf("shown %q, want the sign-out", said)
 				}
 				if got, want := r.p.count.Text, "Aanwezig nu: 0"; got != want {
 					t.Errorf("count = %q, want %q", got, want)
@@ -366,8 +360,8 @@ func TestChildcare_signOut(t *testing.T) {
 				t.Errorf("after a refusal: present %v, leaving %q; want her still present, still leaving", r.present("h-amber"), r.p.leaving)
 			}
 			want := "Deze persoon mag Amber niet ophalen. Geef het kind niet mee en verwittig een verantwoordelijke."
-			if !strings.Contains(shown, want) {
-				t.Errorf("shown %q, want %q", shown, want)
+			if !strings.Contains(said, want) || !strings.Contains(said, "Mag ophalen:") {
+				t.Errorf("shown %q, want %q and who may pick up", said, want)
 			}
 			if l := ccFindLabel(r.p.detail, want); l == nil || l.Importance != widget.DangerImportance {
 				t.Errorf("the refusal is not in danger style: %+v", l)
@@ -406,7 +400,7 @@ func TestChildcare_scanOfAPresentChild(t *testing.T) {
 		t.Fatalf("leaving = %q, want Amber's sign-out", r.p.leaving)
 	}
 	r.wait(t) // the cursor to the code field, after the scan screen took it back
-	if got := r.w.Canvas().Focused(); got != r.p.code {
+	if got := r.w.Canvas().Focused(); got != r.p.signout.code {
 		t.Errorf("focus on %T, want the pick-up code field", got)
 	}
 	// A second scan of her card keeps the sign-out as it is.
@@ -452,14 +446,14 @@ func TestChildcare_rollCall(t *testing.T) {
 		"Amber Van Dessel", "Kleuters · sinds 15:05",
 		"Lotte Peeters", "Lager 1-3 · sinds 15:30",
 	}
-	if got := labelTexts(r.p.list); !slices.Equal(got, want) {
+	if got := labelTexts(r.p.list.box); !slices.Equal(got, want) {
 		t.Errorf("roll call = %q, want %q", got, want)
 	}
 	if got, want := r.p.roll.Text, "Alle kinderen  [F6]"; got != want {
 		t.Errorf("roll call button = %q, want %q", got, want)
 	}
 	r.key(fyne.KeyF6)
-	if got := labelTexts(r.p.list); len(got) == 0 || got[0] != "Kleuters · 1 van 2 aanwezig" {
+	if got := labelTexts(r.p.list.box); len(got) == 0 || got[0] != "Kleuters · 1 van 2 aanwezig" {
 		t.Errorf("back to the list: %q", got)
 	}
 }
@@ -495,11 +489,11 @@ func TestChildcare_closingFlag(t *testing.T) {
 			}
 			r.now = c.at
 			r.p.tick()
-			if got := labelTexts(r.p.flag); !slices.Equal(got, c.flag) {
+			if got := labelTexts(r.p.flag.box); !slices.Equal(got, c.flag) {
 				t.Errorf("flag = %q, want %q", got, c.flag)
 			}
 			if len(c.flag) > 0 {
-				if l := ccFindLabel(r.p.flag, c.flag[0]); l == nil || l.Importance != widget.DangerImportance {
+				if l := ccFindLabel(r.p.flag.box, c.flag[0]); l == nil || l.Importance != widget.DangerImportance {
 					t.Errorf("the flag is not in danger style")
 				}
 			}
@@ -560,7 +554,7 @@ func TestChildcare_bill(t *testing.T) {
 			r.wait(t)
 			r.now = c.out
 			r.tap(t, "h-lotte")
-			test.Type(r.p.code, "2580")
+			test.Type(r.p.signout.code, "2580")
 			r.key(fyne.KeyF10)
 			r.wait(t)
 			if c.kind != "" {
@@ -593,7 +587,7 @@ func TestChildcare_bill(t *testing.T) {
 
 func TestChildcare_billOfAChildWhoLeft(t *testing.T) {
 	r := newChildcareRig(t, "nl")
-	bill := ccFindButton(r.p.rows["h-noah"], "Rekening")
+	bill := ccFindButton(r.p.list.rows["h-noah"], "Rekening")
 	if bill == nil {
 		t.Fatal("Noah's row has no bill button")
 	}
@@ -607,6 +601,7 @@ func TestChildcare_billOfAChildWhoLeft(t *testing.T) {
 		"Rekening vandaag: Noah Peeters", "Woensdagnamiddag",
 		"12:10–13:00, opgehaald door Rita Peeters",
 		"Per begonnen halfuur: 2 × € 1,05", "€ 2,10",
+		"UiTPAS-korting", "− € 0,00",
 		"Totaal", "€ 2,10",
 	}
 	if !slices.Equal(got, want) {
@@ -614,9 +609,9 @@ func TestChildcare_billOfAChildWhoLeft(t *testing.T) {
 	}
 }
 
-func ccFindButton(o fyne.CanvasObject, text string) *widget.Button {
+func ccFindButton(o fyne.CanvasObject, text string) *keyButton {
 	switch o := o.(type) {
-	case *widget.Button:
+	case *keyButton:
 		if o.Text == text {
 			return o
 		}
@@ -650,9 +645,67 @@ func TestChildcare_dayKind(t *testing.T) {
 	}
 }
 
-func TestChildcare_rendersList(t *testing.T) {
+// TestChildcare_pickupNeedsCardOrCode: during a sign-out no key and no
+// tap on a name lets the child go; the adult's own card or the child's
+// code does.
+func TestChildcare_pickupNeedsCardOrCode(t *testing.T) {
 	r := newChildcareRig(t, "nl")
-	r.tap(t, "h-lotte")
+	r.desk.children[0].Authorised = ccAdults
+	r.p.children[0].Authorised = ccAdults
+	r.tap(t, "h-amber")
+	for _, k := range []fyne.KeyName{fyne.KeyF7, fyne.KeyF8, fyne.KeyF9} {
+		r.key(k)
+	}
+	walk(r.p.detail, func(o fyne.CanvasObject) {
+		if b, ok := o.(*keyButton); ok && strings.Contains(b.Text, "Peeters") {
+			t.Errorf("an adult is a button on the sign-out: %q", b.Text)
+		}
+	})
+	if len(r.acts()) != 0 || !r.present("h-amber") || r.p.leaving != "h-amber" {
+		t.Fatalf("after F7–F9: acts %q, present %v, leaving %q; want nothing done", r.acts(), r.present("h-amber"), r.p.leaving)
+	}
+	// Typing an adult's name into the code field is no proof either.
+	test.Type(r.p.signout.code, "Sofie Verhoeven")
+	r.p.signout.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	r.wait(t)
-	test.AssertRendersToMarkup(t, "childcare_list.xml", r.w.Canvas())
+	if !r.present("h-amber") {
+		t.Errorf("a typed name signed Amber out")
+	}
+}
+
+// TestChildcare_childCard: a child's card at the childcare desk shows
+// what the desk needs, not points and memberships: the group, who may
+// pick up and how, and the notes for staff.
+func TestChildcare_childCard(t *testing.T) {
+	r := newChildcareRig(t, "nl")
+	r.desk.children[2].Notes = "Allergisch voor noten."
+	r.p.children[2].Notes = "Allergisch voor noten."
+	r.scan(t, ccChildCard)
+	r.wait(t) // signed in
+	got := labelTexts(r.a.scan.result)
+	for _, want := range []string{"Lotte Peeters", "Groep Lager 1-3", "Mag ophalen vandaag:", "Tom Peeters — met de eigen UiTPAS",
+		"Sofie Verhoeven — met de ophaalcode", "Voor de begeleiding: Allergisch voor noten."} {
+		if !slices.Contains(got, want) {
+			t.Errorf("the child's card lacks %q: %q", want, got)
+		}
+	}
+	for _, s := range got {
+		if strings.Contains(s, "punt") || strings.Contains(s, "Lidmaatschap") {
+			t.Errorf("the child's card shows %q", s)
+		}
+	}
+}
+
+// TestChildcare_rollCallPDF: F11 saves who is present now as a PDF.
+func TestChildcare_rollCallPDF(t *testing.T) {
+	r := newChildcareRig(t, "nl")
+	r.a.cfg.ReportDir = t.TempDir()
+	r.key(fyne.KeyF11)
+	pdfs, _ := filepath.Glob(filepath.Join(r.a.cfg.ReportDir, "appel-*.pdf"))
+	if len(pdfs) != 1 || !strings.HasPrefix(r.a.note.Text, "Appel met 1 aanwezige opgeslagen als appel-") {
+		t.Fatalf("after F11: %v, notice %q", pdfs, r.a.note.Text)
+	}
+	if b, _ := os.ReadFile(pdfs[0]); !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Errorf("%s is not a PDF", pdfs[0])
+	}
 }

@@ -53,9 +53,9 @@ func (r *reviewScreen) build(items []balie.ReviewItem) fyne.CanvasObject {
 		if lang == "en" {
 			sentence = it.EN
 		}
-		head := strings.Join([]string{it.Time.In(balie.Brussels()).Format("02/01 15:04"), receipt.KindName(it.Kind, lang), r.status(it.Status), "#" + receipt.ShortRef(it.ID)}, " · ")
+		head := strings.Join([]string{it.Time.In(balie.Brussels()).Format("02/01 15:04"), actName(r.a.lang, it.Kind), r.status(it.Status), r.t(msgReviewRef, receipt.ShortRef(it.ID))}, " · ")
 		h := widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		body := widget.NewLabel(sentence + "  (" + it.Code + ")")
+		body := widget.NewLabel(sentence)
 		body.Wrapping = fyne.TextWrapWord
 		edge := theme.ColorNameWarning
 		if it.Status != balie.VerdictAdjusted {
@@ -63,8 +63,8 @@ func (r *reviewScreen) build(items []balie.ReviewItem) fyne.CanvasObject {
 		}
 		rows.Add(newAlertPanel(container.NewVBox(h, body), edge))
 	}
-	back := widget.NewButton(keyLabel(r.t(msgReviewBack), fyne.KeyEscape), r.a.closeOverlay)
-	return container.NewBorder(container.NewVBox(heading(r.t(msgReviewTitle, len(items))), widget.NewLabel(r.t(msgReviewHint))),
+	back := r.a.button(keyLabel(r.t(msgReviewBack), fyne.KeyEscape), nil, r.a.closeOverlay)
+	return container.NewBorder(container.NewVBox(heading(r.t(msgReviewTitle, len(items))), hint(r.t(msgReviewHint))),
 		container.NewHBox(back), nil, nil, container.NewVScroll(container.NewPadded(rows)))
 }
 
@@ -86,4 +86,5 @@ const (
 	msgReviewAdjusted msg = "review.adjusted"
 	msgReviewRejected msg = "review.rejected"
 	msgReviewParked   msg = "review.parked"
+	msgReviewRef      msg = "review.ref"
 )

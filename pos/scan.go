@@ -36,6 +36,9 @@ type HolderView struct {
 	Points              int
 	Memberships         []MembershipLine
 	Notices             []string // already in the clerk's language
+	// ForStaff are notes for the clerk alone (a right that ends soon):
+	// shown apart from the holder's card, in small print, never printed.
+	ForStaff []string
 }
 
 // MembershipLine is one membership of a holder as the screen shows it.
@@ -76,6 +79,7 @@ type ScanScreen struct {
 	do func(func())
 
 	content fyne.CanvasObject
+	route   *keyRoute // the window's keys, from a result's button; nil on its own
 	field   *scanEntry
 	result  *fyne.Container
 	status  *widget.Label
@@ -90,6 +94,11 @@ type ScanScreen struct {
 	// app sounds it.
 	OnOutcome func(ok bool)
 	quiet     bool // set by Refresh around its Scan
+
+	// childCard, when set, finds a child of the childcare desk's list:
+	// a child's card then shows what that desk needs (the group, who may
+	// pick up, notes for staff) instead of points and memberships.
+	childCard func(holderID string) (balie.ChildToday, bool)
 
 	// OnHolder, when set, is told on the Fyne goroutine who is on the
 	// screen after each scan: the holder, or nil after a refusal or when
@@ -225,8 +234,21 @@ func hasLetter(s string) bool {
 // showMatches lists the holders found by name; a tap shows one, with
 // their card even when it is blocked, so a lost card can be replaced.
 func (s *ScanScreen) showMatches(query string, matches []HolderView, search HolderSearch) {
-	defer s.refocus()
-	rows := []fyne.CanvasObject{widget.NewLabelWithStyle(s.lang.t(msgFound, len(matches), query), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	var first *keyButton
+	defer func() {
+		// The first holder found takes the cursor: Enter shows them, ↓
+		// goes to the next; a scanner's digits still reach the field.
+		if first != nil && s.canvas != nil {
+			s.canvas.Focus(first)
+			return
+		}
+		s.refocus()
+	}()
+	found := s.lang.t(msgFound, len(matches), query)
+	if len(matches) == 1 {
+		found = s.lang.t(msgFoundOne, query)
+	}
+	rows := []fyne.CanvasObject{widget.NewLabelWithStyle(found, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	if len(matches) == 0 {
 		rows[0] = widget.NewLabel(s.lang.t(msgNoneFound, query))
 	}
@@ -239,8 +261,12 @@ func (s *ScanScreen) showMatches(query string, matches []HolderView, search Hold
 		if m.PostalCode != "" {
 			text += " · " + m.PostalCode
 		}
-		b := widget.NewButtonWithIcon(text, theme.AccountIcon(), func() { s.pick(id, search) })
+		b := newKeyButton(s.route, text, theme.AccountIcon(), func() { s.pick(id, search) })
 		b.Alignment = widget.ButtonAlignLeading
+		b.arrows = true
+		if first == nil {
+			first = b
+		}
 		rows = append(rows, b)
 	}
 	s.setResult(container.NewVBox(rows...))
@@ -363,6 +389,15 @@ type views struct {
 	notices                fyne.CanvasObject
 	refusal                fyne.CanvasObject
 	sentence               *widget.Label
+	shown                  fyne.CanvasObject // the holder's card and, apart, the notes for staff
+	child                  fyne.CanvasObject // a child's card at the childcare desk
+	childName, childGroup  *widget.Label
+	childAdults            *fyne.Container
+	childNotes             *widget.Label
+	childLines             []*line
+	staffSlot              *fyne.Container // the notes for staff, when there are any
+	staffBox               *fyne.Container
+	staffNotes             *fyne.Container
 	lines                  []*line // rows for memberships, then notices
 }
 
@@ -402,6 +437,28 @@ func (s *ScanScreen) buildViews() {
 		v.memberships, v.noticeSlot,
 	), theme.ColorNameInputBackground, theme.ColorNameInputBorder)
 
+	// The notes for the clerk stand apart from the holder's card, small
+	// and quiet: the card is what the customer across the desk reads.
+	v.staffNotes = container.NewVBox()
+	forStaff := widget.NewLabelWithStyle(s.lang.t(msgForStaff), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	forStaff.SizeName = theme.SizeNameCaptionText
+	v.staffBox = container.NewVBox(forStaff, v.staffNotes)
+	v.staffSlot = container.NewVBox()
+	v.shown = container.NewVBox(v.holder, v.staffSlot)
+
+	v.childName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.childName.Wrapping = fyne.TextWrapWord
+	v.childName.SizeName = sizeHolderName
+	v.childGroup = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.childGroup.SizeName = theme.SizeNameHeadingText
+	v.childAdults = container.NewVBox()
+	v.childNotes = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.childNotes.Wrapping = fyne.TextWrapWord
+	v.childNotes.Importance = widget.WarningImportance
+	v.child = newPanel(container.NewVBox(v.childName, v.childGroup, widget.NewSeparator(),
+		widget.NewLabelWithStyle(s.lang.t(msgChildMay), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		v.childAdults, v.childNotes), theme.ColorNameInputBackground, theme.ColorNameInputBorder)
+
 	icon := container.NewGridWrap(fyne.NewSquareSize(56),
 		widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())))
 	v.sentence = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -416,6 +473,11 @@ func (s *ScanScreen) lookingView() fyne.CanvasObject { return s.views.looking }
 
 func (s *ScanScreen) holderView(h HolderView) fyne.CanvasObject {
 	v := &s.views
+	if s.childCard != nil && h.Child {
+		if c, ok := s.childCard(h.HolderID); ok {
+			return s.childView(h, c)
+		}
+	}
 	v.name.SetText(strings.TrimSpace(h.FirstName + " " + h.LastName))
 	v.card.SetText(s.lang.t(msgCard, h.Card))
 	v.points.SetText(s.lang.points(h.Points))
@@ -436,7 +498,54 @@ func (s *ScanScreen) holderView(h HolderView) fyne.CanvasObject {
 	if len(h.Notices) > 0 {
 		v.noticeSlot.Objects = []fyne.CanvasObject{v.notices}
 	}
-	return v.holder
+	v.staffNotes.Objects = nil
+	for _, n := range h.ForStaff {
+		l := widget.NewLabel(n)
+		l.SizeName = theme.SizeNameCaptionText
+		l.Wrapping = fyne.TextWrapWord
+		v.staffNotes.Objects = append(v.staffNotes.Objects, l)
+	}
+	v.staffSlot.Objects = nil
+	if len(h.ForStaff) > 0 {
+		v.staffSlot.Objects = []fyne.CanvasObject{v.staffBox}
+	}
+	return v.shown
+}
+
+// childView is a child's card at the childcare desk: the name, the
+// group, who may pick up and how, and the notes for staff.
+func (s *ScanScreen) childView(h HolderView, c balie.ChildToday) fyne.CanvasObject {
+	v := &s.views
+	v.childName.SetText(strings.TrimSpace(h.FirstName + " " + h.LastName))
+	v.childGroup.SetText(s.lang.t(msgChildGroup, c.Group))
+	for len(v.childLines) < len(c.Authorised) {
+		v.childLines = append(v.childLines, newLine())
+	}
+	v.childAdults.Objects = nil
+	for i, a := range c.Authorised {
+		v.childAdults.Objects = append(v.childAdults.Objects, v.childLines[i].set(theme.AccountIcon(), s.lang.t(msgCCMayLine, a.Name, pickupHow(s.lang, a)), widget.MediumImportance))
+	}
+	if len(c.Authorised) == 0 {
+		v.childAdults.Objects = []fyne.CanvasObject{ccQuiet(s.lang.t(msgCCNoAdults))}
+	}
+	v.childNotes.SetText("")
+	v.childNotes.Hide()
+	if n := strings.TrimSpace(c.Notes); n != "" {
+		v.childNotes.SetText(s.lang.t(msgChildNotes, n))
+		v.childNotes.Show()
+	}
+	return container.NewVBox(v.child)
+}
+
+// pickupHow says how an authorised adult shows they may pick up.
+func pickupHow(l language, a balie.AuthorisedAdult) string {
+	switch {
+	case a.HolderID != "":
+		return l.t(msgCCByCard)
+	case a.Code != "":
+		return l.t(msgCCByCode)
+	}
+	return l.t(msgCCByNothing)
 }
 
 func (s *ScanScreen) membershipRow(r *line, m MembershipLine) fyne.CanvasObject {
@@ -537,10 +646,14 @@ func (d lookupDirectory) view(l balie.HolderLookup) HolderView {
 		v.Memberships = append(v.Memberships, MembershipLine{Name: m.Program, Until: m.End, Valid: m.Valid})
 	}
 	for _, n := range l.Notices {
+		text := n.NL
 		if d.lang == "en" {
-			v.Notices = append(v.Notices, n.EN)
+			text = n.EN
+		}
+		if n.Staff {
+			v.ForStaff = append(v.ForStaff, text)
 		} else {
-			v.Notices = append(v.Notices, n.NL)
+			v.Notices = append(v.Notices, text)
 		}
 	}
 	return v

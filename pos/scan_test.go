@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
 )
@@ -314,9 +313,9 @@ func (d searchDirectory) LookupHolder(ctx context.Context, id string) (HolderVie
 func TestScanScreen_Scan_byName(t *testing.T) {
 	r := newRig(t, searchDirectory{newFakeDirectory()}, "nl")
 	r.scan(t, "Peeters")
-	var found []*widget.Button
+	var found []*keyButton
 	walk(r.s.result, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok {
+		if b, ok := o.(*keyButton); ok {
 			found = append(found, b)
 		}
 	})

@@ -37,7 +37,14 @@ func (a *App) showSettings() {
 				a.notice(a.sentence("list desks", err), false)
 				return
 			}
-			a.overlay(a.settingsView(desks), nil, nil)
+			a.showOverlay(overlay{o: a.settingsView(desks), keys: func(k fyne.KeyName) bool {
+				// F9 applies, as it confirms everywhere else.
+				if k == fyne.KeyF9 && a.settingsApply != nil {
+					a.settingsApply()
+					return true
+				}
+				return false
+			}})
 		}
 	})
 }
@@ -45,7 +52,7 @@ func (a *App) showSettings() {
 func (a *App) settingsView(desks []balie.Desk) fyne.CanvasObject {
 	t := func(id msg, args ...any) string { return a.lang.t(id, args...) }
 	langs := []string{"Nederlands", "English"}
-	lang := widget.NewRadioGroup(langs, nil)
+	lang := newChoice(a.route, langs, nil)
 	lang.SetSelected(langs[0])
 	if a.lang == "en" {
 		lang.SetSelected(langs[1])
@@ -58,7 +65,7 @@ func (a *App) settingsView(desks []balie.Desk) fyne.CanvasObject {
 			chosen = i
 		}
 	}
-	desk := widget.NewSelect(names, nil)
+	desk := a.pick(names, nil)
 	if chosen >= 0 {
 		desk.SetSelectedIndex(chosen)
 	}
@@ -80,13 +87,14 @@ func (a *App) settingsView(desks []balie.Desk) fyne.CanvasObject {
 			a.deps.Settings(l, desks[i].ID)
 		})
 	}
+	a.settingsApply = apply
 	return container.NewPadded(container.NewVBox(
 		heading(t(msgSettingsTitle)),
-		widget.NewLabelWithStyle(t(msgSettingsLang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang,
+		widget.NewLabelWithStyle(t(msgSettingsLang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang.content(),
 		widget.NewLabelWithStyle(t(msgSettingsDesk), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), desk,
-		widget.NewLabel(t(msgSettingsDeskHint)),
-		container.NewHBox(bigButton(t(msgSettingsApply), theme.ConfirmIcon(), apply),
-			widget.NewButton(keyLabel(a.lang.t(msgReviewBack), fyne.KeyEscape), a.closeOverlay))))
+		hint(t(msgSettingsDeskHint)),
+		container.NewHBox(a.bigButton(keyLabel(t(msgSettingsApply), fyne.KeyF9), theme.ConfirmIcon(), apply),
+			a.button(keyLabel(a.lang.t(msgReviewBack), fyne.KeyEscape), nil, a.closeOverlay))))
 }
 
 const (

@@ -22,7 +22,7 @@ import (
 type Shifts interface {
 	CurrentShift(ctx context.Context) (balie.Shift, bool, error)
 	OpenShift(ctx context.Context, staffID string, float balie.Cents) (balie.ZReport, error)
-	CloseShift(ctx context.Context, staffID string, counted []balie.DenominationCount, overrideBy string) (balie.ZReport, error)
+	CloseShift(ctx context.Context, staffID string, counted []balie.DenominationCount, overrideBy, reason string) (balie.ZReport, error)
 	ShiftReport(ctx context.Context, shiftID string) (balie.ZReport, error)
 }
 
@@ -37,6 +37,9 @@ type shiftScreen struct {
 	count map[balie.Cents]*scanEntry
 	sum   *widget.Label
 	said  *widget.Label
+	// reason says why the count differs: asked for once it does.
+	reason *scanEntry
+	diff   balie.Cents
 
 	shift  balie.Shift
 	open   bool
@@ -69,7 +72,8 @@ func (s *shiftScreen) show() {
 			} else {
 				s.buildOpen()
 			}
-			s.a.overlay(s.box, s.focusFirst, s.scanned)
+			s.a.log.Info("till shown", "open", open)
+			s.a.showOverlay(overlay{o: s.box, focus: s.focusFirst, scan: s.scanned, keys: s.keys})
 		}
 	})
 }
@@ -85,6 +89,20 @@ func (s *shiftScreen) scanned(input string) {
 	s.a.scan.Scan(input)
 }
 
+// keys is the screen's own key: F9 opens or closes the till, whatever
+// field or button has the focus.
+func (s *shiftScreen) keys(k fyne.KeyName) bool {
+	if k != fyne.KeyF9 {
+		return false
+	}
+	if s.open {
+		s.doClose("")
+	} else {
+		s.doOpen()
+	}
+	return true
+}
+
 func (s *shiftScreen) focusFirst() {
 	if s.a.canvas == nil {
 		return
@@ -98,14 +116,14 @@ func (s *shiftScreen) focusFirst() {
 
 // entry is a field of this screen: Escape leaves, F9 confirms.
 func (s *shiftScreen) entry(confirm func()) *scanEntry {
-	e := newScanEntry()
+	e := s.a.entry()
 	e.onEscape = s.a.closeOverlay
 	e.onKey = func(k *fyne.KeyEvent) bool {
 		if k.Name == fyne.KeyF9 {
 			confirm()
 			return true
 		}
-		return false
+		return s.a.route.takeKey(k)
 	}
 	return e
 }
@@ -118,9 +136,9 @@ func (s *shiftScreen) buildOpen() {
 	s.said.Wrapping = fyne.TextWrapWord
 	title := heading(s.t(msgShiftOpenTitle))
 	s.box.Objects = []fyne.CanvasObject{container.NewPadded(container.NewVBox(
-		title, widget.NewLabel(s.t(msgShiftOpenHint)), s.float,
-		container.NewHBox(bigButton(keyLabel(s.t(msgShiftOpen), fyne.KeyF9), theme.ConfirmIcon(), s.doOpen),
-			widget.NewButton(keyLabel(s.t(msgLater), fyne.KeyEscape), s.a.closeOverlay)),
+		title, hint(s.t(msgShiftOpenHint)), s.float,
+		container.NewHBox(s.a.bigButton(keyLabel(s.t(msgShiftOpen), fyne.KeyF9), theme.ConfirmIcon(), s.doOpen),
+			s.a.button(keyLabel(s.t(msgLater), fyne.KeyEscape), nil, s.a.closeOverlay)),
 		s.said))}
 	s.box.Refresh()
 }
@@ -161,13 +179,19 @@ func (s *shiftScreen) buildClose() {
 		grid.Add(container.NewBorder(nil, nil, widget.NewLabel(v.Format(string(s.a.lang))+" ×"), nil, e))
 	}
 	s.sum = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.sum.SizeName = theme.SizeNameSubHeadingText
+	s.sum.Wrapping = fyne.TextWrapWord
+	s.reason = s.entry(func() { s.doClose("") })
+	s.reason.SetPlaceHolder(s.t(msgShiftReason))
+	s.reason.OnSubmitted = func(string) { s.doClose("") }
+	s.reason.Hide()
 	s.said = widget.NewLabel("")
 	s.said.Wrapping = fyne.TextWrapWord
 	report := widget.NewLabel(receipt.ZReportText(s.report, string(s.a.lang)))
 	report.TextStyle = fyne.TextStyle{Monospace: true}
-	left := container.NewVBox(heading(s.t(msgShiftCloseTitle)), widget.NewLabel(s.t(msgShiftCloseHint)), grid, s.sum,
-		container.NewHBox(bigButton(keyLabel(s.t(msgShiftClose), fyne.KeyF9), theme.ConfirmIcon(), func() { s.doClose("") }),
-			widget.NewButton(keyLabel(s.t(msgBack), fyne.KeyEscape), s.a.closeOverlay)),
+	left := container.NewVBox(heading(s.t(msgShiftCloseTitle)), hint(s.t(msgShiftCloseHint)), grid, s.sum, s.reason,
+		container.NewHBox(s.a.bigButton(keyLabel(s.t(msgShiftClose), fyne.KeyF9), theme.ConfirmIcon(), func() { s.doClose("") }),
+			s.a.button(keyLabel(s.t(msgBack), fyne.KeyEscape), nil, s.a.closeOverlay)),
 		s.said)
 	split := container.NewHSplit(container.NewVScroll(container.NewPadded(left)), container.NewVScroll(container.NewPadded(report)))
 	split.Offset = 0.55
@@ -201,10 +225,21 @@ func (s *shiftScreen) total() {
 		var sum balie.Cents
 		if sum, err = balie.CountTotal(c); err == nil {
 			lang := string(s.a.lang)
-			s.sum.SetText(s.t(msgShiftCounted, sum.Format(lang), s.report.ExpectedCash.Format(lang), (sum - s.report.ExpectedCash).Format(lang)))
+			s.diff = sum - s.report.ExpectedCash
+			s.sum.SetText(s.t(msgShiftCounted, sum.Format(lang), s.report.ExpectedCash.Format(lang), s.diff.Format(lang)))
+			// A difference stands out in colour, and asks for a reason.
+			s.sum.Importance = widget.SuccessImportance
+			if balie.CloseNeedsReason(s.diff) {
+				s.sum.Importance = widget.DangerImportance
+				s.reason.Show()
+			} else {
+				s.reason.Hide()
+			}
+			s.sum.Refresh()
 			return
 		}
 	}
+	s.sum.Importance = widget.DangerImportance
 	s.sum.SetText(s.a.sentence("count", err))
 }
 
@@ -218,8 +253,17 @@ func (s *shiftScreen) doClose(overrideBy string) {
 	if staff == nil {
 		return
 	}
+	s.total()
+	reason := strings.TrimSpace(s.reason.Text)
+	if balie.CloseNeedsReason(s.diff) && reason == "" {
+		s.say(s.t(msgShiftNeedReason, s.diff.Format(string(s.a.lang))), false)
+		if s.a.canvas != nil {
+			s.a.canvas.Focus(s.reason)
+		}
+		return
+	}
 	s.a.run(func(ctx context.Context) func() {
-		z, err := s.desk.CloseShift(ctx, staff.ID, counted, overrideBy)
+		z, err := s.desk.CloseShift(ctx, staff.ID, counted, overrideBy, reason)
 		return func() {
 			if balie.ErrorCode(err) == balie.CodeShiftUnsynced && overrideBy == "" {
 				// Money the ledger has not seen yet: a supervisor decides.
@@ -269,7 +313,7 @@ func (s *shiftScreen) savePDF(z balie.ZReport) string {
 		return s.t(msgShiftPDFFailed)
 	}
 	s.a.log.Info("Z report saved", "path", name)
-	return s.t(msgShiftPDFSaved, name)
+	return s.t(msgShiftPDFSaved, filepath.Base(name))
 }
 
 func (s *shiftScreen) say(text string, ok bool) {
@@ -279,6 +323,14 @@ func (s *shiftScreen) say(text string, ok bool) {
 		s.said.Importance = widget.SuccessImportance
 	}
 	s.said.Refresh()
+}
+
+// hint is a sentence that explains a screen: it wraps, so that a long one
+// never makes the window wider than the screen.
+func hint(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 func heading(text string) *widget.Label {
@@ -303,4 +355,6 @@ const (
 	msgShiftClosedTitle msg = "shift.closed.title"
 	msgShiftPDFSaved    msg = "shift.pdf.saved"
 	msgShiftPDFFailed   msg = "shift.pdf.failed"
+	msgShiftReason      msg = "shift.reason"
+	msgShiftNeedReason  msg = "shift.reason.needed"
 )

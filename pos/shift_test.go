@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/balie/balie"
 )
@@ -23,6 +22,7 @@ type fakeShifts struct {
 	float    balie.Cents
 	unsynced int
 	closes   []string // "by override"
+	reason   string   // the last close's
 }
 
 func (f *fakeShifts) CurrentShift(ctx context.Context) (balie.Shift, bool, error) {
@@ -38,7 +38,7 @@ func (f *fakeShifts) ShiftReport(ctx context.Context, id string) (balie.ZReport,
 	return balie.ZReport{Shift: balie.Shift{ID: id, Float: f.float}, ExpectedCash: f.float + 3600}, nil
 }
 
-func (f *fakeShifts) CloseShift(ctx context.Context, staff string, counted []balie.DenominationCount, override string) (balie.ZReport, error) {
+func (f *fakeShifts) CloseShift(ctx context.Context, staff string, counted []balie.DenominationCount, override, reason string) (balie.ZReport, error) {
 	if f.unsynced > 0 && override == "" {
 		return balie.ZReport{}, balie.Errorf(balie.CodeShiftUnsynced, "Nog 3 handelingen niet bij de centrale.", "3 acts not yet with the ledger.")
 	}
@@ -47,6 +47,7 @@ func (f *fakeShifts) CloseShift(ctx context.Context, staff string, counted []bal
 		return balie.ZReport{}, err
 	}
 	f.closes = append(f.closes, staff+" by "+override)
+	f.reason = reason
 	f.open = false
 	z := balie.ZReport{Shift: balie.Shift{ID: "0193aaaa-0000-7000-8000-0000000000ab", Float: f.float}, IsClosed: true,
 		ExpectedCash: f.float + 3600, CountedTotal: total, Difference: total - f.float - 3600, Unsynced: f.unsynced}
@@ -133,10 +134,13 @@ func TestApp_review(t *testing.T) {
 	r.key(fyne.KeyF3)
 	r.wait(t)
 	got := strings.Join(labelTexts(r.a.root), " | ")
-	for _, want := range []string{"Na te kijken (1)", "aangepast", "Het saldo ging onder nul.  (points_negative)"} {
+	for _, want := range []string{"Na te kijken (1)", "Voordeel omgeruild · aangepast", "Het saldo ging onder nul."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("review screen %q lacks %q", got, want)
 		}
+	}
+	if strings.Contains(got, "points_negative") || strings.Contains(got, "REWARD_REDEMPTION") {
+		t.Errorf("the review screen shows a code: %q", got)
 	}
 	r.a.canvas.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if !r.onMain() {
@@ -202,6 +206,11 @@ func (f *fakeVoids) RecentActs(ctx context.Context, limit int) ([]balie.RecentAc
 	return f.acts, nil
 }
 
+func (f *fakeVoids) CorrectAttendance(ctx context.Context, staff, id, reason string) (balie.VoidResult, error) {
+	f.voided = append(f.voided, id+" corrected by "+staff+": "+reason)
+	return balie.VoidResult{}, nil
+}
+
 func (f *fakeVoids) Void(ctx context.Context, staff, approver, id, reason string) (balie.VoidResult, error) {
 	f.voided = append(f.voided, id+" by "+staff+" approved by "+approver+": "+reason)
 	return balie.VoidResult{}, nil
@@ -217,11 +226,11 @@ func TestApp_void(t *testing.T) {
 	r.signIn(t, "0990000000028", "1234") // a clerk
 	r.key(fyne.KeyF4)
 	r.wait(t)
-	var buttons []*widget.Button
+	var buttons []*keyButton
 	var reason *scanEntry
 	walk(r.a.root, func(o fyne.CanvasObject) {
 		switch o := o.(type) {
-		case *widget.Button:
+		case *keyButton:
 			buttons = append(buttons, o)
 		case *scanEntry:
 			reason = o
@@ -264,34 +273,34 @@ func TestApp_settings(t *testing.T) {
 		d.Settings = func(lang, desk string) { changed = append(changed, lang+" "+desk) }
 	})
 	r.signIn(t, "0990000000028", "1234") // a clerk
-	open := func() (*widget.RadioGroup, *widget.Select, *widget.Button) {
+	open := func() (*keyButton, *keySelect, *keyButton) {
 		r.key(fyne.KeyF1)
 		r.wait(t)
-		var lang *widget.RadioGroup
-		var desk *widget.Select
-		var apply *widget.Button
+		var english, apply *keyButton
+		var desk *keySelect
 		walk(r.a.root, func(o fyne.CanvasObject) {
 			switch o := o.(type) {
-			case *widget.RadioGroup:
-				lang = o
-			case *widget.Select:
+			case *keySelect:
 				desk = o
-			case *widget.Button:
-				if apply == nil {
+			case *keyButton:
+				switch {
+				case o.Text == "English":
+					english = o
+				case strings.HasPrefix(o.Text, "Toepassen"):
 					apply = o
 				}
 			}
 		})
-		if lang == nil || desk == nil || apply == nil {
+		if english == nil || desk == nil || apply == nil {
 			t.Fatal("no settings screen")
 		}
-		return lang, desk, apply
+		return english, desk, apply
 	}
-	lang, desk, apply := open()
+	english, desk, apply := open()
 	if desk.Selected != "Sporthal" {
 		t.Errorf("desk shown %q, want this terminal's, Sporthal", desk.Selected)
 	}
-	lang.SetSelected("English")
+	test.Tap(english)
 	test.Tap(apply)
 	if len(changed) != 1 || changed[0] != "en desk-sport" {
 		t.Fatalf("settings = %q, want English at the same desk with no approval", changed)

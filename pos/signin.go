@@ -22,6 +22,9 @@ type signInScreen struct {
 	names   *fyne.Container // the staff to choose from, when the terminal lists them
 	box     fyne.CanvasObject
 	busy    bool
+	// chosen is the staff member chosen by name, whose name then stands
+	// in the card field; "" when a card was scanned or typed.
+	chosen, chosenName string
 }
 
 // StaffNames lists the staff who may sign in here: the "choose your
@@ -31,10 +34,15 @@ type StaffNames interface {
 }
 
 func newSignInScreen(a *App) *signInScreen {
-	s := &signInScreen{a: a, card: newScanEntry(), pin: newScanEntry()}
+	s := &signInScreen{a: a, card: a.entry(), pin: a.entry()}
 	l := a.lang
 	s.card.SetPlaceHolder(l.t(msgSignInCard))
 	s.card.OnSubmitted = func(string) { s.next() }
+	s.card.OnChanged = func(text string) {
+		if text != s.chosenName {
+			s.chosen, s.chosenName = "", ""
+		}
+	}
 	s.card.onEscape = s.reset
 	s.pin.Password = true
 	s.pin.SetPlaceHolder(l.t(msgSignInPIN))
@@ -64,8 +72,8 @@ func newSignInScreen(a *App) *signInScreen {
 					return
 				}
 				for _, st := range staff {
-					id := st.ID
-					b := widget.NewButtonWithIcon(st.Name, theme.AccountIcon(), func() { s.choose(id) })
+					id, name := st.ID, st.Name
+					b := s.a.button(st.Name, theme.AccountIcon(), func() { s.choose(id, name) })
 					b.Alignment = widget.ButtonAlignLeading
 					s.names.Add(b)
 				}
@@ -76,8 +84,10 @@ func newSignInScreen(a *App) *signInScreen {
 }
 
 // choose signs in by name: the staff member then types their PIN.
-func (s *signInScreen) choose(staffID string) {
-	s.card.SetText(staffID)
+// The card field shows the name, never the staff member's internal id.
+func (s *signInScreen) choose(staffID, name string) {
+	s.chosen, s.chosenName = staffID, name
+	s.card.SetText(name)
 	s.setMessage("", widget.MediumImportance)
 	s.next()
 }
@@ -86,7 +96,7 @@ func (s *signInScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *signInScreen) focus(c fyne.Canvas) {
 	c.Focus(s.card)
-	c.SetOnTypedKey(nil)
+	s.a.takeKeys()
 	c.SetOnTypedRune(func(r rune) {
 		c.Focus(s.card)
 		s.card.TypedRune(r)
@@ -96,6 +106,7 @@ func (s *signInScreen) focus(c fyne.Canvas) {
 // reset empties the form for the next person.
 func (s *signInScreen) reset() {
 	s.card.SetText("")
+	s.chosen, s.chosenName = "", ""
 	s.pin.SetText("")
 	s.setMessage("", widget.MediumImportance)
 	if s.a.canvas != nil {
@@ -122,6 +133,9 @@ func (s *signInScreen) setMessage(text string, importance widget.Importance) {
 // submit checks the card and PIN with the store, off the Fyne goroutine.
 func (s *signInScreen) submit() {
 	card, pin := strings.TrimSpace(s.card.Text), s.pin.Text
+	if s.chosen != "" && s.card.Text == s.chosenName {
+		card = s.chosen
+	}
 	if card == "" || pin == "" || s.busy {
 		return
 	}

@@ -20,7 +20,7 @@ type SportsDesk interface {
 	RedeemReward(ctx context.Context, staffID string, n balie.CardNumber, rewardID string) (balie.RewardResult, error)
 	RedeemRewardOverride(ctx context.Context, staffID, approverID string, n balie.CardNumber, rewardID string) (balie.RewardResult, error)
 	Programs(ctx context.Context, organiserID string) ([]balie.MembershipProgram, error)
-	PayMembership(ctx context.Context, staffID string, req balie.MembershipRequest) (balie.MembershipResult, error)
+	MembershipDesk
 }
 
 // sportsPanel is the sports counter: check-in with points, rewards for
@@ -33,43 +33,51 @@ type sportsPanel struct {
 	rewards  []balie.Reward
 	programs []balie.MembershipProgram
 
-	eventPick   *widget.Select
-	rewardPick  *widget.Select
-	programPick *widget.Select
-	payPick     *widget.RadioGroup
-	checkIn     *widget.Button
-	redeem      *widget.Button
-	pay         *widget.Button
+	eventPick   *keySelect
+	rewardPick  *keySelect
+	programPick *keySelect
+	member      *memberPay
+	checkIn     *keyButton
+	redeem      *keyButton
+	pay         *keyButton
 	outcome     *fyne.Container
 	box         fyne.CanvasObject
 
 	holder *HolderView // on the Fyne goroutine only
+	// auto checks every scanned holder in at once; autoButton turns it
+	// off and on (F8). skipNext is the card looked up again after its
+	// check-in, which must not check in once more.
+	auto       bool
+	autoButton *keyButton
+	skipNext   string
 }
 
 func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
 	p := &sportsPanel{a: a, desk: desk}
 	l := a.lang
-	p.eventPick = widget.NewSelect(nil, func(string) { p.enable() })
+	p.eventPick = p.a.pick(nil, func(string) { p.enable() })
 	p.eventPick.PlaceHolder = l.t(msgSportsNoEvent)
-	p.rewardPick = widget.NewSelect(nil, func(string) { p.enable() })
+	p.rewardPick = p.a.pick(nil, func(string) { p.enable() })
 	p.rewardPick.PlaceHolder = l.t(msgSportsPickReward)
-	p.programPick = widget.NewSelect(nil, func(string) { p.enable() })
-	p.payPick = widget.NewRadioGroup([]string{l.t(msgPayCash), l.t(msgPayCard)}, nil)
-	p.payPick.Horizontal = true
-	p.payPick.SetSelected(l.t(msgPayCash))
+	p.programPick = p.a.pick(nil, func(string) { p.enable() })
+	p.member = &memberPay{a: a, desk: desk, methods: []balie.PaymentMethod{balie.PayCash, balie.PayCard},
+		paid: p.paid, refused: func(text string) { p.show(false, text) }}
 
-	p.checkIn = bigButton(keyLabel(l.t(msgSportsCheckIn), fyne.KeyF5), theme.ConfirmIcon(), p.doCheckIn)
-	p.redeem = bigButton(keyLabel(l.t(msgSportsRedeem), fyne.KeyF6), theme.ContentAddIcon(), p.doRedeem)
-	p.pay = bigButton(keyLabel(l.t(msgSportsPay), fyne.KeyF7), theme.AccountIcon(), p.doPay)
+	p.checkIn = p.a.bigButton(keyLabel(l.t(msgSportsCheckIn), fyne.KeyF5), theme.ConfirmIcon(), p.doCheckIn)
+	p.auto = a.cfg.ScanChecksIn
+	p.autoButton = p.a.button("", theme.ViewRefreshIcon(), func() { p.setAuto(!p.auto) })
+	p.setAuto(p.auto)
+	p.redeem = p.a.bigButton(keyLabel(l.t(msgSportsRedeem), fyne.KeyF6), theme.ContentAddIcon(), p.doRedeem)
+	p.pay = p.a.bigButton(keyLabel(l.t(msgSportsPay), fyne.KeyF7), theme.AccountIcon(), p.doPay)
 	p.outcome = container.NewVBox()
 
 	heading := func(id msg) fyne.CanvasObject {
 		return widget.NewLabelWithStyle(l.t(id), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	p.box = container.NewVScroll(container.NewPadded(container.NewVBox(
-		heading(msgSportsEvent), p.eventPick, p.checkIn, widget.NewSeparator(),
+		heading(msgSportsEvent), p.eventPick, p.checkIn, p.autoButton, widget.NewSeparator(),
 		heading(msgSportsRewards), p.rewardPick, p.redeem, widget.NewSeparator(),
-		heading(msgSportsPass), p.programPick, p.payPick, p.pay, widget.NewSeparator(),
+		heading(msgSportsPass), p.programPick, p.pay, widget.NewSeparator(),
 		p.outcome,
 	)))
 	p.enable()
@@ -78,6 +86,15 @@ func newSportsPanel(a *App, desk SportsDesk) *sportsPanel {
 }
 
 func (p *sportsPanel) content() fyne.CanvasObject { return p.box }
+
+// reset forgets the last customer's choices (Escape, the lock); the
+// activity stays: it is the desk's, not the customer's.
+func (p *sportsPanel) reset() {
+	p.holder = nil
+	p.rewardPick.ClearSelected()
+	p.outcome.RemoveAll()
+	p.enable()
+}
 
 // load reads today's events, the rewards and the programs of this desk's
 // organiser, off the Fyne goroutine.
@@ -151,14 +168,39 @@ func (p *sportsPanel) setHolder(h *HolderView) {
 	// with the new points; another holder or none clears it.
 	if h == nil || p.holder == nil || h.Card != p.holder.Card {
 		p.outcome.RemoveAll()
+		// The reward was the last customer's choice.
+		p.rewardPick.ClearSelected()
 	}
 	p.holder = h
 	p.enable()
+	if h == nil {
+		return
+	}
+	if h.Card == p.skipNext {
+		p.skipNext = ""
+		return
+	}
+	p.skipNext = ""
+	if p.auto && p.eventPick.SelectedIndex() >= 0 {
+		p.doCheckIn()
+	}
+}
+
+// setAuto turns checking in at the scan on or off.
+func (p *sportsPanel) setAuto(on bool) {
+	p.auto = on
+	text, importance := msgSportsAutoOff, widget.MediumImportance
+	if on {
+		text, importance = msgSportsAutoOn, widget.SuccessImportance
+	}
+	p.autoButton.SetText(keyLabel(p.a.lang.t(text), fyne.KeyF8))
+	p.autoButton.Importance = importance
+	p.autoButton.Refresh()
 }
 
 // enable allows each action only when it has what it needs.
 func (p *sportsPanel) enable() {
-	set := func(b *widget.Button, ok bool) {
+	set := func(b *keyButton, ok bool) {
 		if ok {
 			b.Enable()
 		} else {
@@ -174,8 +216,8 @@ func (p *sportsPanel) enable() {
 func (p *sportsPanel) key(name fyne.KeyName) bool {
 	for _, k := range []struct {
 		key fyne.KeyName
-		b   *widget.Button
-	}{{fyne.KeyF5, p.checkIn}, {fyne.KeyF6, p.redeem}, {fyne.KeyF7, p.pay}} {
+		b   *keyButton
+	}{{fyne.KeyF5, p.checkIn}, {fyne.KeyF6, p.redeem}, {fyne.KeyF7, p.pay}, {fyne.KeyF8, p.autoButton}} {
 		if name == k.key {
 			if !k.b.Disabled() {
 				k.b.OnTapped()
@@ -199,14 +241,23 @@ func (p *sportsPanel) act(op string, f func(ctx context.Context, staff string, c
 		ok, err := f(ctx, staff, card)
 		p.a.logAct(op, err)
 		return func() {
-			if err != nil {
+			switch {
+			case err != nil && op == "check in":
+				p.gate(false, balie.CheckinMayEnter(err), p.a.sentence(op, err))
+			case err != nil:
 				p.show(false, p.a.sentence(op, err))
 				if balie.ErrorCode(err) == balie.CodeOfflineLimit && op == "redeem reward" {
 					p.offerOverride()
 				}
-			} else {
-				p.show(true, ok)
-				// The points and memberships on the left change with the act.
+			default:
+				if op == "check in" {
+					p.gate(true, true, ok)
+				} else {
+					p.show(true, ok)
+				}
+				// The points and memberships on the left change with the
+				// act; that lookup is not a new scan at the gate.
+				p.skipNext = string(card)
 				p.a.scan.Refresh(string(card))
 			}
 			p.enable()
@@ -243,7 +294,7 @@ func (p *sportsPanel) doRedeem() {
 		if err != nil {
 			return "", err
 		}
-		return l.t(msgSportsRedeemed, r.Name, l.points(res.Before), l.points(res.After)), nil
+		return l.t(msgSportsRedeemed, r.Name, l.points(res.Before-res.After), l.points(res.After)), nil
 	})
 }
 
@@ -262,29 +313,58 @@ func (p *sportsPanel) offerOverride() {
 			if err != nil {
 				return "", err
 			}
-			return l.t(msgSportsRedeemed, r.Name, l.points(res.Before), l.points(res.After)), nil
+			return l.t(msgSportsRedeemed, r.Name, l.points(res.Before-res.After), l.points(res.After)), nil
 		})
 	})
 }
 
+// doPay is F7: the sports pass for the holder on screen, priced and
+// confirmed first, never charged by the key alone.
 func (p *sportsPanel) doPay() {
 	i := p.programPick.SelectedIndex()
-	if i < 0 {
+	if i < 0 || p.holder == nil || p.a.staff == nil {
 		return
 	}
-	pr := p.programs[i]
+	p.member.start(*p.holder, p.programs[i])
+}
+
+// paid shows a payment taken, with the change to give for cash, and
+// looks the holder up again: the card shows the new end.
+func (p *sportsPanel) paid(h HolderView, res balie.MembershipResult, method balie.PaymentMethod, tendered balie.Cents) {
 	l := p.a.lang
-	pay := balie.PayCash
-	if p.payPick.Selected == l.t(msgPayCard) {
-		pay = balie.PayCard
+	text := l.t(msgSportsPaid, res.Program.Name, res.Price.Format(string(l)), lastDay(res.End))
+	p.show(true, text)
+	if method == balie.PayCash && res.Price > 0 {
+		change := widget.NewLabelWithStyle(l.t(msgBoxChange, (tendered-res.Price).Format(string(l))), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		change.SizeName = theme.SizeNameHeadingText
+		change.Importance = widget.SuccessImportance
+		p.outcome.Add(change)
 	}
-	p.act("pay membership", func(ctx context.Context, staff string, card balie.CardNumber) (string, error) {
-		res, err := p.desk.PayMembership(ctx, staff, balie.MembershipRequest{Card: card, ProgramID: pr.ID, Payment: pay})
-		if err != nil {
-			return "", err
-		}
-		return l.t(msgSportsPaid, pr.Name, res.Price.Format(string(l)), lastDay(res.End)), nil
-	})
+	p.a.scan.Refresh(h.Card)
+}
+
+// gate shows a check-in's outcome as the gate needs it: whether the
+// holder may go in, large, then what happened with the points. A repeat
+// inside the limit lets them in without a point.
+func (p *sportsPanel) gate(checkedIn, mayEnter bool, text string) {
+	l := p.a.lang
+	verdict := widget.NewLabelWithStyle(l.t(msgSportsMayEnter), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	verdict.SizeName = theme.SizeNameHeadingText
+	edge, icon := theme.ColorNameSuccess, fyne.Resource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	verdict.Importance = widget.SuccessImportance
+	switch {
+	case !mayEnter:
+		verdict.SetText(l.t(msgSportsNoEntry))
+		verdict.Importance = widget.DangerImportance
+		edge, icon = theme.ColorNameError, theme.NewErrorThemedResource(theme.ErrorIcon())
+	case !checkedIn:
+		verdict.Importance = widget.WarningImportance
+		edge, icon = theme.ColorNameWarning, theme.NewWarningThemedResource(theme.WarningIcon())
+	}
+	why := widget.NewLabel(text)
+	why.Wrapping = fyne.TextWrapWord
+	p.outcome.Objects = []fyne.CanvasObject{newAlertPanel(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, container.NewVBox(verdict, why)), edge)}
+	p.outcome.Refresh()
 }
 
 // show puts an act's outcome under the actions: green for done, red for
@@ -318,6 +398,10 @@ const (
 	msgSportsPay        msg = "sports.pay"
 	msgSportsPaid       msg = "sports.paid"
 	msgSportsOverride   msg = "sports.override"
+	msgSportsAutoOn     msg = "sports.auto.on"
+	msgSportsAutoOff    msg = "sports.auto.off"
+	msgSportsMayEnter   msg = "sports.enter.yes"
+	msgSportsNoEntry    msg = "sports.enter.no"
 	msgPayCash          msg = "pay.cash"
 	msgPayCard          msg = "pay.card"
 )

@@ -38,8 +38,13 @@ const (
 	msgActionCleared  msg = "action.cleared"
 	msgMembershipLine msg = "membership.line"
 	msgFound          msg = "search.found"
+	msgFoundOne       msg = "search.found.one"
 	msgNoneFound      msg = "search.none"
 	msgActionFound    msg = "action.found"
+	msgForStaff       msg = "holder.forstaff"
+	msgChildMay       msg = "child.may"
+	msgChildGroup     msg = "child.group"
+	msgChildNotes     msg = "child.notes"
 )
 
 // language is the clerk's language: "en", or "nl" for anything else, as

@@ -47,10 +47,12 @@ func allTexts(o fyne.CanvasObject) []string {
 			out = append(out, o.Text)
 		case *widget.Button:
 			out = append(out, o.Text)
+		case *keyButton:
+			out = append(out, o.Text)
 		case *widget.Select:
 			out = append(append(out, o.Selected, o.PlaceHolder), o.Options...)
-		case *widget.RadioGroup:
-			out = append(out, o.Options...)
+		case *keySelect:
+			out = append(append(out, o.Selected, o.PlaceHolder), o.Options...)
 		case *scanEntry:
 			out = append(out, o.Text, o.PlaceHolder)
 		}

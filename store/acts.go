@@ -140,6 +140,15 @@ func (d *DB) quoteTickets(ctx context.Context, q querier, req balie.TicketReques
 			return h, ev, nil, 0, balie.Errorf(balie.CodeTariffUnknown,
 				"Tarief %s hoort niet bij %s.", "Tariff %s does not belong to %s.", t.Name, ev.Name)
 		}
+		if t.Kind == balie.TariffSocial && h.ID != "" && !h.SocialTariff.Applies() {
+			// The UiTPAS-tarief is every holder's: at the regular price
+			// for one without the social tariff, never a refusal.
+			all, err := d.eventTariffs(ctx, q, ev.ID)
+			if err != nil {
+				return h, ev, nil, 0, err
+			}
+			t = balie.PassTariff(t, all, h)
+		}
 		used := inBasket[t.ID]
 		if t.Kind != balie.TariffRegular {
 			if h.ID == "" {
@@ -207,6 +216,52 @@ func (d *DB) SellTickets(ctx context.Context, staffID string, req balie.TicketRe
 		return nil
 	})
 	return res, err
+}
+
+// QuoteCard prices a card sale as SellCard would, recording nothing: the
+// desk shows the price as soon as the form knows the holder's residence,
+// age and status. The stock card may not be typed yet: the desk's card
+// system prices it then. A first card's holder has no social tariff yet.
+func (d *DB) QuoteCard(ctx context.Context, req balie.CardSaleRequest) (balie.Cents, error) {
+	price, err := d.quoteCard(ctx, d.db, req, d.now())
+	return price, d.classify("quote card", err)
+}
+
+func (d *DB) quoteCard(ctx context.Context, q querier, req balie.CardSaleRequest, at time.Time) (balie.Cents, error) {
+	desk, err := d.currentDesk(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	systemID := desk.CardSystem
+	if req.Card != "" {
+		if stock, err := d.cardByNumber(ctx, q, req.Card); err == nil && stock.CardSystem != "" {
+			systemID = stock.CardSystem
+		}
+	}
+	var h balie.Holder
+	switch {
+	case req.Reason == balie.ReasonFirstCard && req.NewHolder != nil:
+		h = *req.NewHolder
+		h.SocialTariff = balie.SocialTariff{}
+	case req.Reason != balie.ReasonFirstCard:
+		old, err := d.cardByNumber(ctx, q, req.HolderCard)
+		if err != nil {
+			return 0, err
+		}
+		if h, err = d.holder(ctx, q, old.HolderID); err != nil {
+			return 0, err
+		}
+	}
+	system, err := d.cardSystem(ctx, q, systemID)
+	if err != nil {
+		return 0, err
+	}
+	prices, err := d.cardPrices(ctx, q, systemID)
+	if err != nil {
+		return 0, err
+	}
+	return prices.Price(balie.CardSaleQuery{CardSystem: system, PostalCode: h.PostalCode, BirthDate: h.BirthDate,
+		SocialTariff: h.SocialTariff.Applies(), Reason: req.Reason, At: at})
 }
 
 // SellCard sells a card from this desk's stock.
@@ -305,34 +360,111 @@ func (d *DB) SellCard(ctx context.Context, staffID string, req balie.CardSaleReq
 	return res, err
 }
 
+// decideMembership is what paying req now would do: the price for the
+// holder, the term, whether it renews, and whether this desk already
+// took the same membership's payment for this holder today.
+func (d *DB) decideMembership(ctx context.Context, q querier, req balie.MembershipRequest, at time.Time) (balie.Holder, balie.MembershipQuote, error) {
+	_, h, err := d.activeCard(ctx, q, req.Card)
+	if err != nil {
+		return h, balie.MembershipQuote{}, err
+	}
+	p, err := d.program(ctx, q, req.ProgramID)
+	if err != nil {
+		return h, balie.MembershipQuote{}, err
+	}
+	ms, err := d.memberships(ctx, q, h.ID)
+	if err != nil {
+		return h, balie.MembershipQuote{}, err
+	}
+	var current *balie.Membership
+	for i := range ms {
+		if ms[i].ProgramID == p.ID && ms[i].Valid(at) && (current == nil || ms[i].End.After(current.End)) {
+			current = &ms[i]
+		}
+	}
+	// A renewal paid early starts where the current one ends; renewed
+	// again, it follows the renewal, not today's membership.
+	if current != nil {
+		for {
+			next := -1
+			for i := range ms {
+				if ms[i].ProgramID == p.ID && ms[i].Start.Equal(current.End) {
+					next = i
+				}
+			}
+			if next < 0 {
+				break
+			}
+			current = &ms[next]
+		}
+	}
+	start, end, err := p.Term(at, h.BirthDate, current)
+	if current != nil && !current.Valid(at) && err == nil {
+		start, end, err = p.Term(current.Start, h.BirthDate, current)
+	}
+	if err != nil {
+		return h, balie.MembershipQuote{}, err
+	}
+	paid, err := d.paidAt(ctx, q, h.ID, p.ID)
+	if err != nil {
+		return h, balie.MembershipQuote{}, err
+	}
+	return h, balie.MembershipQuote{Program: p, Price: p.PriceFor(true, h.SocialTariff.Applies()), Start: start, End: end,
+		Renewal: current != nil, PaidToday: balie.MembershipPaidToday(paid, at)}, nil
+}
+
+// paidAt lists when this terminal took the payments of a holder's
+// memberships of a program, leaving out voided ones. It reads the
+// journal: once the ledger serves a payment back, the membership's row
+// no longer points at the payment. (Times are compared as times, not as
+// the journal's text: RFC 3339 with its trailing zeros cut does not sort.)
+func (d *DB) paidAt(ctx context.Context, q querier, holderID, programID string) ([]time.Time, error) {
+	rows, err := q.QueryContext(ctx, `SELECT j.time FROM journal j LEFT JOIN voided v ON v.target_seq = j.seq
+		WHERE j.kind = 'MEMBERSHIP_PAYMENT' AND v.void_seq IS NULL
+		AND json_extract(j.payload, '$.holder') = ? AND json_extract(j.payload, '$.program') = ?`, holderID, programID)
+	if err != nil {
+		return nil, fmt.Errorf("read membership payments: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("read membership payments: %w", err)
+		}
+		t, err := time.Parse(balie.TimeFormat, s)
+		if err != nil {
+			return nil, fmt.Errorf("read membership payments: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// QuoteMembership says what paying req would cost and give, recording
+// nothing: the desk shows it before the clerk confirms.
+func (d *DB) QuoteMembership(ctx context.Context, req balie.MembershipRequest) (balie.MembershipQuote, error) {
+	_, q, err := d.decideMembership(ctx, d.db, req, d.now())
+	return q, d.classify("quote membership", err)
+}
+
 // PayMembership records a membership payment: a new membership, or a
-// renewal that extends a still-valid one from its end date.
+// renewal that extends a still-valid one from its end date. A second
+// payment of the same membership for the same holder on one day is
+// refused unless req.RenewAgain says the clerk meant it.
 func (d *DB) PayMembership(ctx context.Context, staffID string, req balie.MembershipRequest) (balie.MembershipResult, error) {
 	var res balie.MembershipResult
 	err := d.act(ctx, "pay membership", staffID, func(tx *sql.Tx, rec *recorder) error {
-		_, h, err := d.activeCard(ctx, tx, req.Card)
+		h, q, err := d.decideMembership(ctx, tx, req, rec.now)
 		if err != nil {
 			return err
 		}
-		p, err := d.program(ctx, tx, req.ProgramID)
-		if err != nil {
-			return err
+		if q.PaidToday && !req.RenewAgain {
+			return balie.Errorf(balie.CodeMembershipToday,
+				"%s is vandaag al betaald voor %s. Bevestig uitdrukkelijk als het lidmaatschap nog eens verlengd moet worden.",
+				"%s was already paid for %s today. Confirm explicitly if the membership is to be renewed again.", q.Program.Name, h.FirstName)
 		}
-		ms, err := d.memberships(ctx, tx, h.ID)
-		if err != nil {
-			return err
-		}
-		var current *balie.Membership
-		for i := range ms {
-			if ms[i].ProgramID == p.ID && ms[i].Valid(rec.now) && (current == nil || ms[i].End.After(current.End)) {
-				current = &ms[i]
-			}
-		}
-		price := p.PriceFor(true, h.SocialTariff.Applies())
-		start, end, err := p.Term(rec.now, h.BirthDate, current)
-		if err != nil {
-			return err
-		}
+		p, price, start, end := q.Program, q.Price, q.Start, q.End
 		if err := balie.CheckPayment(price, req.Payment); err != nil {
 			return err
 		}
@@ -349,7 +481,7 @@ func (d *DB) PayMembership(ctx context.Context, staffID string, req balie.Member
 		if err := addTotal(ctx, tx, rec.now, balie.KindMembershipPayment, pay, p.OrganiserID, 1, price); err != nil {
 			return err
 		}
-		res = balie.MembershipResult{Recorded: recorded(e), Program: p, Price: price, Start: start, End: end, Renewal: current != nil}
+		res = balie.MembershipResult{Recorded: recorded(e), Program: p, Price: price, Start: start, End: end, Renewal: q.Renewal}
 		return nil
 	})
 	return res, err

@@ -86,8 +86,10 @@ func TestDB_SellTickets(t *testing.T) {
 	}{
 		{"regular without a card", balie.TicketRequest{EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-reg", Quantity: 2}}, Payment: balie.PayCash}, 3600, ""},
 		{"social without a card", balie.TicketRequest{EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeTariffNotAllowed},
-		{"social for a holder without the status", balie.TicketRequest{Card: cardRegular, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeSocialTariffNeeded},
-		{"social for an expired status", balie.TicketRequest{Card: f.expired, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeSocialTariffNeeded},
+		// The UiTPAS-tarief is every holder's: without the status it is
+		// the regular price, never a refusal the queue could read.
+		{"UiTPAS-tarief for a holder without the status", balie.TicketRequest{Card: cardRegular, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 1800, ""},
+		{"UiTPAS-tarief for an expired status", balie.TicketRequest{Card: f.expired, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 1800, ""},
 		{"social twice in one basket", balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}, {TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeTicketLimit},
 		{"social plus regular", balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}, {TariffID: "t-reg", Quantity: 1}}, Payment: balie.PayCard}, 360 + 1800, ""},
 		{"social again this month", balie.TicketRequest{Card: cardSocial, EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-soc", Quantity: 1}}, Payment: balie.PayCash}, 0, balie.CodeTicketLimit},
@@ -113,6 +115,9 @@ func TestDB_SellTickets(t *testing.T) {
 				t.Errorf("total = %v, want %v", res.Total, c.wantTotal)
 			}
 			for _, q := range res.Quotes {
+				if c.req.Card != cardSocial && q.Kind == balie.TariffSocial {
+					t.Errorf("a holder without the status was sold %+v at the social tariff", q)
+				}
 				if q.Shares.Total() != q.Regular {
 					t.Errorf("shares %+v add up to %v, want %v", q.Shares, q.Shares.Total(), q.Regular)
 				}
@@ -303,16 +308,16 @@ func TestDB_Childcare(t *testing.T) {
 	wantCode(t, err, balie.CodeChildcareInvalid)
 
 	f.clock.Set(at(2026, 11, 25, 17, 5))
-	_, err = f.db.SignOut(ctx, staffClerk, "h-child", "a stranger")
+	_, err = f.db.SignOut(ctx, staffClerk, "h-child", balie.PickupProof{Code: "0000"})
 	wantCode(t, err, balie.CodePickupNotAllowed)
-	out, err := f.db.SignOut(ctx, staffClerk, "h-child", "4321")
+	out, err := f.db.SignOut(ctx, staffClerk, "h-child", balie.PickupProof{Code: "4321"})
 	if err != nil {
 		t.Fatalf("SignOut: %v", err)
 	}
 	if out.PickedUpBy != "Sofie Janssens" || out.Present != 1 {
 		t.Errorf("sign-out = %q, present %d; want Sofie Janssens, 1", out.PickedUpBy, out.Present)
 	}
-	_, err = f.db.SignOut(ctx, staffClerk, "h-child", "4321")
+	_, err = f.db.SignOut(ctx, staffClerk, "h-child", balie.PickupProof{Code: "4321"})
 	wantCode(t, err, balie.CodeChildAbsent)
 
 	// 15:40 to 17:05 is 85 minutes: 3 started half hours at € 1,05, with
@@ -327,7 +332,7 @@ func TestDB_Childcare(t *testing.T) {
 	// Attendance is corrected, never voided.
 	_, err = f.db.Void(ctx, staffClerk, staffSuper, out.ID, "vergissing")
 	wantCode(t, err, balie.CodeNotAllowed)
-	verify(t, f.db, 3)
+	verify(t, f.db, 4) // two sign-ins, the refused pick-up, the sign-out
 }
 
 func TestDB_Void(t *testing.T) {

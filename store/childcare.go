@@ -73,24 +73,13 @@ func (d *DB) SignIn(ctx context.Context, staffID, childID string) (balie.Attenda
 	return res, err
 }
 
-// pickupBy returns the name of the authorised adult that who identifies:
-// their holder id, their pick-up code, or their name.
-func pickupBy(c balie.Child, who string) (string, bool) {
-	who = strings.TrimSpace(who)
-	if who == "" {
-		return "", false
-	}
-	for _, a := range c.Authorised {
-		if (a.HolderID != "" && a.HolderID == who) || (a.Code != "" && a.Code == who) || strings.EqualFold(a.Name, who) {
-			return a.Name, true
-		}
-	}
-	return "", false
-}
-
-// SignOut records a child's departure and which authorised adult came.
-func (d *DB) SignOut(ctx context.Context, staffID, childID, pickedUpBy string) (balie.AttendanceResult, error) {
+// SignOut records a child's departure with the authorised adult who
+// came, proved by their own card or the child's pick-up code. A refusal
+// is journaled too (who tried, when, at whose desk) and then returned:
+// safeguarding asks for a trace of every child who was not let go.
+func (d *DB) SignOut(ctx context.Context, staffID, childID string, proof balie.PickupProof) (balie.AttendanceResult, error) {
 	var res balie.AttendanceResult
+	var refused error
 	err := d.act(ctx, "sign out", staffID, func(tx *sql.Tx, rec *recorder) error {
 		c, h, err := d.enrolledHere(ctx, tx, childID)
 		if err != nil {
@@ -104,27 +93,33 @@ func (d *DB) SignOut(ctx context.Context, staffID, childID, pickedUpBy string) (
 		if err != nil {
 			return fmt.Errorf("read attendance: %w", err)
 		}
-		name, ok := pickupBy(c, pickedUpBy)
+		adult, ok := c.PickupAdult(proof)
 		if !ok {
-			return balie.Errorf(balie.CodePickupNotAllowed,
+			refused = balie.Errorf(balie.CodePickupNotAllowed,
 				"Deze persoon mag %s niet ophalen. Geef het kind niet mee en verwittig een verantwoordelijke.",
 				"This person may not pick up %s. Do not let the child go and call a supervisor.", h.FirstName)
+			_, err := rec.append(staffID, balie.KindPickupRefused, balie.PickupRefusedPayload{ChildID: childID, ProviderID: c.ProviderID,
+				Method: proof.PickupMethod(), HolderID: strings.TrimSpace(proof.HolderID)})
+			return err
 		}
-		e, err := rec.append(staffID, balie.KindChildSignOut, balie.ChildcarePayload{ChildID: childID, ProviderID: c.ProviderID, PickedUpBy: name})
+		e, err := rec.append(staffID, balie.KindChildSignOut, balie.ChildcarePayload{ChildID: childID, ProviderID: c.ProviderID, PickedUpBy: adult.Name})
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE attendance SET out_seq = ?, out_at = ?, picked_up_by = ? WHERE in_seq = ?`,
-			e.Seq, fmtTime(rec.now), name, inSeq); err != nil {
+			e.Seq, fmtTime(rec.now), adult.Name, inSeq); err != nil {
 			return fmt.Errorf("project sign-out: %w", err)
 		}
 		n, err := presentCount(ctx, tx, c.ProviderID)
 		if err != nil {
 			return err
 		}
-		res = balie.AttendanceResult{Recorded: recorded(e), Child: h, PickedUpBy: name, Present: n}
+		res = balie.AttendanceResult{Recorded: recorded(e), Child: h, PickedUpBy: adult.Name, Present: n}
 		return nil
 	})
+	if err == nil && refused != nil {
+		return balie.AttendanceResult{}, refused
+	}
 	return res, err
 }
 

@@ -46,7 +46,7 @@ func (d *DB) Children(ctx context.Context, day time.Time) ([]balie.ChildToday, e
 // enrolled reads the children enrolled at provider, by group then first
 // name, without their attendance.
 func (d *DB) enrolled(ctx context.Context, q querier, provider string) ([]balie.ChildToday, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.holder_id, h.first_name, h.last_name, c.grp, c.authorised
+	rows, err := q.QueryContext(ctx, `SELECT c.holder_id, h.first_name, h.last_name, c.grp, c.authorised, c.notes
 		FROM children c JOIN holders h ON h.id = c.holder_id
 		WHERE c.provider_id = ?
 		ORDER BY c.grp COLLATE NOCASE, h.first_name COLLATE NOCASE, h.last_name COLLATE NOCASE, c.holder_id`, provider)
@@ -58,7 +58,7 @@ func (d *DB) enrolled(ctx context.Context, q querier, provider string) ([]balie.
 	for rows.Next() {
 		var c balie.ChildToday
 		var auth string
-		if err := rows.Scan(&c.HolderID, &c.FirstName, &c.LastName, &c.Group, &auth); err != nil {
+		if err := rows.Scan(&c.HolderID, &c.FirstName, &c.LastName, &c.Group, &auth, &c.Notes); err != nil {
 			return nil, d.classify("list children", err)
 		}
 		if c.Authorised, err = authorisedAdults(auth); err != nil {

@@ -56,7 +56,7 @@ func TestDB_Children(t *testing.T) {
 			t.Fatalf("SignIn %s: %v", child, err)
 		}
 	}
-	signOut := func(t *testing.T, f *fixture, at time.Time, child, who string) {
+	signOut := func(t *testing.T, f *fixture, at time.Time, child string, who balie.PickupProof) {
 		t.Helper()
 		f.clock.Set(at)
 		if _, err := f.db.SignOut(ctx, staffClerk, child, who); err != nil {
@@ -82,10 +82,10 @@ func TestDB_Children(t *testing.T) {
 		}},
 		{"came, left and came back", "desk-bko", func(t *testing.T, f *fixture) {
 			signIn(t, f, at(2026, 11, 25, 7, 30), "h-child")
-			signOut(t, f, at(2026, 11, 25, 8, 15), "h-child", "4321")
+			signOut(t, f, at(2026, 11, 25, 8, 15), "h-child", balie.PickupProof{Code: "4321"})
 			signIn(t, f, at(2026, 11, 25, 15, 40), "h-child")
 			signIn(t, f, at(2026, 11, 25, 15, 45), "h-sibling")
-			signOut(t, f, at(2026, 11, 25, 17, 5), "h-sibling", "h-regular")
+			signOut(t, f, at(2026, 11, 25, 17, 5), "h-sibling", balie.PickupProof{HolderID: "h-regular"})
 		}, []string{
 			"Kleuters/Lotte Janssens: present since 25/11 15:40; 07:30–08:15 Sofie Janssens; 15:40–",
 			"Lagere school/Wout Janssens: absent; 15:45–17:05 Els Peeters",
@@ -98,7 +98,7 @@ func TestDB_Children(t *testing.T) {
 		}},
 		{"yesterday's closed stays stay out of today", "desk-bko", func(t *testing.T, f *fixture) {
 			signIn(t, f, at(2026, 11, 24, 16, 0), "h-child")
-			signOut(t, f, at(2026, 11, 24, 17, 0), "h-child", "Sofie Janssens")
+			signOut(t, f, at(2026, 11, 24, 17, 0), "h-child", balie.PickupProof{Code: "4321"})
 		}, []string{
 			"Kleuters/Lotte Janssens: absent",
 			"Lagere school/Wout Janssens: absent",

@@ -2,14 +2,9 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"github.com/balie/balie"
 )
-
-// socialEndingWithin is how early the clerk is told that a holder's
-// social tariff ends, so they can point them to renew in time.
-const socialEndingWithin = 30 * 24 * time.Hour
 
 // LookupCard finds the holder of a card by number; a blocked, unsold or
 // deleted card is refused with its domain error.
@@ -73,6 +68,7 @@ func (d *DB) describe(ctx context.Context, c balie.Card) (balie.HolderLookup, er
 	if err != nil {
 		return balie.HolderLookup{}, err
 	}
+	var views []balie.MembershipView
 	for _, m := range ms {
 		v := balie.MembershipView{Membership: m, Valid: m.Valid(now)}
 		if p, err := d.program(ctx, d.db, m.ProgramID); err == nil {
@@ -80,17 +76,14 @@ func (d *DB) describe(ctx context.Context, c balie.Card) (balie.HolderLookup, er
 		} else {
 			v.Program = m.ProgramID
 		}
-		l.Memberships = append(l.Memberships, v)
+		views = append(views, v)
 	}
-	if h.SocialTariff.EndingSoon(now, socialEndingWithin) {
-		end := h.SocialTariff.EndDate
-		if h.SocialTariff.InGrace(now) {
-			end = h.SocialTariff.GraceEnd
-		}
+	l.Memberships = balie.MembershipLines(views, now)
+	if end, ok := h.SocialTariff.SocialEndNotice(now); ok {
 		day := end.In(balie.Brussels()).Format("02/01/2006")
-		l.Notices = append(l.Notices, balie.Notice{Code: "social_ending",
-			NL: "Het kansenstatuut loopt af op " + day + ". Verwijs de pashouder door om het te verlengen.",
-			EN: "The social-tariff status ends on " + day + ". Point the holder to renewing it."})
+		l.Notices = append(l.Notices, balie.Notice{Code: "social_ending", Staff: true,
+			NL: "Het recht op het UiTPAS-tarief loopt af op " + day + ". Wijs de pashouder discreet op verlengen.",
+			EN: "The right to the UiTPAS price ends on " + day + ". Point the holder discreetly to renewing it."})
 	}
 	n, err := countRows(ctx, d.db, `SELECT count(*) FROM children WHERE holder_id = ?`, h.ID)
 	if err != nil {

@@ -97,7 +97,7 @@ func (d *DB) event(ctx context.Context, q querier, id string) (balie.Event, erro
 	}
 	if len(evs) == 0 {
 		return balie.Event{}, balie.Errorf(balie.CodeEventUnknown,
-			"Dit evenement is niet gekend op deze kassa.", "This event is not known on this terminal.")
+			"Deze activiteit is niet gekend op deze kassa.", "This activity is not known on this terminal.")
 	}
 	return evs[0], nil
 }
@@ -158,7 +158,11 @@ func (d *DB) tariff(ctx context.Context, q querier, id string) (balie.Tariff, er
 
 // Tariffs lists an event's tariffs.
 func (d *DB) Tariffs(ctx context.Context, eventID string) ([]balie.Tariff, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, event_id, name, kind, regular, key_holder, key_org, key_city, step, coupon_price, limit_volume, limit_period FROM tariffs WHERE event_id = ? ORDER BY id`, eventID)
+	return d.eventTariffs(ctx, d.db, eventID)
+}
+
+func (d *DB) eventTariffs(ctx context.Context, q querier, eventID string) ([]balie.Tariff, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, event_id, name, kind, regular, key_holder, key_org, key_city, step, coupon_price, limit_volume, limit_period FROM tariffs WHERE event_id = ? ORDER BY id`, eventID)
 	if err != nil {
 		return nil, d.classify("list tariffs", err)
 	}
@@ -334,8 +338,8 @@ func (d *DB) Authenticate(ctx context.Context, cardOrID, pin string) (balie.Staf
 func (d *DB) child(ctx context.Context, q querier, holderID string) (balie.Child, error) {
 	c := balie.Child{HolderID: holderID}
 	var auth string
-	err := q.QueryRowContext(ctx, `SELECT provider_id, grp, authorised, sibling_key FROM children WHERE holder_id = ?`, holderID).
-		Scan(&c.ProviderID, &c.Group, &auth, &c.SiblingKey)
+	err := q.QueryRowContext(ctx, `SELECT provider_id, grp, authorised, sibling_key, notes FROM children WHERE holder_id = ?`, holderID).
+		Scan(&c.ProviderID, &c.Group, &auth, &c.SiblingKey, &c.Notes)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, balie.Errorf(balie.CodeChildUnknown, "Dit kind is niet ingeschreven in de kinderopvang.", "This child is not enrolled in childcare.")
 	}

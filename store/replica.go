@@ -224,6 +224,6 @@ func (l *Loader) Child(c balie.Child) error {
 	if err != nil {
 		return fmt.Errorf("load child: %w", err)
 	}
-	return l.exec(`INSERT OR REPLACE INTO children(holder_id, provider_id, grp, authorised, sibling_key) VALUES (?,?,?,?,?)`,
-		c.HolderID, c.ProviderID, c.Group, string(b), c.SiblingKey)
+	return l.exec(`INSERT OR REPLACE INTO children(holder_id, provider_id, grp, authorised, sibling_key, notes) VALUES (?,?,?,?,?,?)`,
+		c.HolderID, c.ProviderID, c.Group, string(b), c.SiblingKey, c.Notes)
 }

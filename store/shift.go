@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/balie/balie"
@@ -95,7 +96,8 @@ func (d *DB) ShiftReport(ctx context.Context, shiftID string) (balie.ZReport, er
 // (waiting or parked) are money it cannot account for: the shift then
 // closes only with a supervisor's approval, overrideBy, and the report
 // says so. overrideBy is ignored when nothing waits.
-func (d *DB) CloseShift(ctx context.Context, staffID string, counted []balie.DenominationCount, overrideBy string) (balie.ZReport, error) {
+// reason says why the count differs, and is kept with the close.
+func (d *DB) CloseShift(ctx context.Context, staffID string, counted []balie.DenominationCount, overrideBy, reason string) (balie.ZReport, error) {
 	var res balie.ZReport
 	err := d.act(ctx, "close shift", staffID, func(tx *sql.Tx, rec *recorder) error {
 		cur, open, err := d.openShift(ctx, tx)
@@ -144,6 +146,9 @@ func (d *DB) CloseShift(ctx context.Context, staffID string, counted []balie.Den
 			return err
 		}
 		p.Counted, p.CountedTotal, p.ExpectedCash, p.Difference = z.Counted, z.CountedTotal, z.ExpectedCash, z.Difference
+		if balie.CloseNeedsReason(z.Difference) {
+			p.Reason = strings.TrimSpace(reason)
+		}
 		e, err := rec.append(staffID, balie.KindShiftClose, p)
 		if err != nil {
 			return err
@@ -298,7 +303,7 @@ func (d *DB) report(ctx context.Context, q querier, id string, head int64) (bali
 	if err := z.Count(p.Counted); err != nil {
 		return z, err
 	}
-	z.IsClosed, z.Closed, z.Unsynced = true, recorded(e), p.Unsynced
+	z.IsClosed, z.Closed, z.Unsynced, z.Reason = true, recorded(e), p.Unsynced, p.Reason
 	if z.ClosedBy, err = d.staffRef(ctx, q, e.Staff); err != nil {
 		return z, err
 	}

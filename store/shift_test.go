@@ -117,7 +117,7 @@ func TestDB_Shift_openAndClose(t *testing.T) {
 	acknowledgeAll(t, f.db)
 	f.clock.Set(at(2026, 11, 25, 22, 15))
 	counted := drawer(10000, 1, 5000, 1, 1000, 1, 200, 2, 50, 2) // € 165,00: € 2,00 short
-	z, err := f.db.CloseShift(ctx, staffClerk, counted, "")
+	z, err := f.db.CloseShift(ctx, staffClerk, counted, "", "")
 	if err != nil {
 		t.Fatalf("CloseShift: %v", err)
 	}
@@ -212,7 +212,7 @@ func TestDB_Shift_openAndClose(t *testing.T) {
 func TestDB_Shift_refusals(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, "desk-box")
-	_, err := f.db.CloseShift(ctx, staffClerk, nil, "")
+	_, err := f.db.CloseShift(ctx, staffClerk, nil, "", "")
 	wantCode(t, err, balie.CodeShiftNotOpen)
 	_, err = f.db.OpenShift(ctx, staffClerk, -1)
 	wantCode(t, err, balie.CodeAmountNegative)
@@ -247,9 +247,9 @@ func TestDB_Shift_refusals(t *testing.T) {
 		})
 	}
 	before := journalLen(t, f.db)
-	_, err = f.db.CloseShift(ctx, staffClerk, drawer(300, 1), "")
+	_, err = f.db.CloseShift(ctx, staffClerk, drawer(300, 1), "", "")
 	wantCode(t, err, balie.CodeDenominationUnknown)
-	_, err = f.db.CloseShift(ctx, staffClerk, drawer(1000, -1), "")
+	_, err = f.db.CloseShift(ctx, staffClerk, drawer(1000, -1), "", "")
 	wantCode(t, err, balie.CodeCountInvalid)
 	if n := journalLen(t, f.db); n != before {
 		t.Errorf("refusals recorded %d events", n-before)
@@ -294,7 +294,7 @@ func TestDB_CloseShift_unsynced(t *testing.T) {
 				}
 			}
 			before := journalLen(t, f.db)
-			z, err := f.db.CloseShift(ctx, staffClerk, count, c.override)
+			z, err := f.db.CloseShift(ctx, staffClerk, count, c.override, "")
 			if c.code != "" {
 				wantCode(t, err, c.code)
 				if e, _ := balie.AsError(err); !strings.Contains(e.NL, c.phrase) {
@@ -345,7 +345,7 @@ func TestDB_ShiftReport_pastMidnight(t *testing.T) {
 	}
 	f.clock.Set(at(2026, 11, 26, 1, 30))
 	acknowledgeAll(t, f.db)
-	z, err := f.db.CloseShift(ctx, staffClerk, drawer(10000, 1, 5000, 1, 200, 2), "")
+	z, err := f.db.CloseShift(ctx, staffClerk, drawer(10000, 1, 5000, 1, 200, 2), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,7 +377,7 @@ func TestDB_ShiftReport_voidInLaterShift(t *testing.T) {
 	}
 	sale := sell(t, f, "", "t-reg", 1, balie.PayCash)
 	acknowledgeAll(t, f.db)
-	first, err := f.db.CloseShift(ctx, staffClerk, drawer(1000, 1, 500, 1, 200, 1, 100, 1), "")
+	first, err := f.db.CloseShift(ctx, staffClerk, drawer(1000, 1, 500, 1, 200, 1, 100, 1), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

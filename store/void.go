@@ -172,14 +172,25 @@ func (d *DB) eventTime(ctx context.Context, q querier, seq int64) (time.Time, er
 	return t, nil
 }
 
-// RecentActs lists this terminal's last acts that a void can cancel,
-// newest first, with whether one was voided already: what a supervisor
-// chooses from.
+// RecentActs lists this desk's last acts that a void can cancel or, at
+// a childcare desk, a correction can put right: newest first, with whom
+// each was for, whether it was voided or corrected already and whether
+// the ledger has it yet. Acts recorded while the terminal served another
+// desk (another organiser) are not this desk's and are left out.
 func (d *DB) RecentActs(ctx context.Context, limit int) ([]balie.RecentAct, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT j.seq, j.id, j.time, j.staff, j.kind, j.payload, v.void_seq IS NOT NULL
-		FROM journal j LEFT JOIN voided v ON v.target_seq = j.seq
-		WHERE j.kind IN ('CHECKIN', 'TICKET_SALE', 'CARD_SALE', 'MEMBERSHIP_PAYMENT', 'REWARD_REDEMPTION')
-		ORDER BY j.seq DESC LIMIT ?`, limit)
+	desk, err := d.currentDesk(ctx, d.db)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT j.seq, j.id, j.time, j.staff, j.kind, j.payload, v.void_seq IS NOT NULL,
+			coalesce(trim(h.first_name || ' ' || h.last_name), ''), coalesce(u.status, '') = 'PENDING'
+		FROM journal j
+		LEFT JOIN voided v ON v.target_seq = j.seq
+		LEFT JOIN upload u ON u.seq = j.seq
+		LEFT JOIN holders h ON h.id = coalesce(json_extract(j.payload, '$.holder'), json_extract(j.payload, '$.child'))
+		WHERE j.kind IN ('CHECKIN', 'TICKET_SALE', 'CARD_SALE', 'MEMBERSHIP_PAYMENT', 'REWARD_REDEMPTION', 'CHILD_SIGN_IN', 'CHILD_SIGN_OUT')
+		AND coalesce(json_extract(j.payload, '$.organiser'), json_extract(j.payload, '$.provider')) = ?
+		ORDER BY j.seq DESC LIMIT ?`, desk.OrganiserID, limit)
 	if err != nil {
 		return nil, d.classify("list recent acts", err)
 	}
@@ -189,7 +200,7 @@ func (d *DB) RecentActs(ctx context.Context, limit int) ([]balie.RecentAct, erro
 		var a balie.RecentAct
 		var at, kind string
 		var payload []byte
-		if err := rows.Scan(&a.Seq, &a.ID, &at, &a.Staff, &kind, &payload, &a.Voided); err != nil {
+		if err := rows.Scan(&a.Seq, &a.ID, &at, &a.Staff, &kind, &payload, &a.Voided, &a.HolderName, &a.Waiting); err != nil {
 			return nil, d.classify("list recent acts", err)
 		}
 		if a.Time, err = time.Parse(balie.TimeFormat, at); err != nil {
@@ -199,4 +210,73 @@ func (d *DB) RecentActs(ctx context.Context, limit int) ([]balie.RecentAct, erro
 		out = append(out, a)
 	}
 	return out, d.classify("list recent acts", rows.Err())
+}
+
+// CorrectAttendance puts a wrong sign-in or sign-out of this terminal
+// right with a new record, the reason and the staff member who corrects
+// it, as the register rules ask; nothing is voided or deleted from the
+// journal. A wrong sign-in strikes its stay; a wrong sign-out reopens it,
+// so the child counts as inside again (unless signed in again since).
+func (d *DB) CorrectAttendance(ctx context.Context, staffID, targetID, reason string) (balie.VoidResult, error) {
+	var res balie.VoidResult
+	err := d.act(ctx, "correct attendance", staffID, func(tx *sql.Tx, rec *recorder) error {
+		if strings.TrimSpace(reason) == "" {
+			return balie.Errorf(balie.CodeVoidUnknown, "Geef een reden voor de correctie.", "Give a reason for the correction.")
+		}
+		target, err := d.journalEvent(ctx, tx, targetID)
+		if err != nil {
+			return err
+		}
+		if target.Kind != balie.KindChildSignIn && target.Kind != balie.KindChildSignOut {
+			return balie.Errorf(balie.CodeNotAllowed, "Alleen een aan- of afmelding wordt zo gecorrigeerd.", "Only a sign-in or sign-out is corrected this way.")
+		}
+		var done int64
+		err = tx.QueryRowContext(ctx, `SELECT void_seq FROM voided WHERE target_seq = ?`, target.Seq).Scan(&done)
+		if err == nil {
+			return balie.Errorf(balie.CodeVoidTwice, "Deze registratie is al gecorrigeerd.", "This record was already corrected.")
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read corrections: %w", err)
+		}
+		var p balie.ChildcarePayload
+		if err := json.Unmarshal(target.Payload, &p); err != nil {
+			return fmt.Errorf("correct attendance: %w", err)
+		}
+		var project func(seq int64) error
+		switch target.Kind {
+		case balie.KindChildSignIn:
+			project = func(int64) error {
+				_, err := tx.ExecContext(ctx, `DELETE FROM attendance WHERE in_seq = ?`, target.Seq)
+				return err
+			}
+		case balie.KindChildSignOut:
+			n, err := countRows(ctx, tx, `SELECT count(*) FROM attendance WHERE child_id = ? AND out_seq IS NULL`, p.ChildID)
+			if err != nil {
+				return fmt.Errorf("read attendance: %w", err)
+			}
+			if n > 0 {
+				return balie.Errorf(balie.CodeChildPresent,
+					"Het kind is intussen opnieuw aangemeld; corrigeer eerst die aanmelding.",
+					"The child was signed in again since; correct that sign-in first.")
+			}
+			project = func(int64) error {
+				_, err := tx.ExecContext(ctx, `UPDATE attendance SET out_seq = NULL, out_at = NULL, picked_up_by = '' WHERE out_seq = ?`, target.Seq)
+				return err
+			}
+		}
+		e, err := rec.append(staffID, balie.KindChildCorrection, balie.ChildCorrectionPayload{ChildID: p.ChildID, ProviderID: p.ProviderID,
+			Target: target.ID, Reason: strings.TrimSpace(reason)})
+		if err != nil {
+			return err
+		}
+		if err := project(e.Seq); err != nil {
+			return fmt.Errorf("project correction: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO voided(target_seq, void_seq) VALUES (?, ?)`, target.Seq, e.Seq); err != nil {
+			return fmt.Errorf("project correction: %w", err)
+		}
+		res = balie.VoidResult{Recorded: recorded(e), Target: target}
+		return nil
+	})
+	return res, err
 }

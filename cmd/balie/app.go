@@ -31,7 +31,17 @@ type appConfig struct {
 	ledger  string // the ledger's address
 	enrol   string // a one-time enrolment token
 	printer serialPrinter
+	// fullscreen fills the screen, as a counter PC's app should; without
+	// it the window opens at windowSize, which fits a 1024x768 screen.
+	fullscreen bool
+	// scanCheckin makes the sports desk check a scanned holder in at once.
+	scanCheckin bool
 }
+
+// windowSize is the window's size without --fullscreen: it fits the
+// smallest counter screen (1024x768, with a task bar), and can be
+// resized to any larger one.
+func windowSize() fyne.Size { return fyne.NewSize(1024, 700) }
 
 func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) int {
 	var cfg appConfig
@@ -45,6 +55,8 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	fset.StringVar(&cfg.enrol, "enrol", "", "enrol this terminal with the one-time token 'ledger terminal add' printed")
 	fset.StringVar(&cfg.printer.port, "printer", "", "an ESC/POS receipt printer's serial port, e.g. /dev/serial/by-id/usb-...: every sale's receipt is printed")
 	fset.IntVar(&cfg.printer.baud, "printer-baud", 9600, "the receipt printer's baud rate")
+	fset.BoolVar(&cfg.scanCheckin, "scan-checkin", false, "at a sports desk: a scan checks the holder in at the chosen activity at once (a queue at the gate); F8 turns it off and on")
+	fset.BoolVar(&cfg.fullscreen, "fullscreen", false, "fill the whole screen (a counter PC); otherwise a window of 1024x700 that can be resized")
 	cfg.reader.register(fset, "reader-", "reader")
 	config := fset.String("config", "", "the configuration file (default: balie.conf in the user's config folder; none with --demo)")
 	if code, ok := parse(fset, args, stderr); !ok {
@@ -115,12 +127,13 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	// scr is the app on the window; a change of language or desk (F1)
 	// builds a new one. Only touched on the Fyne goroutine.
 	scr := &screen{}
+	var prevDesk string // the desk of the app on the window
 	var show func(lang string, desk balie.Desk)
 	show = func(lang string, desk balie.Desk) {
 		if err := pos.UseLanguage(lang, assets.Translations(), "translations"); err != nil {
 			log.Error("load translations", "err", err)
 		}
-		app := pos.NewApp(pos.Config{Lang: lang, Desk: desk, Logger: log, ReportDir: reports, ReceiptDir: receipts}, pos.Deps{
+		app := pos.NewApp(pos.Config{Lang: lang, Desk: desk, Logger: log, ReportDir: reports, ReceiptDir: receipts, ScanChecksIn: cfg.scanCheckin}, pos.Deps{
 			Directory: pos.NewDirectory(d, lang, log),
 			Staff:     d,
 			Sports:    d,
@@ -158,12 +171,24 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		if scr.reader != nil {
 			app.SetReader(*scr.reader)
 		}
+		prev := scr.app
 		scr.app = app
 		w.SetContent(app.Content())
 		app.Start(w.Canvas())
+		// A new language keeps the clerk signed in; a new desk asks
+		// everyone to sign in again, as the settings say.
+		if prev != nil && prev.Staff() != nil && prevDesk == desk.ID {
+			app.Resume(*prev.Staff())
+		}
+		prevDesk = desk.ID
 	}
 	show(cfg.lang, desk)
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(windowSize())
+	if cfg.fullscreen {
+		w.SetFullScreen(true)
+	} else {
+		w.CenterOnScreen()
+	}
 	if cfg.reader.port != "" {
 		if err := startReader(ctx, rcfg, scr, log); err != nil {
 			say(stderr, cfg.lang, err)
@@ -200,10 +225,9 @@ type screen struct {
 func startReader(ctx context.Context, cfg reader.Config, scr *screen, log *slog.Logger) error {
 	cfg.Log = log
 	cfg.OnStatus = func(st reader.Status) {
+		// The port's error is for the log (the reader logs it); the
+		// header tells the clerk what to look at, in words.
 		rs := pos.ReaderState{Connected: st.State == reader.Connected, Port: st.Port}
-		if st.Err != nil {
-			rs.Problem = st.Err.Error()
-		}
 		fyne.Do(func() {
 			scr.reader = &rs
 			scr.app.SetReader(rs)

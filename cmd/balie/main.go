@@ -20,6 +20,9 @@ import (
 	"syscall"
 
 	"github.com/balie/balie"
+	// The language is chosen before Fyne reads the environment: see the
+	// package.
+	_ "github.com/balie/balie/cmd/balie/uselang"
 )
 
 func main() {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
@@ -55,5 +56,32 @@ func TestOpenTerminal_enrol(t *testing.T) {
 	}
 	if _, err := openTerminal(ctx, appConfig{db: filepath.Join(t.TempDir(), "x.db"), ledger: lt.URL, enrol: token}, quiet); err == nil {
 		t.Errorf("a spent token enrolled another terminal")
+	}
+}
+
+// TestTerminal_syncState: an act counts in the header the moment it is
+// recorded, before the worker's next round; and the worker polls and
+// retries often enough for the header to follow the ledger within 5 s.
+func TestTerminal_syncState(t *testing.T) {
+	ctx := context.Background()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	lt := ledgertest.Start(t, ledgertest.Options{Holders: 50, Logger: quiet})
+	_, token := lt.AddTerminal(t, demo.SportsDesk)
+	tm, err := openTerminal(ctx, appConfig{db: filepath.Join(t.TempDir(), "balie.db"), ledger: lt.URL, enrol: token}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tm.close()
+	// The worker stopped, as if its next round were far away.
+	tm.worker.Stop()
+	if _, err := tm.db.PayMembership(ctx, "staff-sport-1", balie.MembershipRequest{Card: "0900000095902", ProgramID: demo.ProgramSports, Payment: balie.PayCard}); err != nil {
+		t.Fatal(err)
+	}
+	if st := tm.syncState()(); st.Queued != 1 || st.Oldest.IsZero() {
+		t.Errorf("header state %+v, want the act counted at once", st)
+	}
+	o := workerOptions(quiet)
+	if o.Poll > 4*time.Second || o.MaxBackoff > 4*time.Second {
+		t.Errorf("poll %s, max backoff %s: the header could lag the ledger by more than 5 s", o.Poll, o.MaxBackoff)
 	}
 }

@@ -112,7 +112,7 @@ func layoutReceipt(d *doc, r Receipt, lang string) float64 {
 		d.cell(inner/2, lh, a, "L", 0)
 		d.cell(inner/2, lh, b, "R", 1)
 	}
-	pair(tr(lang, "Betaald met", "Paid by"), PaymentName(r.Payment, lang))
+	pair(tr(lang, "Betaling", "Payment"), paymentWords(r.Payment, lang))
 	if r.Payment == balie.PayCash && r.Tendered > 0 {
 		pair(tr(lang, "Ontvangen", "Tendered"), money(r.Tendered, lang))
 		pair(tr(lang, "Terug", "Change"), money(r.Change, lang))

@@ -5,7 +5,8 @@
 //
 // What the customer sees never singles out a holder with the social
 // tariff: a social-tariff line reads "UiTPAS-tarief" and nothing else, in
-// either language, whatever the tariff is called in the catalogue.
+// either language, whatever the tariff is called in the catalogue, and so
+// does every regular line sold to a pass holder (Line.Pass).
 package receipt
 
 import (
@@ -37,9 +38,13 @@ type Line struct {
 	Description string           // what was sold: the event, the membership, the card
 	Tariff      balie.TariffKind // for tickets; empty for other sales
 	TariffName  string           // a regular or coupon tariff's name; never printed for SOCIAL
-	Quantity    int
-	UnitPrice   balie.Cents
-	Amount      balie.Cents
+	// Pass is set when the line was sold to a pass holder: its regular
+	// and UiTPAS lines then read the same (balie.PassLine), so a holder
+	// with the social tariff is told apart by nothing but the amount.
+	Pass      bool
+	Quantity  int
+	UnitPrice balie.Cents
+	Amount    balie.Cents
 }
 
 // SocialLabel is all a receipt ever says of the social tariff.
@@ -63,6 +68,9 @@ func TicketLines(ev balie.Event, quotes []balie.TicketQuote, name func(tariffID 
 // Label is the tariff as the customer may read it: "UiTPAS-tarief" for
 // the social tariff, the tariff's name otherwise, "" when not a ticket.
 func (l Line) Label(lang string) string {
+	if balie.PassLine(l.Tariff, l.Pass) {
+		return SocialLabel
+	}
 	switch l.Tariff {
 	case balie.TariffSocial:
 		return SocialLabel
@@ -169,7 +177,7 @@ func ReceiptText(r Receipt, lang string, width int) string {
 	}
 	b.rule('-')
 	b.pair(tr(lang, "TOTAAL", "TOTAL"), money(r.Total, lang))
-	b.pair(tr(lang, "Betaald met", "Paid by"), PaymentName(r.Payment, lang))
+	b.pair(tr(lang, "Betaling", "Payment"), paymentWords(r.Payment, lang))
 	if r.Payment == balie.PayCash && r.Tendered > 0 {
 		b.pair(tr(lang, "Ontvangen", "Tendered"), money(r.Tendered, lang))
 		b.pair(tr(lang, "Terug", "Change"), money(r.Change, lang))
@@ -269,4 +277,16 @@ func wrapWords(s string, width int) []string {
 		out = append(out, string(cur))
 	}
 	return out
+}
+
+// paymentWords is how a receipt says how it was paid: an invoice is not
+// paid yet, so "Betaald met Factuur" told the customer a wrong thing.
+func paymentWords(m balie.PaymentMethod, lang string) string {
+	switch m {
+	case balie.PayCard:
+		return tr(lang, "Met de kaart", "By card")
+	case balie.PayInvoice:
+		return tr(lang, "Op factuur", "On invoice")
+	}
+	return PaymentName(m, lang)
 }

@@ -42,12 +42,14 @@ func TestReceiptText(t *testing.T) {
 	}{
 		{"dutch, 42 wide", socialSale(), "nl", 42, []string{"Onthaal CC", "CC Lier", "25/11/2026 19:42", "Kassa: An",
 			"Theater: De Storm", "  UiTPAS-tarief", "1 x € 3,60", "€ 3,60", "  Normaal", "1 x € 18,00",
-			"TOTAAL", "€ 21,60", "Betaald met", "Cash", "Ontvangen", "€ 50,00", "Terug", "€ 28,40", "Ref. 7E8F-9A0B", "Bedankt en tot ziens!"}},
+			"TOTAAL", "€ 21,60", "Betaling", "Cash", "Ontvangen", "€ 50,00", "Terug", "€ 28,40", "Ref. 7E8F-9A0B", "Bedankt en tot ziens!"}},
 		{"english, 32 wide", socialSale(), "en", 32, []string{"Served by An", "UiTPAS-tarief", "1 x €3.60", "TOTAL", "€21.60",
-			"Paid by", "Tendered", "€50.00", "Change", "€28.40"}},
+			"Payment", "Tendered", "€50.00", "Change", "€28.40"}},
 		{"narrow paper still fits", socialSale(), "nl", 10, []string{"UiTPAS-tarief", "€ 21,60"}},
 		{"card payment shows no change", Receipt{Desk: "Sporthal", Lines: []Line{{Description: "Sportpas", Quantity: 1, UnitPrice: 4000, Amount: 4000}},
-			Total: 4000, Payment: balie.PayCard}, "nl", 32, []string{"Sportpas", "1 x € 40,00", "Kaart"}},
+			Total: 4000, Payment: balie.PayCard}, "nl", 32, []string{"Sportpas", "1 x € 40,00", "Met de kaart"}},
+		{"an invoice is not said to be paid", Receipt{Desk: "Balie", Lines: []Line{{Description: "Tickets", Quantity: 1, UnitPrice: 1800, Amount: 1800}},
+			Total: 1800, Payment: balie.PayInvoice}, "nl", 42, []string{"Betaling", "Op factuur"}},
 		{"a free card", Receipt{Lines: []Line{{Description: "UiTPAS-kaart", Quantity: 1}}, Payment: balie.PayNone}, "nl", 32,
 			[]string{"UiTPAS-kaart", "€ 0,00", "Niets te betalen"}},
 	}

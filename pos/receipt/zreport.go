@@ -115,6 +115,9 @@ func zWarnings(z balie.ZReport, lang string) []string {
 			out = append(out, tr(lang, "Afsluiten goedgekeurd door ", "Close approved by ")+z.OverrideBy.Name+".")
 		}
 	}
+	if z.IsClosed && z.Reason != "" {
+		out = append(out, tr(lang, "Reden van het verschil: ", "Reason for the difference: ")+z.Reason)
+	}
 	if !z.IsClosed {
 		out = append(out, tr(lang, "Dit is geen afsluiting: de shift is nog open en er is niet geteld.",
 			"This is not a close: the shift is still open and nothing was counted."))
