@@ -93,3 +93,59 @@ type OfflineLimits struct {
 	// means no limit.
 	RedeemPointsPerDay int `json:"redeem_points_per_day"`
 }
+
+// A snapshot is the directory at one moment, for a terminal's first
+// download: a SQLite file in the format below that the terminal copies
+// into its replica at the speed of SQLite itself, instead of millions of
+// changes decoded one by one. Its holders, cards and memberships tables
+// and their indexes are the replica's exactly (a test in the store holds
+// them to it), so that SQLite copies them page by page. The snapshot's
+// cursor (in its snapshot table) is the change log's seq it reflects; the
+// terminal goes on from there with the log. Both sides hold to this
+// schema, so it lives here.
+const (
+	// SnapshotFormat names the format, in the snapshot table's format row.
+	SnapshotFormat = "balie-snapshot-2"
+	// SnapshotSchema makes an empty snapshot. Dates are Brussels days
+	// YYYY-MM-DD ('' for none) and card systems comma separated, as in
+	// the replica; changes holds every other entity as the change log
+	// serves it, in seq order.
+	SnapshotSchema = `
+CREATE TABLE snapshot (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE holders (
+	id               TEXT PRIMARY KEY,
+	first_name       TEXT NOT NULL,
+	last_name        TEXT NOT NULL,
+	birth_date       TEXT NOT NULL,
+	postal_code      TEXT NOT NULL,
+	card_systems     TEXT NOT NULL,
+	social_state     TEXT NOT NULL,
+	social_end       TEXT NOT NULL,
+	social_grace_end TEXT NOT NULL,
+	points           INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE cards (
+	number      TEXT PRIMARY KEY,
+	chip_uid    TEXT NOT NULL,
+	status      TEXT NOT NULL,
+	card_system TEXT NOT NULL,
+	holder_id   TEXT NOT NULL,
+	stock_desk  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE memberships (
+	holder_id  TEXT NOT NULL,
+	program_id TEXT NOT NULL,
+	start      TEXT NOT NULL,
+	end        TEXT NOT NULL,
+	seq        INTEGER
+);
+CREATE TABLE changes (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, data BLOB NOT NULL);`
+	// SnapshotIndexes are made once the rows are in, as the replica has
+	// them.
+	SnapshotIndexes = `
+CREATE INDEX cards_chip ON cards(chip_uid) WHERE chip_uid <> '';
+CREATE INDEX cards_holder ON cards(holder_id) WHERE holder_id <> '';
+CREATE INDEX cards_stock ON cards(stock_desk, status) WHERE stock_desk <> '';
+CREATE INDEX memberships_holder ON memberships(holder_id);
+CREATE INDEX holders_name ON holders(last_name COLLATE NOCASE, first_name COLLATE NOCASE);`
+)

@@ -740,7 +740,8 @@ func (b *batch) membership(row *EventRow, e balie.JournalEvent, p *balie.Members
 	if price := prog.PriceFor(true, h.h.SocialTariff.Applies()); price != p.Price && v.Status == balisync.Accepted {
 		v = priceNotCatalogue(e, prog.Name, p.Price, price)
 	}
-	m := MembershipRow{Membership: balie.Membership{HolderID: h.h.ID, ProgramID: prog.ID, Start: start, End: end}, Ingest: row.Ingest}
+	// Kept in Brussels time, so that its day reads the same everywhere.
+	m := MembershipRow{Membership: balie.Membership{HolderID: h.h.ID, ProgramID: prog.ID, Start: start.In(balie.Brussels()), End: end.In(balie.Brussels())}, Ingest: row.Ingest}
 	b.members[pair] = append(b.members[pair], m)
 	b.eff.Members = append(b.eff.Members, m)
 	b.eff.Changes = append(b.eff.Changes, Change{Kind: balie.ChangeMembership, Key: balie.MembershipKey(m.Membership), Data: mustJSON(m.Membership)})

@@ -121,6 +121,57 @@ func (c *Client) Changes(ctx context.Context, cursor string, limit int) (Changes
 	return resp, err
 }
 
+// Snapshot downloads the directory as one file into w (for a first
+// download) and returns the cursor the change log goes on from. A ledger
+// without snapshots answers 404.
+func (c *Client) Snapshot(ctx context.Context, w io.Writer) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base.String()+PathSnapshot, nil)
+	if err != nil {
+		return "", fmt.Errorf("GET %s: %w", PathSnapshot, err)
+	}
+	c.headers(req)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("GET %s: %w", PathSnapshot, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		return "", problemOf(res)
+	}
+	cursor := res.Header.Get(HeaderSnapshotCursor)
+	if _, err := strconv.ParseInt(cursor, 10, 64); err != nil {
+		return "", fmt.Errorf("GET %s: the answer has no cursor (%q)", PathSnapshot, cursor)
+	}
+	if _, err := io.Copy(w, res.Body); err != nil {
+		return "", fmt.Errorf("GET %s: %w", PathSnapshot, err)
+	}
+	return cursor, nil
+}
+
+// headers sets what every request of the protocol carries.
+func (c *Client) headers(req *http.Request) {
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set(HeaderProtocol, strconv.Itoa(Protocol))
+	if c.terminal != "" {
+		req.Header.Set("Authorization", "Bearer "+c.terminal+"."+c.secret)
+	}
+}
+
+// problemOf reads an error answer as a *ProblemError.
+func problemOf(res *http.Response) error {
+	p := Problem{Status: res.StatusCode}
+	b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	if json.Unmarshal(b, &p) != nil || p.Code == "" {
+		// Not a problem document: a proxy or a server that is not a
+		// ledger answered.
+		p = Problem{Status: res.StatusCode, Code: CodeInternal,
+			NL: fmt.Sprintf("De centrale antwoordde onverwacht (%s).", res.Status),
+			EN: fmt.Sprintf("The ledger answered unexpectedly (%s).", res.Status)}
+	}
+	p.Status = res.StatusCode
+	return &ProblemError{Problem: p}
+}
+
 // do sends one request and decodes the answer into out, or the problem
 // into a *ProblemError.
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
@@ -139,28 +190,14 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set(HeaderProtocol, strconv.Itoa(Protocol))
-	if c.terminal != "" {
-		req.Header.Set("Authorization", "Bearer "+c.terminal+"."+c.secret)
-	}
+	c.headers(req)
 	res, err := c.http.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer res.Body.Close()
 	if res.StatusCode/100 != 2 {
-		p := Problem{Status: res.StatusCode}
-		b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-		if json.Unmarshal(b, &p) != nil || p.Code == "" {
-			// Not a problem document: a proxy or a server that is not a
-			// ledger answered.
-			p = Problem{Status: res.StatusCode, Code: CodeInternal,
-				NL: fmt.Sprintf("De centrale antwoordde onverwacht (%s).", res.Status),
-				EN: fmt.Sprintf("The ledger answered unexpectedly (%s).", res.Status)}
-		}
-		p.Status = res.StatusCode
-		return &ProblemError{Problem: p}
+		return problemOf(res)
 	}
 	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
 		return fmt.Errorf("%s %s: decode answer: %w", method, path, err)

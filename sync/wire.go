@@ -17,6 +17,10 @@ const (
 	PathKey     = Version + "/key"
 	PathEvents  = Version + "/events"
 	PathChanges = Version + "/changes"
+	// PathSnapshot serves the directory as one file for a first download
+	// (balie.SnapshotSchema); the header HeaderSnapshotCursor says the
+	// change log's seq it reflects.
+	PathSnapshot = Version + "/snapshot"
 	PathHealth  = "/healthz"
 )
 
@@ -27,7 +31,8 @@ const (
 // talks to an older ledger as long as the ledger's MinProtocol allows,
 // and fields either side does not know are ignored.
 const (
-	HeaderProtocol = "Balie-Protocol"
+	HeaderProtocol       = "Balie-Protocol"
+	HeaderSnapshotCursor = "Balie-Snapshot-Cursor"
 	// Protocol is this release's revision: 2 signs journals.
 	Protocol = 2
 	// MinProtocol is the oldest revision this ledger serves.

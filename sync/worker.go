@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"io"
 	"math/rand/v2"
+	"os"
 	gosync "sync"
 	"time"
 
@@ -34,6 +36,17 @@ type Store interface {
 type bulkStore interface {
 	BeginBulk(ctx context.Context) error
 	EndBulk(ctx context.Context) error
+}
+
+// snapshotStore takes a first download as one snapshot file, and
+// snapshotLedger serves one: the directory in seconds rather than
+// millions of changes.
+type snapshotStore interface {
+	ApplySnapshot(ctx context.Context, path string) (cursor string, err error)
+}
+
+type snapshotLedger interface {
+	Snapshot(ctx context.Context, w io.Writer) (cursor string, err error)
 }
 
 // Ledger is the other side: Client in production, a fake or a wrapper
@@ -338,6 +351,11 @@ func (w *Worker) download(ctx context.Context) error {
 			}
 		}()
 	}
+	if cursor == "" {
+		if cursor, err = w.snapshot(ctx); err != nil {
+			return err
+		}
+	}
 	// The next page is fetched while this one is applied: a first
 	// download of a city is millions of changes, and the network and the
 	// store then work side by side.
@@ -387,6 +405,45 @@ func (w *Worker) download(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// snapshot starts a first download from the ledger's snapshot, when both
+// sides have them, and returns the cursor to go on from; "" when the
+// download starts from the change log instead.
+func (w *Worker) snapshot(ctx context.Context) (string, error) {
+	st, ok1 := w.store.(snapshotStore)
+	l, ok2 := w.ledger.(snapshotLedger)
+	if !ok1 || !ok2 {
+		return "", nil
+	}
+	f, err := os.CreateTemp("", "balie-snapshot-*.db")
+	if err != nil {
+		return "", fmt.Errorf("download snapshot: %w", err)
+	}
+	defer os.Remove(f.Name())
+	start := time.Now()
+	cursor, err := l.Snapshot(ctx, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if p, ok := AsProblem(err); ok && p.Status == 404 {
+		return "", nil // a ledger without snapshots: the change log it is
+	}
+	if err != nil {
+		return "", fmt.Errorf("download snapshot: %w", err)
+	}
+	got, err := st.ApplySnapshot(ctx, f.Name())
+	if err != nil {
+		return "", err
+	}
+	if got != cursor {
+		return "", fmt.Errorf("download snapshot: the file reflects cursor %s, the ledger said %s", got, cursor)
+	}
+	w.log.Info("directory snapshot applied", "cursor", got, "took", time.Since(start).Round(time.Millisecond))
+	if w.opts.Progress != nil {
+		w.opts.Progress(0)
+	}
+	return got, nil
 }
 
 // record updates the status after a cycle.

@@ -17,6 +17,7 @@ type metrics struct {
 	changes   prometheus.Counter
 	duration  *prometheus.HistogramVec
 
+	snapshots     prometheus.Counter
 	authFailures  prometheus.Counter
 	authRefused   prometheus.Counter
 	budgetRefused prometheus.Counter
@@ -50,6 +51,9 @@ func newMetrics(engine string, budgetUsed func() float64) *metrics {
 			Name: "ledger_http_request_duration_seconds", Help: "Time to answer a request, by route and status.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
 		}, []string{"route", "status"}),
+		snapshots: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ledger_snapshots_served_total", Help: "Directory snapshots served for first downloads.",
+		}),
 		authFailures: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "ledger_auth_failures_total", Help: "Requests with missing or wrong credentials, and enrolments with a bad token.",
 		}),
@@ -71,7 +75,7 @@ func newMetrics(engine string, budgetUsed func() float64) *metrics {
 		m.events.WithLabelValues(v)
 	}
 	m.reg.MustRegister(m.events, m.repeats, m.batches, m.conflicts, m.gaps, m.pages, m.changes, m.duration,
-		m.authFailures, m.authRefused, m.budgetRefused, engineInfo, budget,
+		m.snapshots, m.authFailures, m.authRefused, m.budgetRefused, engineInfo, budget,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

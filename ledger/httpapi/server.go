@@ -17,12 +17,15 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/balie/balie/ledger"
+	"github.com/balie/balie/ledger/snapshot"
 	balisync "github.com/balie/balie/sync"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -45,23 +48,32 @@ type Options struct {
 	AuthFailures int
 	// WriteTimeout bounds the time to send an answer; 60 s when zero.
 	WriteTimeout time.Duration
+	// SnapshotDir is where the directory snapshots for first downloads
+	// are kept; a folder in the system's temporary folder when empty.
+	SnapshotDir string
+	// SnapshotMaxAge is how old a snapshot may be before a new one is
+	// made; one hour when zero.
+	SnapshotMaxAge time.Duration
 }
 
 // Server serves a ledger over HTTP. Start it with Start, stop it with
 // Shutdown; the Ledger stays open and is the caller's to close.
 type Server struct {
-	l       *ledger.Ledger
-	log     *slog.Logger
-	opts    Options
-	metrics *metrics
-	handler http.Handler
-	budget  *budget
-	limiter *limiter
+	l         *ledger.Ledger
+	log       *slog.Logger
+	opts      Options
+	metrics   *metrics
+	handler   http.Handler
+	budget    *budget
+	limiter   *limiter
+	snapshots *snapshot.Cache
 
-	mu   sync.Mutex // guards srv, ln and done
-	srv  *http.Server
-	ln   net.Listener
-	done chan error
+	mu       sync.Mutex // guards srv, ln, done and stopWarm
+	srv      *http.Server
+	ln       net.Listener
+	done     chan error
+	stopWarm context.CancelFunc
+	warmDone chan struct{}
 
 	bufs sync.Pool // *bytes.Buffer for request and page bodies
 }
@@ -86,12 +98,18 @@ func New(l *ledger.Ledger, opts Options) *Server {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	dir := opts.SnapshotDir
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "balie-ledger-snapshots-"+strconv.Itoa(os.Getpid()))
+	}
+	s.snapshots = &snapshot.Cache{Dir: dir, Store: l.Store(), MaxAge: opts.SnapshotMaxAge, Log: s.log}
 	s.bufs.New = func() any { return new(bytes.Buffer) }
 	mux := http.NewServeMux()
 	mux.Handle(balisync.PathEnrol, s.route("enrol", http.MethodPost, true, s.enrol))
 	mux.Handle(balisync.PathKey, s.route("key", http.MethodPost, true, s.key))
 	mux.Handle(balisync.PathEvents, s.route("events", http.MethodPost, true, s.events))
 	mux.Handle(balisync.PathChanges, s.route("changes", http.MethodGet, true, s.changes))
+	mux.Handle(balisync.PathSnapshot, s.route("snapshot", http.MethodGet, true, s.snapshot))
 	mux.Handle(balisync.PathHealth, s.route("healthz", http.MethodGet, false, s.health))
 	mux.Handle("/metrics", s.route("metrics", http.MethodGet, false,
 		promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{Registry: s.metrics.reg}).ServeHTTP))
@@ -145,7 +163,43 @@ func (s *Server) Serve(ln net.Listener) error {
 		done <- err
 	}()
 	s.log.Info("ledger serving", "addr", ln.Addr().String(), "tls", tls, "engine", s.l.Store().Engine())
+	s.warm()
 	return nil
+}
+
+// warm makes the first snapshot in the background, and a new one before
+// the last grows old, so that no terminal's first download waits for
+// one.
+func (s *Server) warm() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	s.mu.Lock()
+	s.stopWarm, s.warmDone = cancel, done
+	s.mu.Unlock()
+	every := s.opts.SnapshotMaxAge
+	if every <= 0 {
+		every = time.Hour
+	}
+	go func() {
+		defer close(done)
+		for {
+			if _, err := s.snapshots.Get(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("snapshot for first downloads", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(every * 9 / 10):
+			}
+		}
+	}()
+}
+
+// WarmSnapshot makes a snapshot now, when the current one is missing or
+// old: for a benchmark that times a terminal's first download alone.
+func (s *Server) WarmSnapshot(ctx context.Context) error {
+	_, err := s.snapshots.Get(ctx)
+	return err
 }
 
 func (s *Server) tls() bool { return s.opts.TLSCert != "" && s.opts.TLSKey != "" }
@@ -188,16 +242,21 @@ func (s *Server) URL() string {
 // when ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	srv, done := s.srv, s.done
+	srv, done, stopWarm, warmDone := s.srv, s.done, s.stopWarm, s.warmDone
 	s.mu.Unlock()
 	if srv == nil {
 		return nil
+	}
+	if stopWarm != nil {
+		stopWarm()
+		<-warmDone
 	}
 	err := srv.Shutdown(ctx)
 	if err == nil {
 		err = <-done
 		done <- err
 	}
+	s.snapshots.Close()
 	s.log.Info("ledger stopped")
 	return err
 }
@@ -225,6 +284,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
@@ -527,6 +589,40 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	io.Copy(w, buf)
+}
+
+// snapshot serves the directory as one file, gzipped for a client that
+// takes it: a terminal's first download.
+func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.authenticate(w, r); !ok {
+		return
+	}
+	f, err := s.snapshots.Get(r.Context())
+	if err != nil {
+		s.log.Error("snapshot", "err", err)
+		writeProblem(w, ledger.ProblemInternal())
+		return
+	}
+	path := f.Path
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		path = f.Gzip
+		w.Header().Set("Content-Encoding", "gzip")
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		s.log.Error("snapshot", "err", err)
+		writeProblem(w, ledger.ProblemInternal())
+		return
+	}
+	defer file.Close()
+	// A city's directory over a desk's line takes longer than an answer
+	// may: this one has half an hour.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(30 * time.Minute))
+	w.Header().Set("Content-Type", "application/vnd.sqlite3")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set(balisync.HeaderSnapshotCursor, strconv.FormatInt(f.Cursor, 10))
+	s.metrics.snapshots.Inc()
+	http.ServeContent(w, r, "", f.Created, file)
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
