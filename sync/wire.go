@@ -21,7 +21,7 @@ const (
 	// (balie.SnapshotSchema); the header HeaderSnapshotCursor says the
 	// change log's seq it reflects.
 	PathSnapshot = Version + "/snapshot"
-	PathHealth  = "/healthz"
+	PathHealth   = "/healthz"
 )
 
 // The protocol's revision travels in a header on every request and
