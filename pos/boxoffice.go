@@ -130,7 +130,7 @@ func (p *boxOfficePanel) load() {
 		var mine []balie.Event
 		tariffs := map[string][]balie.Tariff{}
 		for _, e := range evs {
-			if e.OrganiserID != org || err != nil {
+			if !p.a.cfg.Desk.Serves(e.OrganiserID) || err != nil {
 				continue
 			}
 			ts, terr := p.desk.Tariffs(ctx, e.ID)

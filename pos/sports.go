@@ -106,7 +106,7 @@ func (p *sportsPanel) load() {
 		evs, err := p.desk.EventsBetween(ctx, from, to)
 		var mine []balie.Event
 		for _, e := range evs {
-			if e.OrganiserID == org {
+			if p.a.cfg.Desk.Serves(e.OrganiserID) {
 				mine = append(mine, e)
 			}
 		}

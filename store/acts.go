@@ -27,7 +27,7 @@ func (d *DB) currentDesk(ctx context.Context, q querier) (balie.Desk, error) {
 		return balie.Desk{}, balie.Errorf(balie.CodeNotAllowed,
 			"Deze kassa is nog aan geen balie gekoppeld.", "This terminal is not assigned to a desk yet.")
 	}
-	return d.Desk(ctx, id)
+	return d.desk(ctx, q, id)
 }
 
 // activeCard reads a card and refuses it unless it can be used.
@@ -58,7 +58,7 @@ func (d *DB) decideCheckin(ctx context.Context, q querier, n balie.CardNumber, e
 	if err != nil {
 		return h, balie.Event{}, 0, err
 	}
-	ev, err := d.event(ctx, q, eventID)
+	ev, err := d.servedEvent(ctx, q, eventID)
 	if err != nil {
 		return h, ev, 0, err
 	}
@@ -119,7 +119,7 @@ func (d *DB) quoteTickets(ctx context.Context, q querier, req balie.TicketReques
 	if len(req.Lines) == 0 {
 		return h, balie.Event{}, nil, 0, balie.Errorf(balie.CodeQuantityInvalid, "Kies minstens één ticket.", "Choose at least one ticket.")
 	}
-	ev, err := d.event(ctx, q, req.EventID)
+	ev, err := d.servedEvent(ctx, q, req.EventID)
 	if err != nil {
 		return h, ev, nil, 0, err
 	}

@@ -509,3 +509,19 @@ func TestDB_FindHolders(t *testing.T) {
 		t.Errorf("replacement for the holder found by name: %v", err)
 	}
 }
+
+// TestDB_actsForOrganisersTheDeskServes: the sports desk does not sell
+// the theatre's tickets nor check in at its show; the box office, which
+// sells for the pool as well as its own, does both.
+func TestDB_actsForOrganisersTheDeskServes(t *testing.T) {
+	ctx := context.Background()
+	sport := newFixture(t, "desk-sport")
+	_, err := sport.db.SellTickets(ctx, staffClerk, balie.TicketRequest{EventID: "ev-show", Lines: []balie.TicketOrder{{TariffID: "t-reg", Quantity: 1}}, Payment: balie.PayCash})
+	wantCode(t, err, balie.CodeNotAllowed)
+	_, err = sport.db.CheckIn(ctx, staffClerk, cardRegular, "ev-show")
+	wantCode(t, err, balie.CodeNotAllowed)
+	box := newFixture(t, "desk-box")
+	if _, err := box.db.SellTickets(ctx, staffClerk, balie.TicketRequest{EventID: "ev-swim", Lines: []balie.TicketOrder{{TariffID: "t-swim", Quantity: 1}}, Payment: balie.PayCash}); balie.ErrorCode(err) == balie.CodeNotAllowed {
+		t.Errorf("the box office refuses the pool it sells for: %v", err)
+	}
+}

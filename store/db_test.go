@@ -74,7 +74,7 @@ func TestOpen_refusesBadFiles(t *testing.T) {
 // newFixtureAt is newFixture at a chosen path.
 func newFixtureAt(t *testing.T, path string) *fixture {
 	t.Helper()
-	f := newFixture(t, "desk-sport")
+	f := newFixture(t, "desk-box")
 	src := f.db.Path()
 	f.db.Close()
 	data, err := os.ReadFile(src)

@@ -80,7 +80,8 @@ func newFixture(t testing.TB, desk string) *fixture {
 		check(l.Organiser(o))
 	}
 	for _, k := range []balie.Desk{
-		{ID: "desk-box", Name: "Onthaal CC", OrganiserID: "org-cc", Mode: balie.DeskBoxOffice, CardSystem: "lier"},
+		// The centre's box office sells the pool's tickets too.
+		{ID: "desk-box", Name: "Onthaal CC", OrganiserID: "org-cc", Mode: balie.DeskBoxOffice, CardSystem: "lier", SellsFor: []string{"org-sport"}},
 		{ID: "desk-sport", Name: "Sporthal", OrganiserID: "org-sport", Mode: balie.DeskSports, CardSystem: "lier"},
 		{ID: "desk-bko", Name: "BKO", OrganiserID: "org-bko", Mode: balie.DeskChildcare, CardSystem: "lier"},
 	} {

@@ -290,18 +290,36 @@ func (d *DB) cardPrices(ctx context.Context, q querier, system string) (balie.Ca
 
 // Desk returns a desk of the replica.
 func (d *DB) Desk(ctx context.Context, id string) (balie.Desk, error) {
-	var k balie.Desk
-	var mode string
-	err := d.db.QueryRowContext(ctx, `SELECT id, name, organiser_id, mode, card_system FROM desks WHERE id = ?`, id).
-		Scan(&k.ID, &k.Name, &k.OrganiserID, &mode, &k.CardSystem)
-	if errors.Is(err, sql.ErrNoRows) {
-		return k, balie.Errorf(balie.CodeNotAllowed, "Balie %s is niet gekend op deze kassa.", "Desk %s is not known on this terminal.", id)
-	}
+	return d.desk(ctx, d.db, id)
+}
+
+func (d *DB) desk(ctx context.Context, q querier, id string) (balie.Desk, error) {
+	k, found, err := readDesk(ctx, q, id)
 	if err != nil {
 		return k, d.classify("read desk", err)
 	}
-	k.Mode = balie.DeskMode(mode)
+	if !found {
+		return k, balie.Errorf(balie.CodeNotAllowed, "Balie %s is niet gekend op deze kassa.", "Desk %s is not known on this terminal.", id)
+	}
 	return k, nil
+}
+
+// servedEvent reads an event this desk acts for: one of another
+// organiser's is refused, as the ledger would refuse it.
+func (d *DB) servedEvent(ctx context.Context, q querier, id string) (balie.Event, error) {
+	ev, err := d.event(ctx, q, id)
+	if err != nil {
+		return ev, err
+	}
+	desk, err := d.currentDesk(ctx, q)
+	if err != nil {
+		return ev, err
+	}
+	if !desk.Serves(ev.OrganiserID) {
+		return ev, balie.Errorf(balie.CodeNotAllowed,
+			"Deze balie werkt niet voor de organisator van %s.", "This desk does not act for the organiser of %s.", ev.Name)
+	}
+	return ev, nil
 }
 
 func (d *DB) staff(ctx context.Context, q querier, where string, arg string) (balie.Staff, error) {

@@ -131,8 +131,8 @@ func (l *Loader) Organiser(o balie.Organiser) error {
 
 // Desk stores a desk.
 func (l *Loader) Desk(k balie.Desk) error {
-	return l.exec(`INSERT OR REPLACE INTO desks(id, name, organiser_id, mode, card_system) VALUES (?,?,?,?,?)`,
-		k.ID, k.Name, k.OrganiserID, string(k.Mode), k.CardSystem)
+	return l.exec(`INSERT OR REPLACE INTO desks(id, name, organiser_id, mode, card_system, sells_for) VALUES (?,?,?,?,?,?)`,
+		k.ID, k.Name, k.OrganiserID, string(k.Mode), k.CardSystem, joinIDs(k.SellsFor))
 }
 
 // Staff stores a staff member.

@@ -408,20 +408,28 @@ func (d *DB) staffRef(ctx context.Context, q querier, id string) (balie.StaffRef
 // deskAt reads a desk through q; one the replica no longer holds keeps
 // its id as name.
 func deskAt(ctx context.Context, q querier, id string) (balie.Desk, error) {
-	k := balie.Desk{ID: id, Name: id}
+	k, _, err := readDesk(ctx, q, id)
+	return k, err
+}
+
+// readDesk reads a desk through q; found is false when the replica does
+// not hold it (the desk then has its id as name).
+func readDesk(ctx context.Context, q querier, id string) (k balie.Desk, found bool, err error) {
+	k = balie.Desk{ID: id, Name: id}
 	if id == "" {
-		return k, nil
+		return k, false, nil
 	}
-	var mode string
-	err := q.QueryRowContext(ctx, `SELECT name, organiser_id, mode, card_system FROM desks WHERE id = ?`, id).Scan(&k.Name, &k.OrganiserID, &mode, &k.CardSystem)
+	var mode, sellsFor string
+	err = q.QueryRowContext(ctx, `SELECT name, organiser_id, mode, card_system, sells_for FROM desks WHERE id = ?`, id).
+		Scan(&k.Name, &k.OrganiserID, &mode, &k.CardSystem, &sellsFor)
 	if errors.Is(err, sql.ErrNoRows) {
-		return k, nil
+		return k, false, nil
 	}
 	if err != nil {
-		return k, fmt.Errorf("read desk: %w", err)
+		return k, false, fmt.Errorf("read desk: %w", err)
 	}
-	k.Mode = balie.DeskMode(mode)
-	return k, nil
+	k.Mode, k.SellsFor = balie.DeskMode(mode), splitIDs(sellsFor)
+	return k, true, nil
 }
 
 // nameOrganisers fills in the organisers' names and orders the lines by
