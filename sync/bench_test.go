@@ -71,6 +71,7 @@ func BenchmarkFirstDownload1M(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		ld.Bulk = true
 		start := time.Now()
 		if err := demo.Generate(demo.Config{Holders: 1_000_000, Today: today}, ld); err != nil {
 			b.Fatal(err)

@@ -266,6 +266,7 @@ func seedDemoLedger(ctx context.Context, path string, today time.Time, holders i
 		l.Close()
 		return err
 	}
+	ld.Bulk = true
 	every := max(holders/10, 1000)
 	ld.OnHolder = func(n int) {
 		if n%every == 0 {

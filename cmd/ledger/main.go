@@ -300,6 +300,7 @@ func (c *command) seed(args []string) int {
 		c.say(err)
 		return exitFail
 	}
+	ld.Bulk = true
 	start, step := time.Now(), max(holders/10, 1)
 	ld.OnHolder = func(n int) {
 		if n%step == 0 || n == holders {

@@ -16,6 +16,7 @@ type request struct {
 	terminal string
 	batch    func(ledger.BatchTx) (*ledger.Effects, error) // an upload, or
 	write    func(ledger.WriteTx) error                    // any other write, or
+	bulk     bool                                          // a write whose commit need not wait for the disk
 	flush    bool                                          // a fold of the hot state
 	done     chan error
 }
@@ -58,6 +59,14 @@ func (s *Store) Batch(ctx context.Context, terminal string, fn func(ledger.Batch
 // Write runs fn in a write transaction of its own on the writer.
 func (s *Store) Write(ctx context.Context, fn func(ledger.WriteTx) error) error {
 	return s.submit(&request{ctx: ctx, write: fn})
+}
+
+// WriteBulk is Write with a commit that does not wait for the disk
+// (synchronous NORMAL): for a load that can be made again from its
+// source. The next durable commit makes it durable too, being in the
+// same write-ahead log.
+func (s *Store) WriteBulk(ctx context.Context, fn func(ledger.WriteTx) error) error {
+	return s.submit(&request{ctx: ctx, write: fn, bulk: true})
 }
 
 // Flush folds the hot state into its tables, when it holds anything.
@@ -140,6 +149,13 @@ func (s *Store) serve(ctx context.Context, r *request) {
 		if err := r.ctx.Err(); err != nil {
 			r.done <- err
 			return
+		}
+		if r.bulk {
+			if _, err := s.w.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+				r.done <- s.classify("bulk write", err)
+				return
+			}
+			defer s.w.ExecContext(ctx, `PRAGMA synchronous = FULL`)
 		}
 		r.done <- s.runWrite(ctx, r.write)
 		return

@@ -113,6 +113,7 @@ func prepare(args []string) error {
 	if err != nil {
 		return err
 	}
+	ld.Bulk = true
 	if err := demo.Generate(demo.Config{Holders: *holders, Today: day}, ld); err != nil {
 		return err
 	}

@@ -108,6 +108,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	ld.Bulk = true
 	if err := demo.Generate(demo.Config{Holders: *holders, Today: today}, ld); err != nil {
 		return err
 	}
