@@ -251,12 +251,12 @@ func classify(op string, err error) error {
 	}
 	switch pgCode(err) {
 	case codeLockTimeout, codeQueryCanceled, codeTooMany, codeCannotConnect:
-		return fmt.Errorf("%s: %w: %v", op, ledger.ErrBusy, err)
+		return fmt.Errorf("%s: %w: %w", op, ledger.ErrBusy, err)
 	case codeReadOnlyTx:
-		return fmt.Errorf("%s: %w: %v", op, ledger.ErrReadOnly, err)
+		return fmt.Errorf("%s: %w: %w", op, ledger.ErrReadOnly, err)
 	}
 	if pgconn.Timeout(err) {
-		return fmt.Errorf("%s: %w: %v", op, ledger.ErrBusy, err)
+		return fmt.Errorf("%s: %w: %w", op, ledger.ErrBusy, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
