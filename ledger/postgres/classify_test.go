@@ -14,7 +14,9 @@ import (
 // later), a deadlock or a serialization failure is tried again here, and
 // the core's own errors pass untouched.
 func TestClassify(t *testing.T) {
-	pgErr := func(code string) error { return fmt.Errorf("lock holders: %w", &pgconn.PgError{Code: code, Message: "x"}) }
+	pgErr := func(code string) error {
+		return fmt.Errorf("lock holders: %w", &pgconn.PgError{Code: code, Message: "x"})
+	}
 	tests := []struct {
 		name      string
 		err       error

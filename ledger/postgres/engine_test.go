@@ -88,7 +88,9 @@ func activeCards(t testing.TB, url string, n int) []balie.CheckinPayload {
 }
 
 // swim is today's swimming: one point a check-in, once a day.
-func swim() (id, organiser string) { return "ev-" + today.Format("20060102") + "-zwemmen", demo.OrgSports }
+func swim() (id, organiser string) {
+	return "ev-" + today.Format("20060102") + "-zwemmen", demo.OrgSports
+}
 
 func checkinAt(tm *ledgertest.Terminal, h balie.CheckinPayload, at time.Time) balie.JournalEvent {
 	id, org := swim()
