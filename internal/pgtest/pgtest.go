@@ -127,7 +127,7 @@ func (c *Cluster) NewDatabase(t testing.TB) string {
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), c.n)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := c.admin.Exec(ctx, `CREATE DATABASE `+name+` TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'`); err != nil {
+	if _, err := c.admin.Exec(ctx, `CREATE DATABASE `+name+` TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C' STRATEGY FILE_COPY`); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
