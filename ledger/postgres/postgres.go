@@ -95,6 +95,10 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 	if err := s.pool.Ping(ctx); err != nil {
 		s.pool.Close()
+		if pgCode(err) == codeNoDatabase {
+			return nil, fmt.Errorf("open ledger: the database %q does not exist on %s: make it first (createdb --locale=C --template=template0 %[1]s), then run 'ledger init --db URL'",
+				cfg.ConnConfig.Database, cfg.ConnConfig.Host)
+		}
 		return nil, classify("open ledger", err)
 	}
 	if opts.ReadOnly {
@@ -212,7 +216,7 @@ const (
 	codeCannotConnect  = "57P03" // the server is starting or stopping
 	codeDuplicateTable = "42P07"
 	codeReadOnlyTx     = "25006"
-	codeUndefinedTable = "42P01"
+	codeNoDatabase     = "3D000" // invalid_catalog_name
 )
 
 func pgCode(err error) string {
