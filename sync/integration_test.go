@@ -37,16 +37,23 @@ func (c *clock) Now() time.Time { return c.t }
 // the directory.
 func enrol(t *testing.T, lt *ledgertest.Ledger, desk string, plan func(n int, r *http.Request) fault) *terminal {
 	t.Helper()
-	ctx := context.Background()
 	_, token := lt.AddTerminal(t, desk)
-	clk := &clock{t: time.Date(lt.Today.Year(), lt.Today.Month(), lt.Today.Day(), 10, 0, 0, 0, balie.Brussels())}
+	return enrolWith(t, token, lt.URL, lt.Today, plan)
+}
+
+// enrolWith enrols a terminal with the ledger at url through a fault
+// proxy, using an enrolment token; its clock stands at 10:00 on today.
+func enrolWith(t *testing.T, token, url string, today time.Time, plan func(n int, r *http.Request) fault) *terminal {
+	t.Helper()
+	ctx := context.Background()
+	clk := &clock{t: time.Date(today.Year(), today.Month(), today.Day(), 10, 0, 0, 0, balie.Brussels())}
 	path := filepath.Join(t.TempDir(), "balie.db")
 	d, err := store.Open(ctx, path, store.Options{Now: clk.Now, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	p := newFaultProxy(t, lt.URL, plan)
+	p := newFaultProxy(t, url, plan)
 	pub, err := d.PublicKey(ctx)
 	if err != nil {
 		t.Fatal(err)
