@@ -1,19 +1,12 @@
 package sync_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"runtime"
 	"strings"
 	gosync "sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,108 +21,12 @@ import (
 // The tests of several `ledger serve` processes on one PostgreSQL: the
 // real program, built from this module, started twice on one database.
 
-// buildLedger builds cmd/ledger into the test's folder.
-func buildLedger(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "ledger")
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	if out, err := exec.Command(goBin, "build", "-o", bin, "github.com/balie/balie/cmd/ledger").CombinedOutput(); err != nil {
-		t.Fatalf("build cmd/ledger: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// ledgerCmd runs an operator command of the built program and returns
-// what it printed; a failure fails the test.
-func ledgerCmd(t *testing.T, bin string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(bin, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("ledger %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-// lockedBuffer is a process's stderr, read while the process writes.
-type lockedBuffer struct {
-	mu gosync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// serveLedger starts `ledger serve` on db at a free port and returns its
-// URL; the process is stopped (SIGTERM, as an operator would) when the
-// test ends, and must stop cleanly.
-func serveLedger(t *testing.T, bin, db string) string {
-	t.Helper()
-	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test binary
-	stderr := &lockedBuffer{}
-	cmd.Stderr = stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	sc := bufio.NewScanner(stdout)
-	if !sc.Scan() {
-		cmd.Process.Kill()
-		t.Fatalf("ledger serve said nothing: %s", stderr.String())
-	}
-	line := sc.Text()
-	go func() {
-		for sc.Scan() {
-		}
-		exited <- cmd.Wait()
-	}()
-	url := line[strings.LastIndex(line, " ")+1:]
-	if !strings.HasPrefix(url, "http://127.0.0.1:") {
-		t.Fatalf("ledger serve printed %q", line)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("ledger serve at %s ended with %v: %s", url, err, stderr.String())
-			}
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			t.Errorf("ledger serve at %s did not stop in 30 s", url)
-		}
-	})
-	return url
-}
-
-var tokenLine = regexp.MustCompile(`token\s+(\S+)`)
-
 // addTerminal makes a terminal for desk with the operator's command and
 // returns its one-time token.
 func addTerminal(t *testing.T, bin, db, name, organiser, desk string) string {
 	t.Helper()
-	out := ledgerCmd(t, bin, "terminal", "add", "--db", db, "--name", name, "--organiser", organiser, "--location", desk)
-	m := tokenLine.FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("terminal add printed %q", out)
-	}
-	return m[1]
+	_, token := ledgertest.CommandAddTerminal(t, bin, db, name, organiser, desk)
+	return token
 }
 
 // twoLedgers seeds a new PostgreSQL database with the built program and
@@ -138,12 +35,12 @@ func addTerminal(t *testing.T, bin, db, name, organiser, desk string) string {
 // clock, whatever the hour the test runs.
 func twoLedgers(t *testing.T, holders int) (bin, db string, urls []string, today time.Time) {
 	t.Helper()
-	bin, db = buildLedger(t), pg.NewDatabase(t)
+	bin, db = ledgertest.BuildLedger(t), pg.NewDatabase(t)
 	now := time.Now().In(balie.Brussels())
 	today = time.Date(now.Year(), now.Month(), now.Day()-1, 0, 0, 0, 0, balie.Brussels())
-	ledgerCmd(t, bin, "init", "--db", db)
-	ledgerCmd(t, bin, "seed", "--db", db, "--demo", "--holders", fmt.Sprint(holders), "--today", today.Format("2006-01-02"))
-	urls = []string{serveLedger(t, bin, db), serveLedger(t, bin, db)}
+	ledgertest.Command(t, bin, "init", "--db", db)
+	ledgertest.Command(t, bin, "seed", "--db", db, "--demo", "--holders", fmt.Sprint(holders), "--today", today.Format("2006-01-02"))
+	urls = []string{ledgertest.Serve(t, bin, db).URL, ledgertest.Serve(t, bin, db).URL}
 	return bin, db, urls, today
 }
 
@@ -282,7 +179,7 @@ func TestSync_twoLedgerProcesses(t *testing.T) {
 		t.Fatalf("only %d acts recorded: the test tested little", total)
 	}
 	checkInvariants(t, readLedger(t, db), terms...)
-	out := ledgerCmd(t, bin, "verify", "--db", db)
+	out := ledgertest.Command(t, bin, "verify", "--db", db)
 	if strings.Count(out, "chain intact") != terminals || !strings.Contains(out, fmt.Sprintf("%d journals, 0 broken", terminals)) {
 		t.Errorf("ledger verify:\n%s", out)
 	}

@@ -160,6 +160,17 @@ func (c *Cluster) url(name string) string {
 	return u.String()
 }
 
+// ServerPID is the server's process id (the postmaster's; the backends
+// are its children), 0 when it does not run: for a benchmark's CPU count.
+func (c *Cluster) ServerPID() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.server == nil {
+		return 0
+	}
+	return c.server.Process.Pid
+}
+
 // Stop stops the server (pg_ctl stop -m fast) and removes its folder.
 // It is safe to call when the cluster never started, and twice.
 func (c *Cluster) Stop() error {

@@ -45,8 +45,7 @@ func (b *batchTx) Stored(terminal string, from, to int64) ([]ledger.StoredEvent,
 
 func (b *batchTx) Targets(terminal string, ids []string) (map[string]ledger.Target, error) {
 	out := make(map[string]ledger.Target, len(ids))
-	rows, err := b.tx.Query(b.ctx, `SELECT `+targetColumns+` FROM events e LEFT JOIN voids v ON v.target = e.ingest
-		WHERE e.terminal = $1 AND e.id = ANY($2)`, terminal, ids)
+	rows, err := b.tx.Query(b.ctx, `SELECT `+targetColumns+` FROM events e WHERE e.terminal = $1 AND e.id = ANY($2)`, terminal, ids)
 	if err != nil {
 		return nil, wrapErr("read void targets", err)
 	}
@@ -63,8 +62,15 @@ func (b *batchTx) Targets(terminal string, ids []string) (map[string]ledger.Targ
 
 // lockOrder is keys sorted and without repeats: the order every
 // transaction locks rows of one table in. The array's order, not the
-// database's collation, decides it (WITH ORDINALITY), so it is the same
-// on every engine and locale.
+// database's collation, decides it, so it is the same on every engine
+// and locale.
+//
+// The lookups of many keys are written as a LATERAL subquery a key: a
+// nested loop over the array with an index lookup each, which locks the
+// rows in the array's order, and whose cost grows with the batch, never
+// with the table (a join the planner may answer with a scan of a million
+// holders, or of all the usage ever counted; OFFSET 0 keeps PostgreSQL
+// from folding the subquery back into one).
 func lockOrder[K ~string](keys []K) []string {
 	out := make([]string, 0, len(keys))
 	for _, k := range keys {
@@ -78,8 +84,8 @@ func lockOrder[K ~string](keys []K) []string {
 
 func (b *batchTx) Holders(ids []string) (map[string]int, error) {
 	out := make(map[string]int, len(ids))
-	rows, err := b.tx.Query(b.ctx, `SELECT h.id, h.points FROM unnest($1::text[]) WITH ORDINALITY AS u(id, o)
-		JOIN holders h ON h.id = u.id ORDER BY u.o FOR UPDATE OF h`, lockOrder(ids))
+	rows, err := b.tx.Query(b.ctx, `SELECT h.id, h.points FROM unnest($1::text[]) AS u(id)
+		CROSS JOIN LATERAL (SELECT id, points FROM holders WHERE id = u.id FOR UPDATE) AS h`, lockOrder(ids))
 	if err != nil {
 		return nil, wrapErr("lock holders", err)
 	}
@@ -114,8 +120,8 @@ func (b *batchTx) HolderDetails(ids []string) (map[string]balie.Holder, error) {
 
 func (b *batchTx) Cards(numbers []balie.CardNumber) (map[balie.CardNumber]balie.Card, error) {
 	out := make(map[balie.CardNumber]balie.Card, len(numbers))
-	rows, err := b.tx.Query(b.ctx, `SELECT `+prefixed("c.", cardColumns)+` FROM unnest($1::text[]) WITH ORDINALITY AS u(number, o)
-		JOIN cards c ON c.number = u.number ORDER BY u.o FOR UPDATE OF c`, lockOrder(numbers))
+	rows, err := b.tx.Query(b.ctx, `SELECT `+prefixed("c.", cardColumns)+` FROM unnest($1::text[]) AS u(number)
+		CROSS JOIN LATERAL (SELECT `+cardColumns+` FROM cards WHERE number = u.number FOR UPDATE) AS c`, lockOrder(numbers))
 	if err != nil {
 		return nil, wrapErr("lock cards", err)
 	}
@@ -157,8 +163,8 @@ func (b *batchTx) RewardUnits(ids []string) (map[string]int, error) {
 	batch.Queue(`INSERT INTO reward_units (id, units)
 		SELECT e.id, 0 FROM unnest($1::text[]) WITH ORDINALITY AS u(id, o) JOIN entities e ON e.kind = 'reward' AND e.id = u.id ORDER BY u.o
 		ON CONFLICT (id) DO NOTHING`, ids)
-	batch.Queue(`SELECT r.id, r.units FROM unnest($1::text[]) WITH ORDINALITY AS u(id, o)
-		JOIN reward_units r ON r.id = u.id ORDER BY u.o FOR UPDATE OF r`, ids).Query(func(rows pgx.Rows) error {
+	batch.Queue(`SELECT r.id, r.units FROM unnest($1::text[]) AS u(id)
+		CROSS JOIN LATERAL (SELECT id, units FROM reward_units WHERE id = u.id FOR UPDATE) AS r`, ids).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var id string
 			var n int
@@ -181,13 +187,13 @@ func (b *batchTx) Usage(kind ledger.UsageKind, pairs []ledger.Pair) (map[ledger.
 	switch kind {
 	case ledger.UsageCheckin:
 		q = `SELECT u.holder_id, u.event_id, u.at, u.ingest, 0, 0 FROM unnest($1::text[], $2::text[]) AS q(h, i)
-			JOIN checkin_usage u ON u.holder_id = q.h AND u.event_id = q.i`
+			CROSS JOIN LATERAL (SELECT * FROM checkin_usage WHERE holder_id = q.h AND event_id = q.i OFFSET 0) AS u`
 	case ledger.UsageTicket:
 		q = `SELECT u.holder_id, u.tariff_id, u.at, u.ingest, u.line, u.quantity FROM unnest($1::text[], $2::text[]) AS q(h, i)
-			JOIN ticket_usage u ON u.holder_id = q.h AND u.tariff_id = q.i`
+			CROSS JOIN LATERAL (SELECT * FROM ticket_usage WHERE holder_id = q.h AND tariff_id = q.i OFFSET 0) AS u`
 	case ledger.UsageReward:
 		q = `SELECT u.holder_id, u.reward_id, u.at, u.ingest, 0, 0 FROM unnest($1::text[], $2::text[]) AS q(h, i)
-			JOIN reward_usage u ON u.holder_id = q.h AND u.reward_id = q.i`
+			CROSS JOIN LATERAL (SELECT * FROM reward_usage WHERE holder_id = q.h AND reward_id = q.i OFFSET 0) AS u`
 	default:
 		return nil, fmt.Errorf("read usage: unknown kind %q", kind)
 	}
@@ -220,7 +226,8 @@ func (b *batchTx) Memberships(pairs []ledger.Pair) (map[ledger.Pair][]ledger.Mem
 	out := make(map[ledger.Pair][]ledger.MembershipRow, len(pairs))
 	hs, ps := splitPairs(pairs)
 	rows, err := b.tx.Query(b.ctx, `SELECT m.holder_id, m.program_id, m.starts, m.ends, coalesce(m.ingest, 0)
-		FROM unnest($1::text[], $2::text[]) AS q(h, p) JOIN memberships m ON m.holder_id = q.h AND m.program_id = q.p ORDER BY m.id`, hs, ps)
+		FROM unnest($1::text[], $2::text[]) AS q(h, p)
+		CROSS JOIN LATERAL (SELECT * FROM memberships WHERE holder_id = q.h AND program_id = q.p OFFSET 0) AS m ORDER BY m.id`, hs, ps)
 	if err != nil {
 		return nil, wrapErr("read memberships", err)
 	}
@@ -264,12 +271,8 @@ func (b *batchTx) apply(eff *ledger.Effects) error {
 		return nil
 	}
 	batch := &pgx.Batch{}
-	var stored int64
 	if len(eff.Events) > 0 {
-		queueEvents(batch, eff).Exec(func(ct pgconn.CommandTag) error {
-			stored = ct.RowsAffected()
-			return nil
-		})
+		queueEvents(batch, eff)
 		batch.Queue(`UPDATE terminals SET last_seq = $1, last_hash = $2 WHERE id = $3`, eff.LastSeq, eff.LastHash, eff.Terminal)
 	}
 	if s := eff.Signature; s != nil {
@@ -299,7 +302,10 @@ func (b *batchTx) apply(eff *ledger.Effects) error {
 			points[i] = int64(eff.Points[id])
 			changes.add(balie.ChangeBalance, id, false, balanceJSON(id, eff.Points[id]))
 		}
-		batch.Queue(`UPDATE holders h SET points = u.points FROM unnest($1::text[], $2::bigint[]) AS u(id, points) WHERE h.id = u.id`, ids, points)
+		// The redundant = ANY lets the planner reach the holders by their
+		// key whatever it makes of the join: never a scan of them all.
+		batch.Queue(`UPDATE holders h SET points = u.points FROM unnest($1::text[], $2::bigint[]) AS u(id, points)
+			WHERE h.id = u.id AND h.id = ANY($1)`, ids, points)
 	}
 	if len(eff.Cards) > 0 {
 		// One row per card, the last state the batch gave it, a chip UID
@@ -353,7 +359,7 @@ func (b *batchTx) apply(eff *ledger.Effects) error {
 			SELECT v.void, m.line, m.kind, m.event_id, m.tariff_id, m.organiser_id, m.payment, m.day, -m.quantity, m.regular,
 				m.holder_share, m.organiser_share, m.city_share, -m.amount, m.ingest
 			FROM unnest($1::bigint[], $2::bigint[]) AS v(target, void) JOIN money_lines m ON m.ingest = v.target AND m.void_of IS NULL
-			ORDER BY v.void, m.line`, targets, voids)
+			WHERE m.ingest = ANY($1) ORDER BY v.void, m.line`, targets, voids)
 	}
 	if len(eff.Flags) > 0 {
 		queueFlags(batch, eff.Flags)
@@ -363,11 +369,14 @@ func (b *batchTx) apply(eff *ledger.Effects) error {
 		return nil
 	}
 	if err := b.tx.SendBatch(b.ctx, batch).Close(); err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == codeUnique && pe.TableName == "events" {
+			// An id another terminal's event has: nothing of the batch
+			// stays. (The terminal's own seqs cannot clash: its row is
+			// locked and its head read under the lock.)
+			return ledger.ErrIDTaken
+		}
 		return wrapErr("write batch", err)
-	}
-	if stored != int64(len(eff.Events)) {
-		// An id another terminal's event has: nothing of the batch stays.
-		return ledger.ErrIDTaken
 	}
 	return nil
 }

@@ -15,11 +15,12 @@ import (
 // eventColumns are the columns a new event is inserted with.
 const eventColumns = `ingest, id, terminal, seq, time, staff, kind, payload, prev_hash, hash, status, code, message_nl, message_en, received, holder_id, points, undo, item`
 
-// queueEvents inserts the batch's events. A conflict (an id another
-// terminal's event has) inserts nothing for that row, which the caller
-// sees in the count: PostgreSQL's fast idempotent path, without an error
-// that would end the pipeline.
-func queueEvents(b *pgx.Batch, eff *ledger.Effects) *pgx.QueuedQuery {
+// queueEvents inserts the batch's events. A repeat never comes here (the
+// core answers repeats from the stored events), so a conflict is an id
+// another terminal's event has: a plain INSERT, whose unique violation
+// the caller turns into ErrIDTaken, is cheaper than ON CONFLICT's
+// speculative insertion of every row.
+func queueEvents(b *pgx.Batch, eff *ledger.Effects) {
 	n := len(eff.Events)
 	ingest, seq, received, points := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	payload := make([][]byte, n)
@@ -35,10 +36,9 @@ func queueEvents(b *pgx.Batch, eff *ledger.Effects) *pgx.QueuedQuery {
 			text[j][i] = s
 		}
 	}
-	return b.Queue(`INSERT INTO events (`+eventColumns+`)
+	b.Queue(`INSERT INTO events (`+eventColumns+`)
 		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bytea[], $9::text[],
-			$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[], $16::text[], $17::bigint[], $18::text[], $19::text[])
-		ON CONFLICT DO NOTHING`,
+			$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[], $16::text[], $17::bigint[], $18::text[], $19::text[])`,
 		ingest, text[0], text[1], seq, text[2], text[3], text[4], payload, text[5], text[6], text[7], text[8], text[9], text[10],
 		received, text[11], points, text[12], text[13])
 }
@@ -62,8 +62,8 @@ func queueUsage(b *pgx.Batch, eff *ledger.Effects) {
 		c.line, c.quantity = append(c.line, int32(u.Line)), append(c.quantity, int32(u.Quantity))
 	}
 	if c := add[ledger.UsageCheckin]; c != nil {
-		b.Queue(`INSERT INTO checkin_usage (holder_id, event_id, at, ingest) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
-			ON CONFLICT DO NOTHING`, c.holders, c.items, c.at, c.ingest)
+		b.Queue(`INSERT INTO checkin_usage (holder_id, event_id, at, ingest) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])`,
+			c.holders, c.items, c.at, c.ingest)
 	}
 	if c := add[ledger.UsageTicket]; c != nil {
 		b.Queue(`INSERT INTO ticket_usage (holder_id, tariff_id, at, ingest, line, quantity)
@@ -90,7 +90,7 @@ func queueUsage(b *pgx.Batch, eff *ledger.Effects) {
 		}
 		item := map[ledger.UsageKind]string{ledger.UsageCheckin: "event_id", ledger.UsageTicket: "tariff_id", ledger.UsageReward: "reward_id"}[kind]
 		b.Queue(`DELETE FROM `+table+` u USING unnest($1::text[], $2::text[], $3::bigint[]) AS d(h, i, g)
-			WHERE u.holder_id = d.h AND u.`+item+` = d.i AND u.ingest = d.g`, c.holders, c.items, c.ingest)
+			WHERE u.holder_id = d.h AND u.`+item+` = d.i AND u.ingest = d.g AND u.holder_id = ANY($1)`, c.holders, c.items, c.ingest)
 	}
 }
 

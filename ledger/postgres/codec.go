@@ -137,7 +137,8 @@ func scanStored(row scanner) (ledger.StoredEvent, error) {
 	return e, nil
 }
 
-const targetColumns = `e.id, e.ingest, e.seq, e.kind, e.payload, e.time, e.status, e.holder_id, e.points, e.item, e.undo, v.void IS NOT NULL`
+const targetColumns = `e.id, e.ingest, e.seq, e.kind, e.payload, e.time, e.status, e.holder_id, e.points, e.item, e.undo,
+	EXISTS (SELECT 1 FROM voids v WHERE v.target = e.ingest)`
 
 func scanTarget(row scanner) (string, ledger.Target, error) {
 	var id, kind, at string

@@ -11,9 +11,11 @@
 // them; uploads that do not meet run side by side.
 //
 // The change log stays gap-free across processes: every transaction that
-// writes changes takes their seqs from one counter row as its last step,
-// so such commits are ordered by seq and a download by cursor never skips
-// a change committed after it read.
+// writes changes writes its rows first, then, as its last step, takes a
+// range of seqs for them under one counter row's lock, so such commits
+// are ordered by seq and a download by cursor never skips a change
+// committed after it read; the lock is held for two one-row statements
+// and the commit.
 //
 // docs/postgres.md says how to run it and where the SQL leaves what
 // CockroachDB and YugabyteDB accept.
@@ -230,8 +232,8 @@ func pgCode(err error) string {
 // retryable reports whether err says a concurrent transaction got in the
 // way, so that the same work may succeed when tried again. A unique
 // violation is one too: two uploads creating the same holder at once, the
-// loser sees the winner's row the next time. (The events are inserted
-// ON CONFLICT DO NOTHING and their conflicts are ErrIDTaken, never
+// loser sees the winner's row the next time. (A conflict on the events,
+// an id another terminal's event has, is ErrIDTaken by then, never
 // retried.)
 func retryable(err error) bool {
 	switch pgCode(err) {

@@ -268,7 +268,9 @@ func (r *reader) Changes(after int64, limit int, fn func(seq int64, kind, key []
 	if err := r.sync(pendingAll, ""); err != nil {
 		return err
 	}
-	rows, err := r.q.Query(r.ctx, `SELECT seq, kind, key, deleted, data FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit)
+	rows, err := r.q.Query(r.ctx, `SELECT o.first + c.pos - 1, c.kind, c.key, c.deleted, c.data
+		FROM change_commits o JOIN changes c ON c.tx = o.tx
+		WHERE o.last > $1 AND o.first + c.pos - 1 > $1 ORDER BY o.last, c.pos LIMIT $2`, after, limit)
 	if err != nil {
 		return wrapErr("read changes", err)
 	}
@@ -292,7 +294,7 @@ func (r *reader) LastChange() (int64, error) {
 		return 0, err
 	}
 	var n int64
-	err := r.q.QueryRow(r.ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&n)
+	err := r.q.QueryRow(r.ctx, `SELECT coalesce(max(last), 0) FROM change_commits`).Scan(&n)
 	return n, wrapErr("read changes", err)
 }
 

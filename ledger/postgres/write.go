@@ -298,11 +298,12 @@ func (c *changeSet) add(kind, key string, deleted bool, data []byte) {
 	c.n++
 }
 
-// queue adds the statements that give the changes their seqs and write
-// them: first the counter, whose row lock orders every commit that
-// writes changes, then the rows with seqs counted back from it. Queued
-// last, they run last, so the lock is held for the end of the
-// transaction only.
+// queue adds the statements that write the changes and give them their
+// seqs: the rows first, with this transaction's id and their place in
+// it, then, as the last statements of the transaction, the counter, whose
+// row lock orders every commit that writes changes, and the one row that
+// gives this commit its range of seqs. The lock is held for those two
+// rows and the commit.
 func (c *changeSet) queue(b *pgx.Batch) {
 	if c.n == 0 {
 		return
@@ -316,12 +317,13 @@ func (c *changeSet) queue(b *pgx.Batch) {
 			}
 		}
 	}
+	b.Queue(`WITH t AS (SELECT nextval('change_txs') AS tx)
+		INSERT INTO changes (kind, key, deleted, data, tx, pos)
+		SELECT u.kind, u.key, u.deleted, u.data, t.tx, u.o FROM t, unnest($1::text[], $2::text[], $3::boolean[], $4::bytea[]) WITH ORDINALITY AS u(kind, key, deleted, data, o)
+		ON CONFLICT (kind, key) DO UPDATE SET deleted = excluded.deleted, data = excluded.data, tx = excluded.tx, pos = excluded.pos`,
+		kinds, keys, deleted, data)
 	b.Queue(`UPDATE change_counter SET n = n + $1 WHERE id = 1`, int64(c.n))
-	b.Queue(`INSERT INTO changes (seq, kind, key, deleted, data)
-		SELECT (SELECT n FROM change_counter WHERE id = 1) - $1 + u.o, u.kind, u.key, u.deleted, u.data
-		FROM unnest($2::text[], $3::text[], $4::boolean[], $5::bytea[]) WITH ORDINALITY AS u(kind, key, deleted, data, o)
-		ON CONFLICT (kind, key) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted, data = excluded.data`,
-		int64(c.n), kinds, keys, deleted, data)
+	b.Queue(`INSERT INTO change_commits (tx, first, last) SELECT currval('change_txs'), n - $1 + 1, n FROM change_counter WHERE id = 1`, int64(c.n))
 }
 
 func sortedKeys[K ~string, V any](m map[K]V) []K {

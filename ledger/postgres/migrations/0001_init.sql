@@ -205,19 +205,33 @@ CREATE TABLE review_flags (
 CREATE INDEX review_flags_open ON review_flags (ingest) WHERE NOT resolved;
 
 -- The change log terminals download, compacted: a new change of an
--- entity takes the row of the older one with a new seq (UNIQUE (kind,
--- key)), so a first download costs the size of the directory, not of its
--- history. Seqs come from change_counter, whose one row every transaction
--- that writes changes locks as its last step: commits that write changes
--- are ordered, so a change committed later always has a higher seq and a
--- download by cursor never skips one, whichever process wrote it.
+-- entity takes the row of the older one (PRIMARY KEY (kind, key)), so a
+-- first download costs the size of the directory, not of its history.
+--
+-- A change's seq is its transaction's first seq plus its place in the
+-- transaction, less one: the rows are written with the transaction (tx)
+-- and their place (pos) only, and the seqs are given at the very end, by
+-- one row in change_commits, under change_counter's one row, which every
+-- transaction that writes changes locks as its last step. Commits that
+-- write changes are thus ordered by seq, so a download by cursor never
+-- skips a change committed after it read, whichever process wrote it; and
+-- the lock is held for two one-row statements and the commit, never for
+-- the rows.
+CREATE SEQUENCE change_txs AS bigint;
 CREATE TABLE changes (
-	seq     bigint PRIMARY KEY,
 	kind    text NOT NULL,
 	key     text NOT NULL,
 	deleted boolean NOT NULL DEFAULT false,
 	data    bytea, -- compact JSON; NULL when deleted
-	UNIQUE (kind, key)
+	tx      bigint NOT NULL, -- a value of change_txs
+	pos     integer NOT NULL, -- 1, 2, ... in the transaction
+	PRIMARY KEY (kind, key)
+);
+CREATE INDEX changes_tx ON changes (tx, pos);
+CREATE TABLE change_commits (
+	tx    bigint PRIMARY KEY,
+	first bigint NOT NULL, -- the seq of pos 1
+	last  bigint NOT NULL UNIQUE -- the transaction's last seq; commits are ordered by it
 );
 CREATE TABLE change_counter (
 	id integer PRIMARY KEY CHECK (id = 1),
