@@ -103,7 +103,9 @@ CREATE TABLE reward_units (
 
 -- Holders with their authoritative points, written through by every
 -- upload. initial_points is the balance a seed or an import gave, so that
--- a replay of the events can check points.
+-- a replay of the events can check points. The room left on each page
+-- (fillfactor) lets a new balance stay on its page without a new index
+-- entry (a HOT update): points are not indexed.
 CREATE TABLE holders (
 	id               text PRIMARY KEY,
 	first_name       text NOT NULL,
@@ -116,7 +118,7 @@ CREATE TABLE holders (
 	social_grace_end text NOT NULL,
 	points           bigint NOT NULL,
 	initial_points   bigint NOT NULL
-);
+) WITH (fillfactor = 85);
 
 CREATE TABLE cards (
 	number      text PRIMARY KEY,
