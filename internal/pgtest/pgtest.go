@@ -225,7 +225,7 @@ func (c *Cluster) startLocked() {
 }
 
 func (c *Cluster) start() error {
-	bin, err := findBin()
+	bin, err := findBin(debianRoot)
 	if err != nil {
 		return err
 	}
@@ -356,10 +356,14 @@ func (c *Cluster) command(name string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// debianRoot is where Debian's postgresql package puts a version's
+// binaries: /usr/lib/postgresql/VERSION/bin.
+const debianRoot = "/usr/lib/postgresql"
+
 // findBin finds the folder of initdb, pg_ctl and postgres: the newest
-// under /usr/lib/postgresql, else the one pg_config names.
-func findBin() (string, error) {
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+// under root, else the one pg_config names.
+func findBin(root string) (string, error) {
+	dirs, _ := filepath.Glob(filepath.Join(root, "*", "bin"))
 	slices.SortFunc(dirs, func(a, b string) int {
 		va, _ := strconv.Atoi(filepath.Base(filepath.Dir(a)))
 		vb, _ := strconv.Atoi(filepath.Base(filepath.Dir(b)))
