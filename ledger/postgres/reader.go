@@ -268,9 +268,14 @@ func (r *reader) Changes(after int64, limit int, fn func(seq int64, kind, key []
 	if err := r.sync(pendingAll, ""); err != nil {
 		return err
 	}
+	// The commits after the cursor in order, and the rows of each by
+	// their place: a walk that stops at the page's end, whatever the size
+	// of the log (a join the planner may answer by sorting the whole log
+	// for every page; OFFSET 0 keeps the subquery a subquery).
 	rows, err := r.q.Query(r.ctx, `SELECT o.first + c.pos - 1, c.kind, c.key, c.deleted, c.data
-		FROM change_commits o JOIN changes c ON c.tx = o.tx
-		WHERE o.last > $1 AND o.first + c.pos - 1 > $1 ORDER BY o.last, c.pos LIMIT $2`, after, limit)
+		FROM change_commits o
+		CROSS JOIN LATERAL (SELECT pos, kind, key, deleted, data FROM changes WHERE tx = o.tx AND pos > $1 - o.first + 1 ORDER BY pos OFFSET 0) AS c
+		WHERE o.last > $1 ORDER BY o.last, c.pos LIMIT $2`, after, limit)
 	if err != nil {
 		return wrapErr("read changes", err)
 	}
