@@ -442,3 +442,59 @@ func BenchmarkInsertEvents(b *testing.B) {
 		b.ReportMetric(float64(took[k].Microseconds())/float64(b.N*n), p.name+"-µs/row")
 	}
 }
+
+// BenchmarkFirstDownload reads a whole directory's change log in pages,
+// as a new terminal's first download does, on the ledger's side only (the
+// terminal's store applying it is not in it): 100,000 holders.
+//
+//	go test ./ledger/postgres -run '^$' -bench FirstDownload -benchtime 3x
+//
+// (The testing package runs a benchmark once with b.N = 1 before the
+// asked count, so the city is seeded twice.)
+func BenchmarkFirstDownload(b *testing.B) {
+	ctx := context.Background()
+	cluster := benchCluster(b)
+	url := cluster.NewDatabase(b)
+	l := ledgerAt(b, url, false)
+	ld, err := l.NewLoader(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := demo.Generate(demo.Config{Holders: 100_000, Today: today}, ld); err != nil {
+		b.Fatal(err)
+	}
+	if err := ld.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded 100,000 holders in %v", time.Since(start).Round(time.Millisecond))
+	var buf bytes.Buffer
+	total := 0
+	b.ResetTimer()
+	for range b.N {
+		// Pages as the HTTP layer writes them; the next cursor and more
+		// are at the end of each.
+		cursor := ""
+		for {
+			buf.Reset()
+			n, p := l.WriteChanges(ctx, cursor, 0, &buf)
+			if p != nil {
+				b.Fatal(p.EN)
+			}
+			total += n
+			tail := buf.Bytes()[bytes.LastIndex(buf.Bytes(), []byte(`],"next":`))+2:]
+			var end struct {
+				Next string `json:"next"`
+				More bool   `json:"more"`
+			}
+			if err := json.Unmarshal(append([]byte{'{'}, tail...), &end); err != nil {
+				b.Fatalf("page end %q: %v", tail, err)
+			}
+			if cursor = end.Next; !end.More {
+				break
+			}
+		}
+	}
+	b.ReportMetric(float64(total)/float64(b.N), "changes")
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "changes/s")
+}
