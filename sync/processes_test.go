@@ -35,7 +35,8 @@ func addTerminal(t *testing.T, bin, db, name, organiser, desk string) string {
 // clock, whatever the hour the test runs.
 func twoLedgers(t *testing.T, holders int) (bin, db string, urls []string, today time.Time) {
 	t.Helper()
-	bin, db = ledgertest.BuildLedger(t), pg.NewDatabase(t)
+	db = pg.NewDatabase(t) // first: it skips when PostgreSQL is to be skipped
+	bin = ledgertest.BuildLedger(t)
 	now := time.Now().In(balie.Brussels())
 	today = time.Date(now.Year(), now.Month(), now.Day()-1, 0, 0, 0, 0, balie.Brussels())
 	ledgertest.Command(t, bin, "init", "--db", db)
