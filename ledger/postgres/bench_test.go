@@ -68,6 +68,9 @@ func printStatements(b *testing.B, db string) {
 // it ends (after the ledger processes, whose cleanups run first).
 func benchCluster(b *testing.B) *pgtest.Cluster {
 	b.Helper()
+	if os.Getenv(pgtest.SkipEnv) == "1" {
+		b.Skipf("PostgreSQL benchmarks skipped: %s=1 is set", pgtest.SkipEnv)
+	}
 	settings := map[string]string{
 		// Checkpoints by size only, as a tuned server has them; the
 		// WAL of a run fits.
