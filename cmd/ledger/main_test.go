@@ -182,6 +182,31 @@ func TestRun_serveAndExport(t *testing.T) {
 	}
 	id, token := m[1], m[2]
 
+	e := serveOneUpload(t, db, id, token)
+
+	code, out, errs := runCmd(t, "export", "--db", db)
+	if code != 0 {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &got); err != nil {
+		t.Fatalf("export printed %q: %v", out, err)
+	}
+	for _, k := range []string{"id", "terminal", "seq", "time", "staff", "kind", "payload", "prev_hash", "hash", "verdict"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("export lacks %q: %s", k, out)
+		}
+	}
+	if got["id"] != e.ID || got["verdict"] != balisync.Accepted || got["hash"] != e.Hash {
+		t.Errorf("export: %s", out)
+	}
+}
+
+// serveOneUpload runs `ledger serve` on db in-process, enrols the
+// terminal id with its token, uploads one redemption through it, stops
+// the server as an operator's ^C does and returns the event.
+func serveOneUpload(t *testing.T, db, id, token string) balie.JournalEvent {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
@@ -221,21 +246,5 @@ func TestRun_serveAndExport(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop")
 	}
-
-	code, out, errs := runCmd(t, "export", "--db", db)
-	if code != 0 {
-		t.Fatalf("export: %d %s", code, errs)
-	}
-	var got map[string]any
-	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &got); err != nil {
-		t.Fatalf("export printed %q: %v", out, err)
-	}
-	for _, k := range []string{"id", "terminal", "seq", "time", "staff", "kind", "payload", "prev_hash", "hash", "verdict"} {
-		if _, ok := got[k]; !ok {
-			t.Errorf("export lacks %q: %s", k, out)
-		}
-	}
-	if got["id"] != e.ID || got["verdict"] != balisync.Accepted || got["hash"] != e.Hash {
-		t.Errorf("export: %s", out)
-	}
+	return e
 }

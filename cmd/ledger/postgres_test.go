@@ -1,22 +1,15 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/internal/pgtest"
-	"github.com/balie/balie/ledger/ledgertest"
 	balisync "github.com/balie/balie/sync"
 )
 
@@ -61,42 +54,7 @@ func TestRun_postgres(t *testing.T) {
 	}
 
 	// serve, with one terminal's upload through it.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	var errb bytes.Buffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn"}, pw, &errb)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("serve: %v %s", err, errb.String())
-	}
-	go io.Copy(io.Discard, pr)
-	base := line[strings.LastIndex(line, " ")+1 : len(line)-1]
-	tm := &ledgertest.Terminal{Key: ledgertest.NewKey(t), Prev: balie.GenesisHash}
-	var enrolled balisync.EnrolResponse
-	if st := tm.Post(t, base, balisync.PathEnrol, balisync.EnrolRequest{Token: token, PublicKey: tm.PublicKey()}, &enrolled); st != 200 {
-		t.Fatalf("enrol: %d %+v", st, enrolled)
-	}
-	tm.ID, tm.Secret = enrolled.TerminalID, enrolled.Secret
-	e := tm.Event(balie.KindRewardRedemption, "staff-box-1", time.Now(),
-		balie.RewardRedemptionPayload{HolderID: "h-0000000", Card: "0900000095902", RewardID: "rw-koffie", Points: 5})
-	var up balisync.UploadResponse
-	if st := tm.Post(t, base, balisync.PathEvents, tm.Request(e), &up); st != 200 || up.Acked != 1 {
-		t.Fatalf("upload: %d %+v", st, up)
-	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("serve exited %d: %s", code, errb.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	e := serveOneUpload(t, db, id, token)
 
 	code, out, errs := runCmd(t, "export", "--db", db)
 	var got map[string]any
