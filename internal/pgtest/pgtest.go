@@ -17,7 +17,10 @@
 // asks for a database fails with a sentence naming the Debian package,
 // unless BALIE_SKIP_POSTGRES=1 is set: then those tests skip, saying so.
 // As root, initdb and the server run as the postgres user, because initdb
-// refuses root.
+// refuses root (through the process's credentials, as runuser -u postgres
+// would, without a process between: the server is this binary's child
+// and dies with it). A test binary that dies without stopping its cluster
+// (a timeout, a kill) leaves its folder, which the next start removes.
 package pgtest
 
 import (
@@ -239,7 +242,8 @@ func (c *Cluster) start() error {
 		gid, _ := strconv.Atoi(u.Gid)
 		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 	}
-	if c.dir, err = os.MkdirTemp("", "balie-pg-"); err != nil {
+	removeStale(os.TempDir(), time.Now())
+	if c.dir, err = os.MkdirTemp("", tempPrefix); err != nil {
 		return fmt.Errorf("make the cluster's folder: %w", err)
 	}
 	if c.cred != nil {
@@ -342,6 +346,39 @@ func (c *Cluster) serve() error {
 	<-c.exited
 	c.server = nil
 	return fmt.Errorf("postgres did not start: %s", c.logTail.String())
+}
+
+// tempPrefix names a cluster's folder in the temporary folder.
+const tempPrefix = "balie-pg-"
+
+// removeStale removes the folders of clusters whose test binary died
+// without stopping them (a timeout's panic, a kill): the server died with
+// it (Pdeathsig), the folder did not. A folder is left while its server
+// runs, and for ten minutes after it was made (an initdb may be at work).
+func removeStale(tmp string, now time.Time) {
+	dirs, _ := filepath.Glob(filepath.Join(tmp, tempPrefix+"*"))
+	for _, d := range dirs {
+		fi, err := os.Stat(d)
+		if err != nil || !fi.IsDir() || now.Sub(fi.ModTime()) < 10*time.Minute {
+			continue
+		}
+		if pid := postmasterPID(d); pid > 0 && syscall.Kill(pid, 0) == nil {
+			continue
+		}
+		os.RemoveAll(d)
+	}
+}
+
+// postmasterPID is the pid in a cluster folder's postmaster.pid, 0 when
+// there is none.
+func postmasterPID(dir string) int {
+	b, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	pid, _ := strconv.Atoi(strings.TrimSpace(line))
+	return pid
 }
 
 // command runs name as the postgres user when this process is root.

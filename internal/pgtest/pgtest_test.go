@@ -2,10 +2,13 @@ package pgtest
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -70,5 +73,33 @@ func TestNewDatabase_skip(t *testing.T) {
 	}
 	if c.ServerPID() != 0 {
 		t.Error("a cluster started although the tests skip")
+	}
+}
+
+// TestRemoveStale: the folder of a cluster whose test binary died is
+// removed by the next start; a running cluster's and a new one's stay.
+func TestRemoveStale(t *testing.T) {
+	tmp := t.TempDir()
+	mk := func(name string, pid int, age time.Duration) string {
+		d := filepath.Join(tmp, tempPrefix+name)
+		os.MkdirAll(filepath.Join(d, "data"), 0o700)
+		if pid != 0 {
+			os.WriteFile(filepath.Join(d, "data", "postmaster.pid"), []byte(fmt.Sprintf("%d\n/x\n", pid)), 0o600)
+		}
+		old := time.Now().Add(-age)
+		os.Chtimes(d, old, old)
+		return d
+	}
+	dead := mk("dead", 0, time.Hour)
+	running := mk("running", os.Getpid(), time.Hour)
+	fresh := mk("fresh", 0, time.Minute)
+	removeStale(tmp, time.Now())
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("a dead cluster's folder stayed")
+	}
+	for _, d := range []string{running, fresh} {
+		if _, err := os.Stat(d); err != nil {
+			t.Errorf("%s was removed: %v", d, err)
+		}
 	}
 }
