@@ -73,13 +73,14 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		// Two processes creating the table at once: the loser's CREATE
-		// fails on PostgreSQL's catalogue, and the table is there.
+		// fails on PostgreSQL's catalogue (on the table, or on its row
+		// type), and the table is there the next time.
 		for try := 0; ; try++ {
 			_, err := s.pool.Exec(ctx, schemaTable)
 			if err == nil {
 				break
 			}
-			if c := pgCode(err); try < 3 && (c == codeUnique || c == codeDuplicateTable) {
+			if c := pgCode(err); try < 3 && (c == codeUnique || c == codeDuplicateTable || c == codeDuplicateObject) {
 				continue
 			}
 			return classify("migrate", err)

@@ -209,16 +209,17 @@ func (s *Store) once(ctx context.Context, opts pgx.TxOptions, fn func(pgx.Tx) er
 
 // PostgreSQL's error codes the engine acts on.
 const (
-	codeSerialization  = "40001"
-	codeDeadlock       = "40P01"
-	codeUnique         = "23505"
-	codeLockTimeout    = "55P03" // lock_not_available: lock_timeout passed
-	codeQueryCanceled  = "57014" // statement_timeout passed
-	codeTooMany        = "53300" // too_many_connections
-	codeCannotConnect  = "57P03" // the server is starting or stopping
-	codeDuplicateTable = "42P07"
-	codeReadOnlyTx     = "25006"
-	codeNoDatabase     = "3D000" // invalid_catalog_name
+	codeSerialization   = "40001"
+	codeDeadlock        = "40P01"
+	codeUnique          = "23505"
+	codeLockTimeout     = "55P03" // lock_not_available: lock_timeout passed
+	codeQueryCanceled   = "57014" // statement_timeout passed
+	codeTooMany         = "53300" // too_many_connections
+	codeCannotConnect   = "57P03" // the server is starting or stopping
+	codeDuplicateTable  = "42P07"
+	codeDuplicateObject = "42710" // the table's row type, in the same race
+	codeReadOnlyTx      = "25006"
+	codeNoDatabase      = "3D000" // invalid_catalog_name
 )
 
 func pgCode(err error) string {
