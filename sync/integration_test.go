@@ -37,16 +37,23 @@ func (c *clock) Now() time.Time { return c.t }
 // the directory.
 func enrol(t *testing.T, lt *ledgertest.Ledger, desk string, plan func(n int, r *http.Request) fault) *terminal {
 	t.Helper()
-	ctx := context.Background()
 	_, token := lt.AddTerminal(t, desk)
-	clk := &clock{t: time.Date(lt.Today.Year(), lt.Today.Month(), lt.Today.Day(), 10, 0, 0, 0, balie.Brussels())}
+	return enrolWith(t, token, lt.URL, lt.Today, plan)
+}
+
+// enrolWith enrols a terminal with the ledger at url through a fault
+// proxy, using an enrolment token; its clock stands at 10:00 on today.
+func enrolWith(t *testing.T, token, url string, today time.Time, plan func(n int, r *http.Request) fault) *terminal {
+	t.Helper()
+	ctx := context.Background()
+	clk := &clock{t: time.Date(today.Year(), today.Month(), today.Day(), 10, 0, 0, 0, balie.Brussels())}
 	path := filepath.Join(t.TempDir(), "balie.db")
 	d, err := store.Open(ctx, path, store.Options{Now: clk.Now, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	p := newFaultProxy(t, lt.URL, plan)
+	p := newFaultProxy(t, url, plan)
 	pub, err := d.PublicKey(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -216,107 +223,113 @@ func TestSync_faults(t *testing.T) {
 		{"a slow network", delay},
 		{"a connection reset mid-body", cutBody},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			lt := ledgertest.Start(t, ledgertest.Options{Holders: 60, Logger: quiet()})
-			tm := enrol(t, lt, demo.SportsDesk, nil)
-			cards := tm.cards(t, 40)
-			// The first and the third upload meet the fault; the others pass.
-			uploads := 0
-			tm.proxy.mu.Lock()
-			tm.proxy.plan = func(n int, r *http.Request) fault {
-				if r.URL.Path != balisync.PathEvents {
+	ledgertest.EachEngine(t, pg, func(t *testing.T, e ledgertest.Engine) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				lt := ledgertest.Start(t, ledgertest.Options{Holders: 60, Logger: quiet(), DB: e.DB(t)})
+				tm := enrol(t, lt, demo.SportsDesk, nil)
+				cards := tm.cards(t, 40)
+				// The first and the third upload meet the fault; the others pass.
+				uploads := 0
+				tm.proxy.mu.Lock()
+				tm.proxy.plan = func(n int, r *http.Request) fault {
+					if r.URL.Path != balisync.PathEvents {
+						return pass
+					}
+					if uploads++; uploads == 1 || uploads == 3 {
+						return c.f
+					}
 					return pass
 				}
-				if uploads++; uploads == 1 || uploads == 3 {
-					return c.f
+				tm.proxy.mu.Unlock()
+				for i, card := range cards {
+					if _, err := tm.db.CheckIn(context.Background(), sportsClerk, card, "ev-"+lt.Today.Format("20060102")+"-zwemmen"); err != nil {
+						t.Fatalf("check-in %d: %v", i, err)
+					}
+					if i%10 == 9 {
+						tm.w.Sync(context.Background()) // may fail: the fault
+					}
 				}
-				return pass
-			}
-			tm.proxy.mu.Unlock()
-			for i, card := range cards {
-				if _, err := tm.db.CheckIn(context.Background(), sportsClerk, card, "ev-"+lt.Today.Format("20060102")+"-zwemmen"); err != nil {
-					t.Fatalf("check-in %d: %v", i, err)
+				tm.heal(t)
+				if c.f != delay && tm.proxy.count(c.f) == 0 {
+					t.Fatalf("the fault %s never happened", c.f)
 				}
-				if i%10 == 9 {
-					tm.w.Sync(context.Background()) // may fail: the fault
-				}
-			}
-			tm.heal(t)
-			if c.f != delay && tm.proxy.count(c.f) == 0 {
-				t.Fatalf("the fault %s never happened", c.f)
-			}
-			checkInvariants(t, lt, tm)
-		})
-	}
+				checkInvariants(t, lt, tm)
+			})
+		}
+	})
 }
 
 // TestSync_ledgerRestart: the ledger restarts between batches of a
 // terminal's upload; nothing is lost or counted twice.
 func TestSync_ledgerRestart(t *testing.T) {
-	lt := ledgertest.Start(t, ledgertest.Options{Holders: 60, Logger: quiet()})
-	tm := enrol(t, lt, demo.SportsDesk, nil)
-	swim := "ev-" + lt.Today.Format("20060102") + "-zwemmen"
-	for i, card := range tm.cards(t, 30) {
-		if _, err := tm.db.CheckIn(context.Background(), sportsClerk, card, swim); err != nil {
-			t.Fatal(err)
+	ledgertest.EachEngine(t, pg, func(t *testing.T, e ledgertest.Engine) {
+		lt := ledgertest.Start(t, ledgertest.Options{Holders: 60, Logger: quiet(), DB: e.DB(t)})
+		tm := enrol(t, lt, demo.SportsDesk, nil)
+		swim := "ev-" + lt.Today.Format("20060102") + "-zwemmen"
+		for i, card := range tm.cards(t, 30) {
+			if _, err := tm.db.CheckIn(context.Background(), sportsClerk, card, swim); err != nil {
+				t.Fatal(err)
+			}
+			if i == 14 {
+				tm.w.Sync(context.Background())
+				lt.Restart(t)
+			}
 		}
-		if i == 14 {
-			tm.w.Sync(context.Background())
-			lt.Restart(t)
-		}
-	}
-	tm.heal(t)
-	checkInvariants(t, lt, tm)
+		tm.heal(t)
+		checkInvariants(t, lt, tm)
+	})
 }
 
 // TestSync_twoDesksSpendTheSamePoints: two desks offline each let Tom
 // exchange his points; both acts are kept, the second is flagged for a
 // person, and the balance says what happened.
 func TestSync_twoDesksSpendTheSamePoints(t *testing.T) {
-	ctx := context.Background()
-	lt := ledgertest.Start(t, ledgertest.Options{Holders: 60, Logger: quiet()})
-	offline := func(n int, r *http.Request) fault { return drop }
-	a := enrol(t, lt, demo.SportsDesk, nil)
-	b := enrol(t, lt, demo.SportsDesk, nil)
-	tom := balie.CardNumber("0900000095902")
-	before, _ := a.db.LookupInput(ctx, string(tom))
-	for _, tm := range []*terminal{a, b} {
-		tm.proxy.mu.Lock()
-		tm.proxy.plan = offline
-		tm.proxy.mu.Unlock()
-		if _, err := tm.db.RedeemReward(ctx, sportsClerk, tom, "rw-drinkbus"); err != nil {
-			t.Fatalf("redeem offline: %v", err)
+	ledgertest.EachEngine(t, pg, func(t *testing.T, e ledgertest.Engine) {
+		ctx := context.Background()
+		lt := ledgertest.Start(t, ledgertest.Options{Holders: 60, Logger: quiet(), DB: e.DB(t)})
+		offline := func(n int, r *http.Request) fault { return drop }
+		a := enrol(t, lt, demo.SportsDesk, nil)
+		b := enrol(t, lt, demo.SportsDesk, nil)
+		tom := balie.CardNumber("0900000095902")
+		before, _ := a.db.LookupInput(ctx, string(tom))
+		for _, tm := range []*terminal{a, b} {
+			tm.proxy.mu.Lock()
+			tm.proxy.plan = offline
+			tm.proxy.mu.Unlock()
+			if _, err := tm.db.RedeemReward(ctx, sportsClerk, tom, "rw-drinkbus"); err != nil {
+				t.Fatalf("redeem offline: %v", err)
+			}
+			if err := tm.w.Sync(ctx); err == nil {
+				t.Fatalf("a sync through a dead network succeeded")
+			}
 		}
-		if err := tm.w.Sync(ctx); err == nil {
-			t.Fatalf("a sync through a dead network succeeded")
+		for _, tm := range []*terminal{a, b} {
+			tm.proxy.mu.Lock()
+			tm.proxy.plan = nil
+			tm.proxy.mu.Unlock()
+			tm.heal(t)
 		}
-	}
-	for _, tm := range []*terminal{a, b} {
-		tm.proxy.mu.Lock()
-		tm.proxy.plan = nil
-		tm.proxy.mu.Unlock()
-		tm.heal(t)
-	}
-	var verdicts []string
-	lt.Export(ctx, func(e ledger.StoredEvent) error {
-		if e.Kind == balie.KindRewardRedemption {
-			verdicts = append(verdicts, e.Verdict+" "+e.Code)
+		var verdicts []string
+		lt.Export(ctx, func(e ledger.StoredEvent) error {
+			if e.Kind == balie.KindRewardRedemption {
+				verdicts = append(verdicts, e.Verdict+" "+e.Code)
+			}
+			return nil
+		})
+		if len(verdicts) != 2 || verdicts[0] != balie.VerdictAccepted+" " || verdicts[1][:len(balie.VerdictAdjusted)] != balie.VerdictAdjusted {
+			t.Fatalf("verdicts = %q, want the first accepted and the second adjusted", verdicts)
 		}
-		return nil
+		flags, _ := lt.ReviewFlags(ctx)
+		if len(flags) == 0 {
+			t.Errorf("no review flag for the points spent twice")
+		}
+		review, _ := b.db.Review(ctx)
+		if len(review) != 1 || review[0].Status != balie.VerdictAdjusted {
+			t.Errorf("the second desk's review list = %+v, want its adjusted redemption", review)
+		}
+		h, _ := lt.Holder(ctx, before.Holder.ID)
+		t.Logf("Tom had %d points; after two desks spent 15 each offline the ledger says %d (%s)", before.Holder.Points, h.Points, verdicts[1])
+		checkInvariants(t, lt, a, b)
 	})
-	if len(verdicts) != 2 || verdicts[0] != balie.VerdictAccepted+" " || verdicts[1][:len(balie.VerdictAdjusted)] != balie.VerdictAdjusted {
-		t.Fatalf("verdicts = %q, want the first accepted and the second adjusted", verdicts)
-	}
-	flags, _ := lt.ReviewFlags(ctx)
-	if len(flags) == 0 {
-		t.Errorf("no review flag for the points spent twice")
-	}
-	review, _ := b.db.Review(ctx)
-	if len(review) != 1 || review[0].Status != balie.VerdictAdjusted {
-		t.Errorf("the second desk's review list = %+v, want its adjusted redemption", review)
-	}
-	h, _ := lt.Holder(ctx, before.Holder.ID)
-	t.Logf("Tom had %d points; after two desks spent 15 each offline the ledger says %d (%s)", before.Holder.Points, h.Points, verdicts[1])
-	checkInvariants(t, lt, a, b)
 }

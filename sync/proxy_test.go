@@ -4,28 +4,33 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	gosync "sync"
 	"testing"
 	"time"
+
+	balisync "github.com/balie/balie/sync"
 )
 
 // fault is what the proxy does to one request on its way to the ledger.
 type fault int
 
 const (
-	pass      fault = iota // forward as it is
-	drop                   // close the connection; the ledger never sees the request
-	loseReply              // forward, then close the connection instead of answering
-	twice                  // deliver the request to the ledger twice, answer the second
-	delay                  // wait a little, then forward
-	cutBody                // forward a body cut off half-way, then reset
+	pass       fault = iota // forward as it is
+	drop                    // close the connection; the ledger never sees the request
+	loseReply               // forward, then close the connection instead of answering
+	twice                   // deliver the request to the ledger twice, answer the second
+	delay                   // wait a little, then forward
+	cutBody                 // forward a body cut off half-way, then reset
+	everywhere              // deliver the request to every target at the same moment, answer one
 )
 
 func (f fault) String() string {
-	return [...]string{"pass", "drop", "lose reply", "twice", "delay", "cut body"}[f]
+	return [...]string{"pass", "drop", "lose reply", "twice", "delay", "cut body", "everywhere"}[f]
 }
 
 // faultProxy stands between a terminal and the ledger on 127.0.0.1 and
@@ -35,15 +40,20 @@ type faultProxy struct {
 	target string
 	client *http.Client
 
-	mu    gosync.Mutex // guards plan and seen
+	mu    gosync.Mutex // guards what follows
 	plan  func(n int, r *http.Request) fault
 	seen  map[fault]int
 	calls int
+	// targets, when set, are several ledger processes: each request goes
+	// to one of them at random (rng's pick), and everywhere to all.
+	targets []string
+	rng     *rand.Rand
+	sent    map[string]int // uploads delivered, by target
 }
 
 func newFaultProxy(t *testing.T, target string, plan func(n int, r *http.Request) fault) *faultProxy {
 	t.Helper()
-	p := &faultProxy{target: target, plan: plan, seen: map[fault]int{},
+	p := &faultProxy{target: target, plan: plan, seen: map[fault]int{}, sent: map[string]int{},
 		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}}
 	p.srv = httptest.NewServer(p)
 	t.Cleanup(p.srv.Close)
@@ -57,6 +67,21 @@ func (p *faultProxy) setTarget(target string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.target = target
+}
+
+// spread sends the requests to several ledger processes, one at random
+// each, and the everywhere fault to all of them at once.
+func (p *faultProxy) spread(targets []string, seed uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.targets, p.rng = targets, rand.New(rand.NewPCG(seed, 3))
+}
+
+// uploads is how many uploads reached each target.
+func (p *faultProxy) uploads() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return maps.Clone(p.sent)
 }
 
 func (p *faultProxy) count(f fault) int {
@@ -79,6 +104,19 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	p.seen[f]++
 	target := p.target
+	all := []string{target}
+	if len(p.targets) > 0 {
+		target, all = p.targets[p.rng.IntN(len(p.targets))], p.targets
+	}
+	if r.URL.Path == balisync.PathEvents && f != drop {
+		if f == everywhere {
+			for _, t := range all {
+				p.sent[t]++
+			}
+		} else {
+			p.sent[target]++
+		}
+	}
 	p.mu.Unlock()
 
 	switch f {
@@ -98,6 +136,23 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if res, err := p.forward(r, target, bytes.NewReader(body)); err == nil {
 			res.Body.Close()
 		}
+	case everywhere:
+		// The same batch reaches every ledger process at once, as a
+		// terminal's retry through a load balancer may while the first
+		// try is still in hand; the terminal hears the last target's answer.
+		var wg gosync.WaitGroup
+		for _, t := range all[:len(all)-1] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if res, err := p.forward(r, t, bytes.NewReader(body)); err == nil {
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+			}()
+		}
+		defer wg.Wait()
+		target = all[len(all)-1]
 	}
 	res, err := p.forward(r, target, bytes.NewReader(body))
 	if err != nil {

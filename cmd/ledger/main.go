@@ -89,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(args) > 1 && args[1] == "holders" {
 			return c.importHolders(args[2:])
 		}
-		fmt.Fprintln(stderr, "ledger import: only 'ledger import holders --db FILE FILE.csv' exists")
+		fmt.Fprintln(stderr, "ledger import: only 'ledger import holders --db DB FILE.csv' exists")
 		return exitUsage
 	case "export":
 		return c.export(args[1:])
@@ -155,7 +155,7 @@ func (c *command) parse(set *flag.FlagSet, args []string, db *string, nargs int,
 		return exitUsage, false
 	}
 	if *db == "" {
-		fmt.Fprintf(c.stderr, "%s: --db FILE is required\n", set.Name())
+		fmt.Fprintf(c.stderr, "%s: --db is required: a SQLite file or a postgres:// URL\n", set.Name())
 		return exitUsage, false
 	}
 	if set.NArg() != nargs {
@@ -420,7 +420,7 @@ func (c *command) importHolders(args []string) int {
 	var db string
 	set := c.flags("import holders", &db)
 	set.Usage = func() {
-		fmt.Fprintf(c.stderr, `usage: ledger import holders --db FILE FILE.csv
+		fmt.Fprintf(c.stderr, `usage: ledger import holders --db DB FILE.csv
 
 Imports holders with their card. One holder a line, comma separated, UTF-8:
 

@@ -182,6 +182,47 @@ func TestRun_serveAndExport(t *testing.T) {
 	}
 	id, token := m[1], m[2]
 
+	e := serveOneUpload(t, db, id, token)
+
+	code, out, errs := runCmd(t, "export", "--db", db)
+	if code != 0 {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &got); err != nil {
+		t.Fatalf("export printed %q: %v", out, err)
+	}
+	for _, k := range []string{"id", "terminal", "seq", "time", "staff", "kind", "payload", "prev_hash", "hash", "verdict"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("export lacks %q: %s", k, out)
+		}
+	}
+	if got["id"] != e.ID || got["verdict"] != balisync.Accepted || got["hash"] != e.Hash || got["signature"] == nil {
+		t.Errorf("export: %s", out)
+	}
+	if code, out, errs := runCmd(t, "verify", "--db", db); code != 0 || !strings.Contains(out, "1 signatures verify, covering seq 1 to 1") || !strings.Contains(out, "1 journals, 0 broken") {
+		t.Errorf("verify: %d %q %q", code, out, errs)
+	}
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if code, out, errs := runCmd(t, "backup", "--db", db, "--to", backup); code != 0 || !strings.Contains(out, "written to "+backup) {
+		t.Errorf("backup: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := runCmd(t, "backup", "--db", db, "--to", backup); code != 1 || !strings.Contains(errs, "already exists") {
+		t.Errorf("a backup over a file: %d %q", code, errs)
+	}
+	if code, out, errs := runCmd(t, "verify", "--db", backup); code != 0 || !strings.Contains(out, "1 journals, 0 broken") {
+		t.Errorf("verify the backup: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := runCmd(t, "backup", "--db", "postgres://ledger@localhost/ledger", "--to", backup+"2"); code != 2 || !strings.Contains(errs, "pg_dump") {
+		t.Errorf("a backup of PostgreSQL: %d %q", code, errs)
+	}
+}
+
+// serveOneUpload runs `ledger serve` on db in-process, enrols the
+// terminal id with its token, uploads one redemption through it, stops
+// the server as an operator's ^C does and returns the event.
+func serveOneUpload(t *testing.T, db, id, token string) balie.JournalEvent {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
@@ -221,37 +262,5 @@ func TestRun_serveAndExport(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop")
 	}
-
-	code, out, errs := runCmd(t, "export", "--db", db)
-	if code != 0 {
-		t.Fatalf("export: %d %s", code, errs)
-	}
-	var got map[string]any
-	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &got); err != nil {
-		t.Fatalf("export printed %q: %v", out, err)
-	}
-	for _, k := range []string{"id", "terminal", "seq", "time", "staff", "kind", "payload", "prev_hash", "hash", "verdict"} {
-		if _, ok := got[k]; !ok {
-			t.Errorf("export lacks %q: %s", k, out)
-		}
-	}
-	if got["id"] != e.ID || got["verdict"] != balisync.Accepted || got["hash"] != e.Hash || got["signature"] == nil {
-		t.Errorf("export: %s", out)
-	}
-	if code, out, errs := runCmd(t, "verify", "--db", db); code != 0 || !strings.Contains(out, "1 signatures verify, covering seq 1 to 1") || !strings.Contains(out, "1 journals, 0 broken") {
-		t.Errorf("verify: %d %q %q", code, out, errs)
-	}
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	if code, out, errs := runCmd(t, "backup", "--db", db, "--to", backup); code != 0 || !strings.Contains(out, "written to "+backup) {
-		t.Errorf("backup: %d %q %q", code, out, errs)
-	}
-	if code, _, errs := runCmd(t, "backup", "--db", db, "--to", backup); code != 1 || !strings.Contains(errs, "already exists") {
-		t.Errorf("a backup over a file: %d %q", code, errs)
-	}
-	if code, out, errs := runCmd(t, "verify", "--db", backup); code != 0 || !strings.Contains(out, "1 journals, 0 broken") {
-		t.Errorf("verify the backup: %d %q %q", code, out, errs)
-	}
-	if code, _, errs := runCmd(t, "backup", "--db", "postgres://ledger@localhost/ledger", "--to", backup+"2"); code != 2 || !strings.Contains(errs, "pg_dump") {
-		t.Errorf("a backup of PostgreSQL: %d %q", code, errs)
-	}
+	return e
 }

@@ -33,8 +33,18 @@ func IsPostgres(db string) bool {
 
 // Open opens the storage db names.
 func Open(ctx context.Context, db string, opts Options) (ledger.Store, error) {
+	// Each engine's *Store is returned only without an error, so that a
+	// failed open is a nil ledger.Store, not one holding a nil pointer.
 	if IsPostgres(db) {
-		return postgres.Open(ctx, db, postgres.Options{Logger: opts.Logger, ReadOnly: opts.ReadOnly})
+		s, err := postgres.Open(ctx, db, postgres.Options{Logger: opts.Logger, ReadOnly: opts.ReadOnly})
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
-	return sqlite.Open(ctx, db, sqlite.Options{Logger: opts.Logger, ReadOnly: opts.ReadOnly, QuickOpen: opts.QuickOpen, FlushInterval: opts.FlushInterval})
+	s, err := sqlite.Open(ctx, db, sqlite.Options{Logger: opts.Logger, ReadOnly: opts.ReadOnly, QuickOpen: opts.QuickOpen, FlushInterval: opts.FlushInterval})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }

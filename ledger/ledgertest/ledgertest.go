@@ -1,7 +1,7 @@
 // Package ledgertest starts a real ledger on 127.0.0.1 for the tests of
 // other packages: a temporary database, a demo city, an HTTP server, and
 // the operator's commands as methods. The engine is SQLite, or the
-// PostgreSQL database BALIE_TEST_POSTGRES names (see internal/pgtest).
+// PostgreSQL database Options.DB names; EachEngine runs a test on both.
 //
 //	lt := ledgertest.Start(t, ledgertest.Options{Holders: 500})
 //	id, token := lt.AddTerminal(t, demo.BoxOfficeDesk)
