@@ -20,6 +20,7 @@ import (
 	"syscall"
 
 	"github.com/balie/balie"
+	"github.com/balie/balie/internal/version"
 )
 
 func main() {
@@ -49,6 +50,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return runReaders(ctx, args[1:], stdout, stderr, log)
 		case "reader-test":
 			return runReaderTest(ctx, args[1:], stdout, stderr, log)
+		case "version", "-version", "--version":
+			fmt.Fprintln(stdout, "balie", version.String())
+			return exitOK
 		case "help", "-h", "--help":
 			usage(stdout)
 			return exitOK
@@ -66,6 +70,7 @@ func usage(w io.Writer) {
   balie verify --db FILE                         check the journal's hash chain and sequence
   balie readers                                  list the serial ports a card reader can be on
   balie reader-test --port P --protocol line|uid|pn532   show a reader's reads and rejects live
+  balie --version                                print the version of this build
 
 Run 'balie COMMAND --help' for a command's flags.
 `)

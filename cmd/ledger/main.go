@@ -32,6 +32,7 @@ import (
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
+	"github.com/balie/balie/internal/version"
 	"github.com/balie/balie/ledger"
 	balisync "github.com/balie/balie/sync"
 )
@@ -88,6 +89,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "--help":
 		usage(stdout)
 		return exitOK
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "ledger", version.String())
+		return exitOK
 	}
 	fmt.Fprintf(stderr, "ledger: unknown command %q\n", args[0])
 	usage(stderr)
@@ -106,6 +110,7 @@ func usage(w io.Writer) {
   ledger terminal revoke --db FILE ID                          refuse a terminal from now on
   ledger import holders --db FILE FILE.csv                     import holders with their card
   ledger export --db FILE                                      every stored event as a JSON line
+  ledger --version                                             print the version of this build
 
 Run 'ledger COMMAND --help' for a command's flags.
 `)
