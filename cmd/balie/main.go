@@ -25,7 +25,8 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stdout, stderr := stdio()
+	code := run(ctx, os.Args[1:], stdout, stderr)
 	stop()
 	os.Exit(code)
 }
@@ -76,13 +77,14 @@ Run 'balie COMMAND --help' for a command's flags.
 `)
 }
 
-// defaultDB is where a terminal keeps its store when --db is not given.
+// defaultDB is where a terminal keeps its store when --db is not given:
+// ~/.config/balie on Linux, %APPDATA%\Balie on Windows.
 func defaultDB(name string) string {
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		dir = "."
 	}
-	return filepath.Join(dir, "balie", name)
+	return filepath.Join(dir, appFolder, name)
 }
 
 // say prints an error for a person: a domain error in their language,
