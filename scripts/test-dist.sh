@@ -300,8 +300,11 @@ wait "$serve_pid" 2>/dev/null || true
 
 # A reinstall keeps an edited conffile and the database.
 sed -i 's/^LEDGER_ADDR=.*/LEDGER_ADDR=127.0.0.1:9090/' "$root/etc/balie-ledger/ledger.env"
-in_root runuser -u balie-ledger -- balie-ledger terminal add --db /var/lib/balie-ledger/ledger.db \
-	--name "Kassa 1" --organiser org-sport --location desk-sport >"$tmp/terminal-add.log" 2>&1 || true
+# Some data to keep: a small demo city and a terminal of it.
+if ! in_root runuser -u balie-ledger -- sh -c 'balie-ledger seed --db /var/lib/balie-ledger/ledger.db --demo --holders 50 &&
+	balie-ledger terminal add --db /var/lib/balie-ledger/ledger.db --name "Kassa 1" --organiser org-sport --location desk-sport' >"$tmp/terminal-add.log" 2>&1; then
+	fail "seed the installed ledger and add a terminal" "$tmp/terminal-add.log"
+fi
 if in_root sh -c 'dpkg -i --force-confold /tmp/debs/balie-ledger_*.deb' >"$tmp/reinstall.log" 2>&1 &&
 	grep -q '^LEDGER_ADDR=127.0.0.1:9090' "$root/etc/balie-ledger/ledger.env" &&
 	in_root runuser -u balie-ledger -- balie-ledger terminal list --db /var/lib/balie-ledger/ledger.db | grep -q "Kassa 1"; then
