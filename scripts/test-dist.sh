@@ -125,6 +125,14 @@ else
 	fail "balie.exe verify of a missing file says so and creates nothing" "$tmp/missing.out"
 fi
 
+# Without --db a desk's store is the user's %APPDATA%\Balie\balie.db.
+wexe verify >"$tmp/default.out" 2>&1 || true
+if grep -q 'AppData\\Roaming\\Balie\\balie.db bestaat niet' "$tmp/default.out"; then
+	pass "the store's default place is %APPDATA%\\Balie: $(tr -d '\r' <"$tmp/default.out" | tail -n 1)"
+else
+	fail "the store's default place is %APPDATA%\\Balie" "$tmp/default.out"
+fi
+
 # A serial barcode scanner on COM5: wine opens COM5 as the device its
 # dosdevices link names, here one end of a pseudo-terminal pair.
 socat pty,raw,echo=0,link="$tmp/com5" pty,raw,echo=0,link="$tmp/scanner" 2>"$tmp/socat.log" &
