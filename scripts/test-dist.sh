@@ -266,6 +266,28 @@ check "the .desktop entry is valid" desktop-file-validate "$root/usr/share/appli
 check "the udev rule gives readers to dialout and the seat's user" \
 	grep -q 'KERNEL=="ttyACM\[0-9\]\*|ttyUSB\[0-9\]\*", GROUP="dialout", MODE="0660", TAG+="uaccess"' "$root/usr/lib/udev/rules.d/70-balie-readers.rules"
 
+# The installed desk opens its window, on Xvfb outside the chroot (X's
+# abstract socket is shared with it): what apt installed is all it needs,
+# the X libraries GLFW opens at run time included.
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb-deb.log" 2>&1 &
+xvfb_pid=$!
+for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
+cp store/testdata/store-0003.db "$root/tmp/desk.db"
+in_root sh -c "DISPLAY=$display balie --db /tmp/desk.db >/tmp/desk.log 2>&1 & pid=\$!; i=0; while [ \$i -lt 300 ] && ! grep -q 'balie ready' /tmp/desk.log; do sleep 0.2; i=\$((i + 1)); done; sleep 4; kill \$pid; wait \$pid" >/dev/null 2>&1 &
+desk_pid=$!
+for _ in $(seq 1 300); do grep -q "balie ready" "$root/tmp/desk.log" 2>/dev/null && break; sleep 0.2; done
+sleep 2
+import -window root "$out/deb-window.png" 2>/dev/null || true
+wait "$desk_pid" 2>/dev/null || true
+kill "$xvfb_pid" 2>/dev/null || true
+xvfb_pid=""
+cp "$root/tmp/desk.log" "$out/deb-desk.log" 2>/dev/null || true
+if grep -q "balie ready" "$out/deb-desk.log" 2>/dev/null; then
+	pass "the installed balie opens its window (out/test-dist/deb-window.png)"
+else
+	fail "the installed balie opens its window" "$out/deb-desk.log"
+fi
+
 user=$(in_root getent passwd balie-ledger || true)
 IFS=: read -r _ _ uid _ _ home shell <<<"$user"
 if [ -n "$user" ] && [ "$uid" -lt 1000 ] && [ "$home" = /var/lib/balie-ledger ] && [ "$shell" = /usr/sbin/nologin ]; then
