@@ -138,6 +138,9 @@ fi
 socat pty,raw,echo=0,link="$tmp/com5" pty,raw,echo=0,link="$tmp/scanner" 2>"$tmp/socat.log" &
 socat_pid=$!
 for _ in $(seq 1 50); do [ -e "$tmp/scanner" ] && break; sleep 0.1; done
+# The scanner's end stays open, as a plugged-in scanner's does: a writer
+# that closes it would make socat end the pair.
+exec 7>"$tmp/scanner"
 ln -sf "$(readlink -f "$tmp/com5")" "$WINEPREFIX/dosdevices/com5"
 # Windows names its COM ports in the registry; wine puts its own there
 # (COM1 for /dev/ttyS0) and the test adds a USB reader on COM12 and the
@@ -153,7 +156,7 @@ if [ $code -eq 0 ] && grep -Eq '^COM5 +\\Device\\Serial4$' "$out/readers.txt" &&
 else
 	fail "balie.exe readers lists the registry's COM ports (exit $code)" "$out/readers.txt"
 fi
-# burst FILE: what the scanner sends, 40 lines of 15 bytes: a card, a
+# burst: what the scanner sends, 40 lines of 15 bytes: a card, a
 # bad check digit, then the card again and again. Wine 8.0 ends a COM
 # port's read only when its buffer (the serial package reads 512 bytes)
 # is full: it ignores the read timeouts the package sets (MAXDWORD,
@@ -164,12 +167,12 @@ burst() {
 	{
 		printf '0900000095902\r\n0900000095903\r\n'
 		for _ in $(seq 1 38); do printf '0900000095902\r\n'; done
-	} >"$1"
+	} >&7
 }
 wexe reader-test --port COM5 --protocol line >"$tmp/reader-test.out" 2>&1 &
 app_pid=$!
 for _ in $(seq 1 100); do grep -q CONNECTED "$tmp/reader-test.out" 2>/dev/null && break; sleep 0.2; done
-burst "$tmp/scanner"
+burst
 for _ in $(seq 1 50); do grep -q REJECTED "$tmp/reader-test.out" 2>/dev/null && break; sleep 0.2; done
 kill "$app_pid" 2>/dev/null || true
 wait "$app_pid" 2>/dev/null || true
@@ -212,7 +215,7 @@ if [ -n "$window" ]; then
 	sleep 2
 	import -window root "$out/wine-signed-in.png"
 	# The serial scanner on COM5 scans a holder's card (see burst).
-	burst "$tmp/scanner"
+	burst
 	sleep 4
 	import -window root "$out/wine-scan.png"
 	if grep -q "reader: port open.*port=\"COM5 9600 8N1\"" "$tmp/app.log" && grep -q "reason=card_number_check" "$tmp/app.log" &&
@@ -229,6 +232,7 @@ tr -d '\r' <"$tmp/app.log" >"$out/wine-app.log"
 kill "$app_pid" 2>/dev/null || true
 app_pid=""
 wineserver -k 2>/dev/null || true
+exec 7>&-
 kill "$socat_pid" "$xvfb_pid" 2>/dev/null || true
 socat_pid="" xvfb_pid=""
 echo "test-dist: wine done in $((SECONDS - start)) s"
