@@ -85,6 +85,15 @@ run)
 	exit $code
 	;;
 remove)
+	# What a test left running inside: found by its root folder, ended
+	# by its pid.
+	real=$(realpath -m "$dir")
+	for r in /proc/[0-9]*/root; do
+		if [ "$(readlink "$r" 2>/dev/null)" = "$real" ]; then
+			p=${r#/proc/}
+			kill "${p%/root}" 2>/dev/null || true
+		fi
+	done
 	unmount "$dir"
 	rm -rf --one-file-system "$dir"
 	;;

@@ -330,15 +330,16 @@ fi
 # The ledger serving as the unit runs it: the unit's user, the values of
 # ledger.env, the address the test picks.
 port=$(( (RANDOM % 2000) + 38000 ))
-in_root runuser -u balie-ledger -- sh -c ". /etc/balie-ledger/ledger.env && exec balie-ledger serve --db \"\$LEDGER_DB\" --addr 127.0.0.1:$port \$LEDGER_ARGS" >"$tmp/serve.log" 2>&1 &
+# The served ledger writes its pid where the test can end it: the chroot
+# shares the test's process ids.
+in_root runuser -u balie-ledger -- sh -c "echo \$\$ >/tmp/serve.pid && . /etc/balie-ledger/ledger.env && exec balie-ledger serve --db \"\$LEDGER_DB\" --addr 127.0.0.1:$port \$LEDGER_ARGS" >"$tmp/serve.log" 2>&1 &
 serve_pid=$!
 ok=""
 for _ in $(seq 1 100); do
 	if curl -fsS "http://127.0.0.1:$port/healthz" >"$tmp/healthz" 2>/dev/null; then ok=1; break; fi
 	sleep 0.2
 done
-kill "$serve_pid" 2>/dev/null || true
-pkill -P "$serve_pid" 2>/dev/null || true
+if [ -s "$root/tmp/serve.pid" ]; then kill "$(cat "$root/tmp/serve.pid")" 2>/dev/null || true; fi
 wait "$serve_pid" 2>/dev/null || true
 [ -n "$ok" ] && pass "balie-ledger serves /healthz as the service's user on ledger.env's database" || fail "balie-ledger serves /healthz" "$tmp/serve.log"
 
