@@ -1,79 +1,48 @@
 package reader
 
 import (
-	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 )
 
 // PortInfo is a serial port found on the machine.
 type PortInfo struct {
-	// Path is what to configure as the port: a /dev/serial/by-id link
-	// when the device has one (it survives replugging and other USB
-	// sockets), else the device itself.
+	// Path is what to configure as the port: on Linux a
+	// /dev/serial/by-id link when the device has one (it survives
+	// replugging and other USB sockets), else the device itself; on
+	// Windows the COM name, such as COM3.
 	Path string
-	// Target is the device a by-id link points to now; empty otherwise.
+	// Target is the device behind Path now: the device a by-id link
+	// points to, or on Windows the driver's device (\Device\USBSER000
+	// for a USB CDC reader, \Device\VCP0 for an FTDI adapter);
+	// empty when there is no other name.
 	Target string
 }
 
-// ListPorts finds the serial ports under root ("/" on a real machine):
-// every /dev/serial/by-id link with the device it points to, then the
-// /dev/ttyUSB*, /dev/ttyACM* and /dev/ttyS* devices no link points to.
-// A ttyS device whose UART the kernel reports as absent (type 0 in
-// /sys/class/tty) is left out: most PCs have dozens of those. Paths are
-// given as they are seen from root.
-func ListPorts(root string) ([]PortInfo, error) {
-	var ports []PortInfo
-	linked := map[string]bool{}
-	byID := filepath.Join(root, "dev", "serial", "by-id")
-	entries, err := os.ReadDir(byID)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	for _, e := range entries {
-		link := filepath.Join(byID, e.Name())
-		p := PortInfo{Path: "/" + filepath.Join("dev", "serial", "by-id", e.Name())}
-		if t, err := os.Readlink(link); err == nil {
-			if !filepath.IsAbs(t) {
-				t = filepath.Join(p.Path[:strings.LastIndexByte(p.Path, '/')], t)
-			}
-			p.Target = filepath.Clean(t)
-			linked[p.Target] = true
-		}
-		ports = append(ports, p)
-	}
-	for _, pattern := range []string{"ttyUSB*", "ttyACM*", "ttyS*"} {
-		matches, err := filepath.Glob(filepath.Join(root, "dev", pattern))
-		if err != nil {
-			return nil, err
-		}
-		sort.Slice(matches, func(i, j int) bool { return naturalLess(matches[i], matches[j]) })
-		for _, m := range matches {
-			name := filepath.Base(m)
-			dev := "/dev/" + name
-			if linked[dev] {
-				continue
-			}
-			if strings.HasPrefix(name, "ttyS") && !uartPresent(root, name) {
-				continue
-			}
-			ports = append(ports, PortInfo{Path: dev})
-		}
-	}
-	return ports, nil
-}
+// ListPorts finds the serial ports a reader could be on, by the names to
+// configure. On Linux it looks under root ("/" on a real machine; see
+// listDevPorts); on Windows it lists the COM ports Windows has (root is
+// not used).
+func ListPorts(root string) ([]PortInfo, error) { return listPorts(root) }
 
-// uartPresent reports whether sysfs says a UART is behind a ttyS device;
-// when sysfs does not say, the device is listed.
-func uartPresent(root, name string) bool {
-	b, err := os.ReadFile(filepath.Join(root, "sys", "class", "tty", name, "type"))
-	if err != nil {
-		return true
+// comPorts orders the COM ports Windows keeps under
+// HKLM\HARDWARE\DEVICEMAP\SERIALCOMM, device name to COM name, by number:
+// COM2 before COM10.
+func comPorts(devices map[string]string) []PortInfo {
+	ports := make([]PortInfo, 0, len(devices))
+	for dev, com := range devices {
+		if com = strings.TrimSpace(com); com != "" {
+			ports = append(ports, PortInfo{Path: com, Target: dev})
+		}
 	}
-	return strings.TrimSpace(string(b)) != "0"
+	sort.Slice(ports, func(i, j int) bool {
+		a, b := strings.ToUpper(ports[i].Path), strings.ToUpper(ports[j].Path)
+		if a == b {
+			return ports[i].Target < ports[j].Target
+		}
+		return naturalLess(a, b)
+	})
+	return ports
 }
 
 // naturalLess orders ttyS2 before ttyS10.

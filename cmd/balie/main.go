@@ -23,11 +23,13 @@ import (
 	// The language is chosen before Fyne reads the environment: see the
 	// package.
 	_ "github.com/balie/balie/cmd/balie/uselang"
+	"github.com/balie/balie/internal/version"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stdout, stderr := stdio()
+	code := run(ctx, os.Args[1:], stdout, stderr)
 	stop()
 	os.Exit(code)
 }
@@ -52,6 +54,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return runReaders(ctx, args[1:], stdout, stderr, log)
 		case "reader-test":
 			return runReaderTest(ctx, args[1:], stdout, stderr, log)
+		case "version", "-version", "--version":
+			fmt.Fprintln(stdout, "balie", version.String())
+			return exitOK
 		case "help", "-h", "--help":
 			usage(stdout)
 			return exitOK
@@ -69,18 +74,20 @@ func usage(w io.Writer) {
   balie verify --db FILE                         check the journal's hash chain and sequence
   balie readers                                  list the serial ports a card reader can be on
   balie reader-test --port P --protocol line|uid|pn532   show a reader's reads and rejects live
+  balie --version                                print the version of this build
 
 Run 'balie COMMAND --help' for a command's flags.
 `)
 }
 
-// defaultDB is where a terminal keeps its store when --db is not given.
+// defaultDB is where a terminal keeps its store when --db is not given:
+// ~/.config/balie on Linux, %APPDATA%\Balie on Windows.
 func defaultDB(name string) string {
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		dir = "."
 	}
-	return filepath.Join(dir, "balie", name)
+	return filepath.Join(dir, appFolder, name)
 }
 
 // say prints an error for a person: a domain error in their language,

@@ -27,7 +27,7 @@ func runReaders(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 		return exitFail
 	}
 	if len(ports) == 0 {
-		fmt.Fprintln(stdout, "No serial ports found: no /dev/serial/by-id links and no /dev/ttyUSB*, /dev/ttyACM* or /dev/ttyS* with a UART behind it.")
+		fmt.Fprintln(stdout, noPortsFound)
 		fmt.Fprintln(stdout, "Plug the reader in (USB) and run 'balie readers' again. A keyboard-wedge scanner needs no port: it types into the app.")
 		return exitFail
 	}
@@ -41,7 +41,7 @@ func runReaders(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 		fmt.Fprintf(w, "%s\t%s\n", p.Path, target)
 	}
 	w.Flush()
-	fmt.Fprintln(stdout, "\nGive the PORT to --port. A /dev/serial/by-id name stays the same when the reader is plugged into another USB socket; /dev/ttyUSB0 may not.")
+	fmt.Fprintln(stdout, "\n"+portAdvice)
 	return exitOK
 }
 

@@ -218,7 +218,7 @@ func defaultDemoDB(today time.Time, holders int) string {
 		dir = os.TempDir()
 	}
 	day := today.In(balie.Brussels()).Format("2006-01-02")
-	return filepath.Join(dir, "balie", fmt.Sprintf("demo-%s-%d.db", day, holders))
+	return filepath.Join(dir, appFolder, fmt.Sprintf("demo-%s-%d.db", day, holders))
 }
 
 // startDemoLedger opens (the first time seeds) the demo's own ledger and

@@ -38,6 +38,7 @@ import (
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
+	"github.com/balie/balie/internal/version"
 	"github.com/balie/balie/ledger"
 	"github.com/balie/balie/ledger/engine"
 	"github.com/balie/balie/ledger/httpapi"
@@ -100,6 +101,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "--help":
 		usage(stdout)
 		return exitOK
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "ledger", version.String())
+		return exitOK
 	}
 	fmt.Fprintf(stderr, "ledger: unknown command %q\n", args[0])
 	usage(stderr)
@@ -120,6 +124,7 @@ func usage(w io.Writer) {
   ledger export --db DB                                        every stored event as a JSON line
   ledger verify --db DB                                        check every journal's chain and signatures
   ledger backup --db FILE --to FILE                            a consistent copy of a SQLite ledger, also while it serves
+  ledger --version                                             print the version of this build
 
 DB is a SQLite file (ledger.db) or a PostgreSQL URL (postgres://user@host/dbname).
 Every command is safe on a ledger that serves; list, export and verify only read.
