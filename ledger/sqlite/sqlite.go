@@ -128,7 +128,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if !opts.ReadOnly {
 		// The writer never checkpoints in a commit: a goroutine does it on
 		// its own connection, off the path of an upload.
-		s.w, err = openPool(path, 1, "immediate", "synchronous(FULL)", "cache_size(-262144)", "wal_autocheckpoint(0)")
+		s.w, err = openPool(path, 1, "immediate", "synchronous(FULL)", "cache_size(-262144)", "wal_autocheckpoint(0)", "temp_store(MEMORY)")
 		if err != nil {
 			return nil, err
 		}

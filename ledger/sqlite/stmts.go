@@ -65,7 +65,10 @@ func prepare(ctx context.Context, db *sql.DB) (*stmts, error) {
 	prep(&s.signature, `INSERT OR IGNORE INTO signatures(terminal, seq, signature) VALUES (?,?,?)`)
 	for _, n := range eventRows {
 		var st *sql.Stmt
-		prep(&st, `INSERT INTO events(`+eventColumns+`) VALUES `+marks(n, 19))
+		// OR FAIL: a clash ends the statement without SQLite keeping a
+		// statement journal to undo its rows; the group then rolls back
+		// whole (runGroup).
+		prep(&st, `INSERT OR FAIL INTO events(`+eventColumns+`) VALUES `+marks(n, 19))
 		s.events[n] = st
 	}
 	s.setPointsN, s.balanceN = map[int]*sql.Stmt{}, map[int]*sql.Stmt{}

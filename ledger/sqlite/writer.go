@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/balie/balie/ledger"
@@ -244,66 +243,75 @@ func (s *Store) runWrite(ctx context.Context, fn func(ledger.WriteTx) error) err
 	return nil
 }
 
-// runGroup runs uploads in one transaction, each in a savepoint: a batch
-// the core refuses, or one that fails, is rolled back alone.
+// runGroup runs uploads in one transaction. A batch the core refuses has
+// written nothing and is simply left out. A batch whose writes fail (an
+// event id another terminal holds, a full disk) rolls back the whole
+// transaction, gets its error, and the others run again without it: a
+// rare case, paid for by running the group again, where a savepoint per
+// batch would make SQLite copy every page each batch touches into its
+// sub-journal, on every upload. Each pass answers at least one request,
+// so the passes end.
 func (s *Store) runGroup(ctx context.Context, group []*request) {
+	for len(group) > 0 {
+		group = s.runPass(ctx, group)
+	}
+}
+
+// runPass runs the group in one transaction and answers every request,
+// unless one batch's writes fail: then it rolls back, answers that batch
+// and those the core refused, and returns the others to run again.
+func (s *Store) runPass(ctx context.Context, group []*request) (again []*request) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		for _, r := range group {
 			r.done <- err
 		}
-		return
+		return nil
 	}
 	g := &groupState{last: s.hot.last}
 	var ok []*request
 	var overlays []*overlay
-	for _, r := range group {
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT batch`); err != nil {
-			r.done <- s.classify("savepoint", err)
-			continue
-		}
+	var refused []*request
+	var refusals []error
+	for i, r := range group {
 		ov := newOverlay()
 		b := &batchTx{s: s, tx: tx, ctx: ctx, g: g, ov: ov, stmts: map[*sql.Stmt]*sql.Stmt{}}
 		eff, err := r.batch(b)
-		if err == nil {
-			err = b.apply(eff)
-		}
 		if err != nil {
-			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO batch`); rerr != nil {
-				// The transaction cannot go on: every batch of it fails.
-				s.rollback(tx)
-				err = errors.Join(err, s.classify("roll back a batch", rerr))
-				r.done <- err
-				for _, o := range ok {
-					o.done <- fmt.Errorf("a batch in the same commit failed: %w", rerr)
-				}
-				for _, q := range group[len(ok)+1:] {
-					q.done <- fmt.Errorf("a batch in the same commit failed: %w", rerr)
-				}
-				return
-			}
-		}
-		if _, rerr := tx.ExecContext(ctx, `RELEASE batch`); rerr != nil && err == nil {
-			err = s.classify("release savepoint", rerr)
-		}
-		if err != nil {
-			r.done <- err
+			refused, refusals = append(refused, r), append(refusals, err)
 			continue
+		}
+		if err := b.apply(eff); err != nil {
+			// Nothing of this pass is kept. The hot state only takes the
+			// overlays of a committed group, so it stays this file's when
+			// the rollback succeeds.
+			if rerr := tx.Rollback(); rerr != nil {
+				s.current = false
+			}
+			for j, q := range refused {
+				q.done <- refusals[j]
+			}
+			r.done <- err
+			return append(ok, group[i+1:]...)
 		}
 		g.overlays = append(g.overlays, ov)
 		overlays = append(overlays, ov)
 		ok = append(ok, r)
 	}
+	for j, q := range refused {
+		q.done <- refusals[j]
+	}
 	if err := s.commit(tx); err != nil {
 		for _, r := range ok {
 			r.done <- err
 		}
-		return
+		return nil
 	}
 	s.merge(overlays)
 	for _, r := range ok {
 		r.done <- nil
 	}
+	return nil
 }
 
 // fold writes the hot state into its tables in a transaction of its own.

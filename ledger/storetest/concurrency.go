@@ -99,7 +99,11 @@ func testReadOnly(t *testing.T, e Engine) {
 
 // testConcurrentUploads has ten terminals upload at once, each its own
 // holders and some shared, and checks every event is stored once with
-// the balances equal to a replay.
+// the balances equal to a replay. An eleventh terminal meanwhile keeps
+// sending a batch whose last event takes an id another terminal stored:
+// its batch is refused each time, and the honest batches committed
+// beside it (an engine may commit several uploads together) lose
+// nothing.
 func testConcurrentUploads(t *testing.T, e Engine) {
 	v := newEnv(t, e, 300)
 	l, c, ctx := v.l, v.c, context.Background()
@@ -110,8 +114,22 @@ func testConcurrentUploads(t *testing.T, e Engine) {
 		tms[i] = v.enrol(t, demo.SportsDesk)
 		tms[i].at = ev.Start
 	}
+	// The first honest event, once stored, is the id the thief takes.
+	first := tms[0].next(balie.KindCheckin, checkin(c.holders[0], ev))
+	if _, _, p := l.Ingest(ctx, tms[0].ID, tms[0].Request(first)); p != nil {
+		t.Fatalf("first event: %s", p.EN)
+	}
+	thief := v.enrol(t, demo.SportsDesk)
+	thief.at = ev.Start
+	var evs []balie.JournalEvent
+	for k := range per {
+		evs = append(evs, thief.next(balie.KindCheckin, checkin(c.holders[k%len(c.holders)], ev)))
+	}
+	evs[per-1].ID = first.ID
+	evs[per-1].Hash = evs[per-1].ComputeHash()
+	stolen := thief.Request(evs...)
 	var wg sync.WaitGroup
-	errs := make(chan error, terms)
+	errs := make(chan error, terms+1)
 	for i, tm := range tms {
 		wg.Add(1)
 		go func() {
@@ -129,6 +147,17 @@ func testConcurrentUploads(t *testing.T, e Engine) {
 			}
 		}()
 	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for range batches * 2 {
+			_, _, p := l.Ingest(ctx, thief.ID, stolen)
+			if p == nil || p.Code != balisync.CodeEventConflict {
+				errs <- fmt.Errorf("a batch with a taken id: %+v, want %s", p, balisync.CodeEventConflict)
+				return
+			}
+		}
+	}()
 	wg.Wait()
 	close(errs)
 	for err := range errs {
@@ -138,8 +167,8 @@ func testConcurrentUploads(t *testing.T, e Engine) {
 	if err := l.Export(ctx, func(ledger.StoredEvent) error { n++; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if n != terms*batches*per {
-		t.Errorf("%d events stored, want %d", n, terms*batches*per)
+	if n != terms*batches*per+1 {
+		t.Errorf("%d events stored, want %d", n, terms*batches*per+1)
 	}
 	checkBalances(t, l)
 }
