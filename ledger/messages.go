@@ -145,6 +145,16 @@ func ProblemTooManyAttempts() *balisync.Problem {
 		"Too many failed sign-ins from this address. Wait a minute and try again.")
 }
 
+// ProblemTerminalBusy is a terminal's second upload (or download) while
+// the ledger still serves its first: a desk sends one at a time, so the
+// second is a retry of one the desk gave up waiting for, or a copy of
+// its credentials.
+func ProblemTerminalBusy() *balisync.Problem {
+	return problem(http.StatusTooManyRequests, balisync.CodeTerminalBusy,
+		"De ledger is nog bezig met het vorige pakket van deze terminal. Probeer zo opnieuw.",
+		"The ledger is still busy with this terminal's previous batch. Try again shortly.")
+}
+
 // ProblemBadRequest is a request the endpoint does not take.
 func ProblemBadRequest(nlDetail, enDetail string) *balisync.Problem {
 	return problemBadRequest(nlDetail, enDetail)

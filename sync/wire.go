@@ -77,6 +77,7 @@ const (
 	CodeKeyKnown         = "key_known"              // 409: the terminal already has a public key
 	CodeProtocolOld      = "protocol_too_old"       // 426: the desk speaks an older protocol than the ledger serves
 	CodeTooManyAttempts  = "too_many_attempts"      // 429: too many failed sign-ins from this address; wait
+	CodeTerminalBusy     = "terminal_busy"          // 429: the ledger is still serving this terminal's previous upload or download
 )
 
 // Limits of a request.

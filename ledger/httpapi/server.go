@@ -36,10 +36,13 @@ type Options struct {
 	Logger *slog.Logger
 	// TLSCert and TLSKey are PEM files; TLS is served when both are set.
 	TLSCert, TLSKey string
-	// MemoryBudget bounds the bytes of request and page bodies held at
-	// once (uploads and downloads wait for their share); 64 MiB when
-	// zero.
+	// MemoryBudget bounds the bytes of request bodies held at once
+	// (uploads wait for their share); 48 MiB when zero.
 	MemoryBudget int64
+	// DownloadBudget bounds the bytes of download pages held at once,
+	// apart, so that clients who never read their pages cannot starve
+	// the uploads; 32 MiB when zero.
+	DownloadBudget int64
 	// BudgetWait is how long a request waits for its share before it is
 	// answered 503; 10 s when zero.
 	BudgetWait time.Duration
@@ -64,8 +67,10 @@ type Server struct {
 	opts      Options
 	metrics   *metrics
 	handler   http.Handler
-	budget    *budget
+	budget    *budget // request bodies
+	downloads *budget // download pages
 	limiter   *limiter
+	inflight  *inflight
 	snapshots *snapshot.Cache
 
 	mu       sync.Mutex // guards srv, ln, done and stopWarm
@@ -81,7 +86,10 @@ type Server struct {
 // New makes a server for l.
 func New(l *ledger.Ledger, opts Options) *Server {
 	if opts.MemoryBudget <= 0 {
-		opts.MemoryBudget = 64 << 20
+		opts.MemoryBudget = 48 << 20
+	}
+	if opts.DownloadBudget <= 0 {
+		opts.DownloadBudget = 32 << 20
 	}
 	if opts.BudgetWait <= 0 {
 		opts.BudgetWait = 10 * time.Second
@@ -92,9 +100,9 @@ func New(l *ledger.Ledger, opts Options) *Server {
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 60 * time.Second
 	}
-	b := newBudget(opts.MemoryBudget)
-	s := &Server{l: l, log: opts.Logger, opts: opts, metrics: newMetrics(l.Store().Engine(), func() float64 { return float64(b.used()) }),
-		budget: b, limiter: newLimiter(opts.AuthFailures, time.Minute, l.Now)}
+	b, d := newBudget(opts.MemoryBudget), newBudget(opts.DownloadBudget)
+	s := &Server{l: l, log: opts.Logger, opts: opts, metrics: newMetrics(l.Store().Engine(), func() float64 { return float64(b.used() + d.used()) }),
+		budget: b, downloads: d, limiter: newLimiter(opts.AuthFailures, time.Minute, l.Now), inflight: newInflight()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -407,6 +415,12 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) (
 	giveBack := func() { s.budget.release(cost) }
 	buf := s.bufs.Get().(*bytes.Buffer)
 	buf.Reset()
+	if r.ContentLength > 0 {
+		// Room for the whole body at once: ReadFrom would otherwise
+		// double the buffer as it fills, leaving up to twice the body
+		// (and the smaller copies) to the garbage collector.
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
 	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	var ne net.Error
@@ -511,6 +525,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !s.inflight.enter(terminal, "events") {
+		s.metrics.batches.WithLabelValues(balisync.CodeTerminalBusy).Inc()
+		writeProblem(w, ledger.ProblemTerminalBusy())
+		return
+	}
+	defer s.inflight.leave(terminal, "events")
 	body, release, p := s.readBody(w, r, balisync.MaxBody)
 	if p != nil {
 		s.metrics.batches.WithLabelValues(p.Code).Inc()
@@ -552,9 +572,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 const pageCost = 16 << 20
 
 func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.authenticate(w, r); !ok {
+	terminal, ok := s.authenticate(w, r)
+	if !ok {
 		return
 	}
+	if !s.inflight.enter(terminal, "changes") {
+		writeProblem(w, ledger.ProblemTerminalBusy())
+		return
+	}
+	defer s.inflight.leave(terminal, "changes")
 	q := r.URL.Query()
 	limit := 0
 	if v := q.Get("limit"); v != "" {
@@ -569,12 +595,12 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	if limit > 0 && limit < balisync.MaxPage {
 		cost = max(int64(limit)*pageCost/balisync.MaxPage, 64<<10)
 	}
-	if !s.budget.acquire(r.Context(), cost, s.opts.BudgetWait) {
+	if !s.downloads.acquire(r.Context(), cost, s.opts.BudgetWait) {
 		s.metrics.budgetRefused.Inc()
 		writeProblem(w, ledger.ProblemUnavailable())
 		return
 	}
-	defer s.budget.release(cost)
+	defer s.downloads.release(cost)
 	buf := s.bufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer s.putBuf(buf)

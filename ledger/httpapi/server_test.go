@@ -373,17 +373,17 @@ func waitMetric(t *testing.T, base, name string, min float64) {
 }
 
 // TestServer_slowReadersDoNotHoldMemory: downloads whose client never
-// reads hold their share of the memory budget only until the write
-// timeout; meanwhile a request that finds no budget is told to come back
-// (503) rather than piling up memory, and afterwards the ledger serves
-// again.
+// reads hold their share of the download budget only until the write
+// timeout; meanwhile a download that finds no budget is told to come
+// back (503) rather than piling up memory, a terminal's second download
+// at once is refused (429 terminal_busy), uploads go on (their budget is
+// apart), and afterwards the ledger serves downloads again.
 func TestServer_slowReadersDoNotHoldMemory(t *testing.T) {
 	lt := ledgertest.Start(t, ledgertest.Options{Holders: 15000, Server: httpapi.Options{
-		MemoryBudget: 40 << 20, BudgetWait: 300 * time.Millisecond, WriteTimeout: 2 * time.Second}})
-	tm := ledgertest.Enrol(t, lt.Ledger, demo.SportsDesk)
+		DownloadBudget: 40 << 20, BudgetWait: 300 * time.Millisecond, WriteTimeout: 2 * time.Second}})
 	host := strings.TrimPrefix(lt.URL, "http://")
 	var conns []net.Conn
-	for range 4 {
+	stall := func(tm *ledgertest.Terminal) {
 		c, err := net.Dial("tcp", host)
 		if err != nil {
 			t.Fatal(err)
@@ -393,15 +393,33 @@ func TestServer_slowReadersDoNotHoldMemory(t *testing.T) {
 		io.WriteString(c, "GET "+balisync.PathChanges+" HTTP/1.1\r\nHost: "+host+"\r\nAuthorization: "+tm.Bearer()+
 			"\r\n"+balisync.HeaderProtocol+": "+strconv.Itoa(balisync.Protocol)+"\r\n\r\n")
 	}
+	var stalled []*ledgertest.Terminal
+	for range 4 {
+		tm := ledgertest.Enrol(t, lt.Ledger, demo.SportsDesk)
+		stalled = append(stalled, tm)
+		stall(tm)
+	}
 	defer func() {
 		for _, c := range conns {
 			c.Close()
 		}
 	}()
 	waitMetric(t, lt.URL, "ledger_memory_budget_used_bytes", 32<<20)
+	tm := ledgertest.Enrol(t, lt.Ledger, demo.SportsDesk)
 	p := balisync.Problem{}
 	if st := do(t, lt.URL, request{method: "GET", path: balisync.PathChanges, bearer: tm.Bearer()}, &p); st != 503 || p.Code != balisync.CodeUnavailable {
 		t.Errorf("a download while the budget is held: %d %+v", st, p)
+	}
+	p = balisync.Problem{}
+	if st := do(t, lt.URL, request{method: "GET", path: balisync.PathChanges + "?limit=10", bearer: stalled[0].Bearer()}, &p); st != 429 || p.Code != balisync.CodeTerminalBusy || p.NL == "" {
+		t.Errorf("a terminal's second download at once: %d %+v", st, p)
+	}
+	up := ledgertest.Enrol(t, lt.Ledger, demo.BoxOfficeDesk)
+	e := up.Event(balie.KindRewardRedemption, "staff-box-1", time.Now(),
+		balie.RewardRedemptionPayload{HolderID: "h-0000000", Card: "0900000095902", RewardID: "rw-koffie", Points: 5})
+	var ur balisync.UploadResponse
+	if st := up.Post(t, lt.URL, balisync.PathEvents, up.Request(e), &ur); st != 200 || ur.Acked != 1 {
+		t.Errorf("an upload while downloads hold their budget: %d %+v", st, ur)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {

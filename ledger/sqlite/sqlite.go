@@ -127,8 +127,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	var err error
 	if !opts.ReadOnly {
 		// The writer never checkpoints in a commit: a goroutine does it on
-		// its own connection, off the path of an upload.
-		s.w, err = openPool(path, 1, "immediate", "synchronous(FULL)", "cache_size(-262144)", "wal_autocheckpoint(0)", "temp_store(MEMORY)")
+		// its own connection, off the path of an upload. Its page cache
+		// (32 MiB) and the readers' (4 MiB each) count in the ledger's
+		// memory bound (300 MB whatever the clients do); beyond them the
+		// system's file cache holds the file.
+		s.w, err = openPool(path, 1, "immediate", "synchronous(FULL)", "cache_size(-32768)", "wal_autocheckpoint(0)", "temp_store(MEMORY)")
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +144,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			return nil, s.classify("prepare statements", err)
 		}
 	}
-	if s.r, err = openPool(path, s.opts.Readers, "deferred", "query_only(1)", "cache_size(-32768)"); err != nil {
+	if s.r, err = openPool(path, s.opts.Readers, "deferred", "query_only(1)", "cache_size(-4096)"); err != nil {
 		s.closePools()
 		return nil, err
 	}

@@ -6,6 +6,7 @@
 //	ingestbench prepare --dir D [--holders 50000] [--terminals 10] [--batches 30]
 //	ingestbench ingest --dir D --ledger bin/ledger [--processes 1] [--db postgres://...]
 //	ingestbench raw --dir D
+//	ingestbench pressure --dir D --ledger bin/ledger [--big 20] [--stalled 50] [--seconds 60]
 //
 // prepare seeds a ledger (D/ledger.db), enrols the terminals and writes
 // their upload bodies (D/bodies/N). ingest copies the seeded ledger (or,
@@ -15,6 +16,9 @@
 // processes, and prints events/s and the servers' CPU µs per event. raw
 // inserts the same events into a fresh SQLite file as the ledger's events
 // table holds them, in one transaction per batch with synchronous FULL.
+// pressure adds, to the terminals' uploads, clients posting the largest
+// bodies allowed, clients that never read their download and one trying
+// wrong secrets, and prints the server's peak resident memory.
 package main
 
 import (
@@ -57,7 +61,7 @@ func today() time.Time {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: ingestbench prepare|ingest|raw --dir D ...")
+		fmt.Fprintln(os.Stderr, "usage: ingestbench prepare|ingest|raw|pressure --dir D ...")
 		os.Exit(2)
 	}
 	var err error
@@ -68,6 +72,8 @@ func main() {
 		err = ingest(os.Args[2:])
 	case "raw":
 		err = raw(os.Args[2:])
+	case "pressure":
+		err = pressure(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
