@@ -828,3 +828,44 @@ type ReviewOutcome struct {
 	By      string // the name of who resolved it
 	At      time.Time
 }
+
+// Validate checks a provider's childcare rates: no negative price, the
+// reductions between 0 and 100 percent.
+func (r ChildcareRates) Validate() error { return checkChildcareRates(r) }
+
+// Validate checks a product: a valid id, its organiser, a name and a
+// price within an act's bounds.
+func (p Product) Validate() error {
+	if err := ValidID("De code van het product", "The product's code", p.ID); err != nil {
+		return err
+	}
+	if p.OrganiserID == "" {
+		return Errorf(CodeReferenceUnknown, "Kies de organisator van het product.", "Choose the product's organiser.")
+	}
+	if err := requiredText("de naam van het product", "the product's name", p.Name); err != nil {
+		return err
+	}
+	if p.Price < 0 || p.Price > MaxActCents {
+		return Errorf(CodeAmountInvalid, "Een prijs ligt tussen € 0,00 en %[1]s.", "A price is between €0.00 and %[2]s.", MaxActCents.String(), MaxActCents.Format("en"))
+	}
+	return nil
+}
+
+// Validate checks a card price rule: a known reason, a price that is not
+// negative.
+func (r CardPriceRule) Validate() error {
+	for _, x := range r.Reasons {
+		if !x.Valid() {
+			return Errorf(CodeReasonInvalid, "De reden %[1]q bestaat niet.", "The reason %[1]q does not exist.", string(x))
+		}
+	}
+	if r.Price < 0 || r.Price > MaxActCents {
+		return Errorf(CodeAmountInvalid, "Een kaartprijs ligt tussen € 0,00 en %[1]s.", "A card price is between €0.00 and %[2]s.", MaxActCents.String(), MaxActCents.Format("en"))
+	}
+	for _, t := range []Tri{r.Resident, r.Under18, r.SocialTariff} {
+		if t != Any && t != Yes && t != No {
+			return Errorf(CodeKindInvalid, "Een voorwaarde van een kaartprijs is ja, nee of om het even.", "A condition of a card price is yes, no or either.")
+		}
+	}
+	return nil
+}

@@ -112,6 +112,9 @@ type Staff struct {
 	PINHash    string // hex SHA-256 of salt and PIN; see HashPIN
 	PINSalt    string
 	Role       Role
+	// OrganiserID is the organiser the staff member works for; "" for
+	// the city's own (a supervisor of every desk).
+	OrganiserID string `json:",omitempty"`
 	// Desks are the desks the staff member works at, as the back office
 	// records them.
 	Desks []string `json:",omitempty"`

@@ -46,6 +46,10 @@ type Options struct {
 	// AuthFailures is how many failed sign-ins one address may make per
 	// minute before it is refused with 429; 20 when zero.
 	AuthFailures int
+	// INSZLookups is how many national register numbers one terminal
+	// may look up per minute (a desk types one per customer); 30 when
+	// zero.
+	INSZLookups int
 	// WriteTimeout bounds the time to send an answer; 60 s when zero.
 	WriteTimeout time.Duration
 	// SnapshotDir is where the directory snapshots for first downloads
@@ -66,6 +70,7 @@ type Server struct {
 	handler   http.Handler
 	budget    *budget
 	limiter   *limiter
+	lookups   *limiter // national register number look-ups per terminal
 	snapshots *snapshot.Cache
 
 	mu       sync.Mutex // guards srv, ln, done and stopWarm
@@ -89,12 +94,15 @@ func New(l *ledger.Ledger, opts Options) *Server {
 	if opts.AuthFailures <= 0 {
 		opts.AuthFailures = 20
 	}
+	if opts.INSZLookups <= 0 {
+		opts.INSZLookups = 30
+	}
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 60 * time.Second
 	}
 	b := newBudget(opts.MemoryBudget)
 	s := &Server{l: l, log: opts.Logger, opts: opts, metrics: newMetrics(l.Store().Engine(), func() float64 { return float64(b.used()) }),
-		budget: b, limiter: newLimiter(opts.AuthFailures, time.Minute, l.Now)}
+		budget: b, limiter: newLimiter(opts.AuthFailures, time.Minute, l.Now), lookups: newLimiter(opts.INSZLookups, time.Minute, l.Now)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -102,7 +110,8 @@ func New(l *ledger.Ledger, opts Options) *Server {
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "balie-ledger-snapshots-"+strconv.Itoa(os.Getpid()))
 	}
-	s.snapshots = &snapshot.Cache{Dir: dir, Store: l.Store(), MaxAge: opts.SnapshotMaxAge, Log: s.log}
+	s.snapshots = &snapshot.Cache{Dir: dir, Store: l.Store(), MaxAge: opts.SnapshotMaxAge, Log: s.log,
+		Relog: func(ctx context.Context, upTo int64) error { _, err := l.RelogRestricted(ctx, upTo); return err }}
 	s.bufs.New = func() any { return new(bytes.Buffer) }
 	mux := http.NewServeMux()
 	mux.Handle(balisync.PathEnrol, s.route("enrol", http.MethodPost, true, s.enrol))
@@ -110,6 +119,7 @@ func New(l *ledger.Ledger, opts Options) *Server {
 	mux.Handle(balisync.PathEvents, s.route("events", http.MethodPost, true, s.events))
 	mux.Handle(balisync.PathChanges, s.route("changes", http.MethodGet, true, s.changes))
 	mux.Handle(balisync.PathSnapshot, s.route("snapshot", http.MethodGet, true, s.snapshot))
+	mux.Handle(balisync.PathINSZ, s.route("insz", http.MethodPost, true, s.insz))
 	mux.Handle(balisync.PathHealth, s.route("healthz", http.MethodGet, false, s.health))
 	mux.Handle("/metrics", s.route("metrics", http.MethodGet, false,
 		promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{Registry: s.metrics.reg}).ServeHTTP))
@@ -180,6 +190,25 @@ func (s *Server) warm() {
 	if every <= 0 {
 		every = time.Hour
 	}
+	go func() {
+		// What terminals told this process goes to the store every half
+		// minute, and once more at the end.
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				if err := s.l.FlushContacts(context.Background()); err != nil {
+					s.log.Warn("store terminal contact", "err", err)
+				}
+				return
+			case <-t.C:
+				if err := s.l.FlushContacts(ctx); err != nil && ctx.Err() == nil {
+					s.log.Warn("store terminal contact", "err", err)
+				}
+			}
+		}
+	}()
 	go func() {
 		defer close(done)
 		for {
@@ -382,6 +411,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, b
 		writeProblem(w, p)
 		return "", false
 	}
+	queue := -1
+	if n, err := strconv.Atoi(r.Header.Get(balisync.HeaderQueue)); err == nil && n >= 0 {
+		queue = n
+	}
+	version := r.Header.Get(balisync.HeaderVersion)
+	if len(version) > 64 || !utf8.ValidString(version) {
+		version = ""
+	}
+	s.l.Seen(id, queue, version)
 	return id, true
 }
 
@@ -552,7 +590,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 const pageCost = 16 << 20
 
 func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.authenticate(w, r); !ok {
+	terminal, ok := s.authenticate(w, r)
+	if !ok {
 		return
 	}
 	q := r.URL.Query()
@@ -578,7 +617,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	buf := s.bufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer s.putBuf(buf)
-	n, p := s.l.WriteChanges(r.Context(), q.Get("cursor"), limit, buf)
+	n, p := s.l.WriteChangesFor(r.Context(), terminal, q.Get("cursor"), limit, buf)
 	if p != nil {
 		writeProblem(w, p)
 		return
@@ -623,6 +662,41 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set(balisync.HeaderSnapshotCursor, strconv.FormatInt(f.Cursor, 10))
 	s.metrics.snapshots.Inc()
 	http.ServeContent(w, r, "", f.Created, file)
+}
+
+// insz finds a holder's card by their national register number, for an
+// enrolled terminal, within a rate per terminal: a stolen secret must
+// not turn the ledger into a directory of the city's numbers.
+func (s *Server) insz(w http.ResponseWriter, r *http.Request) {
+	terminal, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	if !s.lookups.allowed(terminal) {
+		s.metrics.inszRefused.Inc()
+		writeProblem(w, ledger.ProblemTooManyLookups())
+		return
+	}
+	s.lookups.failed(terminal) // every look-up counts, found or not
+	body, release, p := s.readBody(w, r, 4<<10)
+	if p != nil {
+		writeProblem(w, p)
+		return
+	}
+	var req balisync.INSZRequest
+	ok = decode(body.Bytes(), &req)
+	release()
+	if !ok {
+		writeProblem(w, ledger.ProblemBadRequest(`verwacht {"insz": "..."}.`, `expected {"insz": "..."}.`))
+		return
+	}
+	s.metrics.inszLookups.Inc()
+	resp, p := s.l.LookupINSZ(r.Context(), terminal, req.INSZ)
+	if p != nil {
+		writeProblem(w, p)
+		return
+	}
+	writeJSON(w, resp)
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
