@@ -395,6 +395,10 @@ type OfficeReader interface {
 
 	// TerminalContacts lists what each terminal last told the ledger.
 	TerminalContacts() ([]TerminalContact, error)
+	// HolderCounts counts the holders for the steering group: all, with
+	// an active social tariff, with a membership valid at now, and by
+	// postal code. It reads every holder: the back office caches it.
+	HolderCounts(now time.Time) (HolderCounts, error)
 
 	// ChangesFor is Changes for a terminal whose audiences are given:
 	// only the changes with one of them ("" is every terminal's).
@@ -521,4 +525,12 @@ type TerminalContact struct {
 	At       time.Time
 	Queue    int
 	Version  string
+}
+
+// HolderCounts are the steering group's figures of the holders.
+type HolderCounts struct {
+	Holders  int
+	Social   int
+	Members  int
+	ByPostal map[string]int
 }

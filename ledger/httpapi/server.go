@@ -25,6 +25,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/balie/balie/ledger"
+	"github.com/balie/balie/ledger/beheer"
 	"github.com/balie/balie/ledger/snapshot"
 	balisync "github.com/balie/balie/sync"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -58,6 +59,9 @@ type Options struct {
 	// SnapshotMaxAge is how old a snapshot may be before a new one is
 	// made; one hour when zero.
 	SnapshotMaxAge time.Duration
+	// SecureCookies marks the back office's session cookie Secure also
+	// without TLS here: behind a proxy that ends TLS.
+	SecureCookies bool
 }
 
 // Server serves a ledger over HTTP. Start it with Start, stop it with
@@ -72,6 +76,7 @@ type Server struct {
 	limiter   *limiter
 	lookups   *limiter // national register number look-ups per terminal
 	snapshots *snapshot.Cache
+	office    *beheer.Server
 
 	mu       sync.Mutex // guards srv, ln, done and stopWarm
 	srv      *http.Server
@@ -123,12 +128,23 @@ func New(l *ledger.Ledger, opts Options) *Server {
 	mux.Handle(balisync.PathHealth, s.route("healthz", http.MethodGet, false, s.health))
 	mux.Handle("/metrics", s.route("metrics", http.MethodGet, false,
 		promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{Registry: s.metrics.reg}).ServeHTTP))
+	office, err := beheer.New(l, beheer.Options{Logger: s.log, Registerer: s.metrics.reg, SecureCookies: opts.SecureCookies})
+	if err != nil {
+		// The templates are embedded and the registry is the server's
+		// own: a failure here is a bug of this build, found by its tests.
+		panic("httpapi: back office: " + err.Error())
+	}
+	s.office = office
+	mux.Handle(beheer.Prefix, s.route("beheer", "", false, office.ServeHTTP))
 	mux.Handle("/", s.route("other", "", false, func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, ledger.ProblemNotFound())
 	}))
 	s.handler = mux
 	return s
 }
+
+// Office is the back office the server serves at /beheer/.
+func (s *Server) Office() *beheer.Server { return s.office }
 
 // Handler is the server's HTTP handler, for httptest or another server.
 func (s *Server) Handler() http.Handler { return s.handler }
