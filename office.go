@@ -36,7 +36,17 @@ const (
 	CodeReasonMissing    Code = "reason_missing"
 	CodeOutcomeInvalid   Code = "outcome_invalid"
 	CodeReferenceUnknown Code = "reference_unknown"
+	CodeINSZOffline      Code = "insz_offline"
 )
+
+// INSZNeedsNetwork is what the desk says when a national register number
+// is typed while it has no link with the ledger: the number is looked up
+// online only, never kept on a terminal.
+func INSZNeedsNetwork() *Error {
+	return Errorf(CodeINSZOffline,
+		"Opzoeken op rijksregisternummer kan alleen met een verbinding met de centrale, en die is er nu niet. Scan de kaart of zoek op naam.",
+		"Looking up a national register number needs the link with the ledger, which is down now. Scan the card or search by name.")
+}
 
 // Organiser kinds: a city department, an association (vereniging), a
 // private partner, another municipality of the region.

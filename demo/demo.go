@@ -71,6 +71,13 @@ import (
 // DemoPIN is the PIN of every demo staff member.
 const DemoPIN = "1234"
 
+// The demo city's coordinator in the back office (/beheer/ on the demo
+// ledger): for a demo only, printed where the demo starts.
+const (
+	CoordinatorName     = "coordinator"
+	CoordinatorPassword = "demo-beheer-lier"
+)
+
 // MaxHolders is the most holders Generate makes: holder IDs have seven
 // digits.
 const MaxHolders = 10_000_000

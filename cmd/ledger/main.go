@@ -369,8 +369,14 @@ func (c *command) seed(args []string) int {
 		c.say(err)
 		return exitFail
 	}
+	if _, err := l.SaveUser(c.ctx, ledger.Seed(), ledger.UserInput{Name: demo.CoordinatorName, FullName: "Coördinator van de demostad",
+		Role: balie.OfficeCoordinator, Password: demo.CoordinatorPassword}); err != nil {
+		c.say(err)
+		return exitFail
+	}
 	st, _ = l.Stats(c.ctx)
 	fmt.Fprintf(c.stdout, "seeded %s: %d holders, %d cards, %d changes in %s\n", redact(db), st.Holders, st.Cards, st.Changes, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(c.stdout, "back office: /beheer/ on the ledger's address; user %s, password %s (a demo's: change it for anything else)\n", demo.CoordinatorName, demo.CoordinatorPassword)
 	return exitOK
 }
 
