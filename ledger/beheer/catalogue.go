@@ -114,8 +114,8 @@ func (q *req) tariffSections(e balie.Event, f *form) []section {
 	t := &table{Caption: tr(l, "tariffs.title"), Cols: []string{tr(l, "col.name"), tr(l, "col.kind"), tr(l, "col.price"), tr(l, "col.holder.share"), tr(l, "col.organiser.share"), tr(l, "col.city.share")}}
 	for _, x := range ts {
 		sh, _ := x.Shares()
-		t.Rows = append(t.Rows, []cell{{Text: x.Name, URL: "/beheer/tariffs/" + x.ID}, {Text: tr(l, "kind."+string(x.Kind))}, {Text: x.Regular.Format(l)},
-			{Text: sh.Holder.Format(l)}, {Text: sh.Organiser.Format(l)}, {Text: sh.City.Format(l)}})
+		t.Rows = append(t.Rows, []cell{{Text: x.Name, URL: "/beheer/tariffs/" + x.ID}, {Text: tr(l, "kind."+string(x.Kind))}, {Text: x.Regular.Format(l), Num: true},
+			{Text: sh.Holder.Format(l), Num: true}, {Text: sh.Organiser.Format(l), Num: true}, {Text: sh.City.Format(l), Num: true}})
 	}
 	if f == nil {
 		f = q.tariffFormOf(balie.Tariff{EventID: e.ID, Kind: balie.TariffSocial, Name: "UiTPAS-tarief", Key: balie.CommonKey()}, true, !q.manages(e.OrganiserID))
@@ -426,7 +426,7 @@ func (s *Server) programs(q *req) error {
 	orgs, _ := q.organiserList()
 	l := q.lang
 	rows, err := ownedList(q, balie.ChangeProgram, func(p balie.MembershipProgram) string { return p.OrganiserID }, func(p balie.MembershipProgram) []cell {
-		return []cell{{Text: p.Name, URL: "/beheer/programs/" + p.ID}, {Text: orgName(orgs, p.OrganiserID)}, {Text: p.Price.Format(l)}, {Text: tr(l, "kind."+string(p.EndKind))}}
+		return []cell{{Text: p.Name, URL: "/beheer/programs/" + p.ID}, {Text: orgName(orgs, p.OrganiserID)}, {Text: p.Price.Format(l), Num: true}, {Text: tr(l, "kind."+string(p.EndKind))}}
 	})
 	if err != nil {
 		return err

@@ -196,7 +196,12 @@ func (f *reader) money(name string) balie.Cents {
 	return c
 }
 
+// percent reads a part of a key; an empty field is 0%, which the key's
+// own rules then refuse where it matters.
 func (f *reader) percent(name string) int {
+	if f.str(name) == "" {
+		return 0
+	}
 	bp, err := balie.ParsePercent(f.str(name))
 	f.failIf(err)
 	return bp

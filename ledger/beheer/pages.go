@@ -12,7 +12,10 @@ import (
 	"github.com/balie/balie/ledger"
 )
 
-type cell struct{ Text, URL string }
+type cell struct {
+	Text, URL string
+	Num       bool // an amount: kept on one line
+}
 
 type table struct {
 	Caption string

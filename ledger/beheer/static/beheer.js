@@ -20,7 +20,10 @@
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 200); });
     form.addEventListener("change", function () { clearTimeout(timer); update(); });
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("form[data-preview]").forEach(wire);
-  });
+  function start() { document.querySelectorAll("form[data-preview]").forEach(wire); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();
