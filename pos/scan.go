@@ -646,7 +646,7 @@ type lookupDirectory struct {
 
 func (d lookupDirectory) Lookup(ctx context.Context, input string) (HolderView, error) {
 	start := time.Now()
-	if n, err := balie.ParseINSZ(input); err == nil && len(strings.TrimSpace(input)) < 13 {
+	if n, err := balie.ParseINSZ(input); err == nil {
 		if d.insz == nil {
 			d.log.Info("scan refused", "code", balie.CodeINSZOffline)
 			return HolderView{}, balie.INSZNeedsNetwork()

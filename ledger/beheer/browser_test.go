@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -212,6 +213,13 @@ func TestBrowser(t *testing.T) {
 	// Dutch, as the city's people read it (headless Chromium asks for
 	// English); the cookie keeps it.
 	run("sign-in page", chromedp.Navigate(base+"/login?lang=nl"), visible(`#login-name`))
+	// axe-core must see what it is there for: an unlabelled field.
+	run("probe", eval(`document.body.insertAdjacentHTML("beforeend", '<input id="axe-probe">')`))
+	probe, err := axe(ctx)
+	if err != nil || !slices.ContainsFunc(probe, func(f finding) bool { return f.ID == "label" }) {
+		t.Fatalf("axe-core did not find an unlabelled field (%+v, %v): it does not check the pages", probe, err)
+	}
+	run("probe away", eval(`document.getElementById("axe-probe").remove()`))
 	check("login")
 	formFields("login", "form")
 	shot(t, ctx, "01-login")
