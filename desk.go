@@ -157,6 +157,11 @@ type ReviewItem struct {
 	Code   string
 	NL     string
 	EN     string
+	// Outcome is how the back office resolved it (OutcomeAccepted, ...),
+	// empty while it is open; Note says why and By who.
+	Outcome string
+	Note    string
+	By      string
 }
 
 // TotalLine is the money of one kind, payment method and organiser.

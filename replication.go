@@ -50,6 +50,7 @@ const (
 	ChangeChild      = "child"
 	ChangeBalance    = "balance" // Balance
 	ChangeLimits     = "limits"  // OfflineLimits
+	ChangeReview     = "review"  // ReviewOutcome: to the terminal that recorded the act
 )
 
 // Change is one row of the ledger's change log. Data is the JSON of the

@@ -28,10 +28,10 @@ func QuoteTicket(t Tariff, h Holder, quantity, usedInWindow int) (TicketQuote, e
 			"The price of this tariff is negative; check the settings.")
 	}
 
-	var shares Shares
+	// The shares are the tariff's own (Tariff.Shares, the back office's
+	// preview too); what depends on the holder is checked here.
 	switch t.Kind {
 	case TariffRegular:
-		shares = Shares{Holder: t.Regular}
 	case TariffSocial:
 		// Neutral wording: the clerk may read it aloud, and the card looks
 		// the same for everyone so that nobody is singled out.
@@ -43,29 +43,17 @@ func QuoteTicket(t Tariff, h Holder, quantity, usedInWindow int) (TicketQuote, e
 		if err := ticketLimitError(t.Limit, usedInWindow, quantity); err != nil {
 			return TicketQuote{}, err
 		}
-		step := t.Step
-		if step == 0 {
-			step = DefaultRoundingStep
-		}
-		var err error
-		if shares, err = t.Key.Split(t.Regular, step); err != nil {
-			return TicketQuote{}, err
-		}
 	case TariffCoupon:
-		if t.CouponPrice > t.Regular {
-			return TicketQuote{}, Errorf(CodeAmountInvalid,
-				"De couponprijs (%[1]s) is hoger dan de gewone prijs (%[2]s); kijk de instellingen na.",
-				"The coupon price (%[3]s) is higher than the regular price (%[4]s); check the settings.",
-				t.CouponPrice.String(), t.Regular.String(), t.CouponPrice.Format("en"), t.Regular.Format("en"))
+		if _, err := t.Shares(); err != nil {
+			return TicketQuote{}, err
 		}
 		if err := ticketLimitError(t.Limit, usedInWindow, quantity); err != nil {
 			return TicketQuote{}, err
 		}
-		shares = Shares{Holder: t.CouponPrice, Organiser: t.Regular - t.CouponPrice}
-	default:
-		return TicketQuote{}, Errorf(CodeTariffUnknown,
-			"Dit tarief heeft een onbekende soort (%[1]q); kijk de instellingen na.",
-			"This tariff has an unknown kind (%[1]q); check the settings.", string(t.Kind))
+	}
+	shares, err := t.Shares()
+	if err != nil {
+		return TicketQuote{}, err
 	}
 
 	total, err := shares.Holder.Mul(quantity)

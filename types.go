@@ -65,7 +65,14 @@ type Holder struct {
 type Organiser struct {
 	ID   string
 	Name string
-	Kind string // DEPARTMENT, ASSOCIATION, PARTNER
+	Kind string // DEPARTMENT, ASSOCIATION, PARTNER, MUNICIPALITY
+	// CardSystem is the card system the organiser belongs to.
+	CardSystem string `json:",omitempty"`
+	// What the back office keeps for invoicing and contact; never served
+	// to a terminal (see Public).
+	Contact       Contact `json:",omitzero"`
+	IBAN          IBAN    `json:",omitempty"`
+	AccountHolder string  `json:",omitempty"`
 }
 
 // CardSystem is a city or region that issues cards.
@@ -105,6 +112,12 @@ type Staff struct {
 	PINHash    string // hex SHA-256 of salt and PIN; see HashPIN
 	PINSalt    string
 	Role       Role
+	// OrganiserID is the organiser the staff member works for; "" for
+	// the city's own (a supervisor of every desk).
+	OrganiserID string `json:",omitempty"`
+	// Desks are the desks the staff member works at, as the back office
+	// records them.
+	Desks []string `json:",omitempty"`
 }
 
 // DeskMode is the kind of desk a terminal serves.

@@ -71,6 +71,13 @@ import (
 // DemoPIN is the PIN of every demo staff member.
 const DemoPIN = "1234"
 
+// The demo city's coordinator in the back office (/beheer/ on the demo
+// ledger): for a demo only, printed where the demo starts.
+const (
+	CoordinatorName     = "coordinator"
+	CoordinatorPassword = "demo-beheer-lier"
+)
+
 // MaxHolders is the most holders Generate makes: holder IDs have seven
 // digits.
 const MaxHolders = 10_000_000
@@ -153,6 +160,13 @@ type Sink interface {
 	StockCard(balie.Card) error
 }
 
+// MunicipalitySink is a Sink that also takes the municipalities of the
+// card systems, with their populations (the steering group's share of
+// residents), after the card systems.
+type MunicipalitySink interface {
+	Municipality(balie.Municipality) error
+}
+
 // WellKnownCard is a card of the generated city with a documented role,
 // to type or scan at the demo desk.
 type WellKnownCard struct {
@@ -212,6 +226,13 @@ func Generate(cfg Config, sink Sink) error {
 	for _, cs := range g.cardSystems() {
 		if err := sink.CardSystem(cs); err != nil {
 			return fmt.Errorf("demo: card system %s: %w", cs.ID, err)
+		}
+	}
+	if ms, ok := sink.(MunicipalitySink); ok {
+		for _, m := range g.municipalities() {
+			if err := ms.Municipality(m); err != nil {
+				return fmt.Errorf("demo: municipality %s: %w", m.ID, err)
+			}
 		}
 	}
 	for _, o := range organisers {
@@ -337,12 +358,13 @@ func percent(name string, v, def int) (int, error) {
 // Fixed parts of the city.
 
 var organisers = [...]balie.Organiser{
-	{ID: OrgCulture, Name: "CC Lier", Kind: "DEPARTMENT"},
-	{ID: OrgSports, Name: "Sportdienst Lier", Kind: "DEPARTMENT"},
-	{ID: OrgChildcare, Name: "BKO De Speelvogel", Kind: "DEPARTMENT"},
-	{ID: OrgYouth, Name: "Jeugddienst Lier", Kind: "DEPARTMENT"},
-	{ID: OrgTheatre, Name: "Toneelkring Pallieter vzw", Kind: "ASSOCIATION"},
-	{ID: OrgCinema, Name: "Cinema Zimmer", Kind: "PARTNER"},
+	{ID: OrgCulture, Name: "CC Lier", Kind: balie.OrganiserDepartment, CardSystem: CardSystemLier, IBAN: "BE68539007547034",
+		AccountHolder: "Stad Lier", Contact: balie.Contact{Name: "Els Van Dyck", Email: "ccl@lier.example"}},
+	{ID: OrgSports, Name: "Sportdienst Lier", Kind: balie.OrganiserDepartment, CardSystem: CardSystemLier},
+	{ID: OrgChildcare, Name: "BKO De Speelvogel", Kind: balie.OrganiserDepartment, CardSystem: CardSystemLier},
+	{ID: OrgYouth, Name: "Jeugddienst Lier", Kind: balie.OrganiserDepartment, CardSystem: CardSystemLier},
+	{ID: OrgTheatre, Name: "Toneelkring Pallieter vzw", Kind: balie.OrganiserAssociation, CardSystem: CardSystemLier},
+	{ID: OrgCinema, Name: "Cinema Zimmer", Kind: balie.OrganiserPartner, CardSystem: CardSystemLier},
 }
 
 var desks = [...]balie.Desk{
@@ -365,18 +387,19 @@ type staffMember struct {
 	id, name  string
 	role      balie.Role
 	wellKnown string
+	org, desk string // "" for the city's supervisor of every desk
 }
 
 var staffMembers = [...]staffMember{
 	{"staff-sup", "Els Van Dyck", balie.RoleSupervisor,
-		"Personeelskaart van Els Van Dyck, verantwoordelijke (SUPERVISOR). Pincode 1234."},
+		"Personeelskaart van Els Van Dyck, verantwoordelijke (SUPERVISOR). Pincode 1234.", "", ""},
 	{"staff-box-1", "Pieter Maes", balie.RoleClerk,
-		"Personeelskaart van Pieter Maes, medewerker van de ticketbalie (CLERK). Pincode 1234."},
-	{"staff-box-2", "Nathalie Hermans", balie.RoleClerk, ""},
-	{"staff-sport-1", "Bram Goossens", balie.RoleClerk, ""},
-	{"staff-sport-2", "Ilse Michiels", balie.RoleClerk, ""},
-	{"staff-bko-1", "Annelies De Smet", balie.RoleClerk, ""},
-	{"staff-bko-2", "Jeroen Smets", balie.RoleClerk, ""},
+		"Personeelskaart van Pieter Maes, medewerker van de ticketbalie (CLERK). Pincode 1234.", OrgCulture, BoxOfficeDesk},
+	{"staff-box-2", "Nathalie Hermans", balie.RoleClerk, "", OrgCulture, BoxOfficeDesk},
+	{"staff-sport-1", "Bram Goossens", balie.RoleClerk, "", OrgSports, SportsDesk},
+	{"staff-sport-2", "Ilse Michiels", balie.RoleClerk, "", OrgSports, SportsDesk},
+	{"staff-bko-1", "Annelies De Smet", balie.RoleClerk, "", OrgChildcare, ChildcareDesk},
+	{"staff-bko-2", "Jeroen Smets", balie.RoleClerk, "", OrgChildcare, ChildcareDesk},
 }
 
 // staff builds staff member k. The salt is derived from the ID rather
@@ -389,14 +412,19 @@ func staff(k int) (balie.Staff, error) {
 	}
 	sum := sha256.Sum256([]byte("balie demo salt " + s.id))
 	salt := hex.EncodeToString(sum[:8])
-	return balie.Staff{
-		ID:         s.id,
-		Name:       s.name,
-		CardNumber: n,
-		PINSalt:    salt,
-		PINHash:    balie.HashPIN(salt, DemoPIN),
-		Role:       s.role,
-	}, nil
+	st := balie.Staff{
+		ID:          s.id,
+		Name:        s.name,
+		CardNumber:  n,
+		PINSalt:     salt,
+		PINHash:     balie.HashPIN(salt, DemoPIN),
+		Role:        s.role,
+		OrganiserID: s.org,
+	}
+	if s.desk != "" {
+		st.Desks = []string{s.desk}
+	}
+	return st, nil
 }
 
 // stockBatch is the unsold cards one desk holds, so it can sell a card
@@ -439,6 +467,26 @@ func (g *generator) cardSystems() []balie.CardSystem {
 		{ID: CardSystemRegio, Name: "UiTPAS Regio Netevallei", PostalCodes: region},
 	}
 }
+
+// municipalities are the card systems' municipalities: Lier in both, the
+// region's other postal codes one municipality each. Populations are
+// round figures of the size of those places.
+func (g *generator) municipalities() []balie.Municipality {
+	out := []balie.Municipality{{ID: "gem-lier", Name: "Lier", CardSystem: CardSystemLier, PostalCodes: []string{"2500"}, Population: population["2500"]}}
+	for _, p := range postalCodes {
+		if p.region {
+			pop := population[p.code]
+			if pop == 0 {
+				pop = 10000
+			}
+			out = append(out, balie.Municipality{ID: "gem-regio-" + p.code, Name: p.place, CardSystem: CardSystemRegio, PostalCodes: []string{p.code}, Population: pop})
+		}
+	}
+	return out
+}
+
+// population is the number of residents of the municipalities, rounded.
+var population = map[string]int{"2500": 37000, "2560": 23000, "2547": 9000, "2590": 11800, "2570": 17700, "2580": 17500, "2520": 19500, "2530": 13500}
 
 // cardPrices is Lier's card price table, most specific rule first: with
 // the social tariff a card always costs 1 euro (a replacement too, so
@@ -917,7 +965,11 @@ func authorisedFor(r *rand.Rand, p parent) []balie.AuthorisedAdult {
 	}
 	if r.IntN(100) < grandparentPct {
 		name := firstName(r, 70, r.IntN(2) == 0) + " " + p.last
-		a = append(a, balie.AuthorisedAdult{Name: name, Code: pad(r.IntN(10000), 4)})
+		code := r.IntN(10000)
+		if len(a) > 1 && a[1].Code == pad(code, 4) {
+			code = (code + 1) % 10000 // each adult a code of their own
+		}
+		a = append(a, balie.AuthorisedAdult{Name: name, Code: pad(code, 4)})
 	}
 	return a
 }

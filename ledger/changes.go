@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/balie/balie"
 	balisync "github.com/balie/balie/sync"
 )
 
@@ -40,10 +41,18 @@ func pageLimit(limit int) int {
 
 // Changes returns the changes after cursor (empty for the first
 // download), at most limit (MaxPage when zero or more), as
-// docs/sync-protocol.md "GET /v1/changes" says.
+// docs/sync-protocol.md "GET /v1/changes" says, of every audience: the
+// whole log, for an operator. A terminal gets ChangesFor.
 func (l *Ledger) Changes(ctx context.Context, cursor string, limit int) (balisync.ChangesResponse, *Problem) {
+	return l.ChangesFor(ctx, "", cursor, limit)
+}
+
+// ChangesFor is Changes as terminal may download them: only the changes
+// for every terminal, for itself, and for its desk (a childcare desk's
+// children). An empty terminal is every audience.
+func (l *Ledger) ChangesFor(ctx context.Context, terminal, cursor string, limit int) (balisync.ChangesResponse, *Problem) {
 	resp := balisync.ChangesResponse{Changes: []balisync.Change{}}
-	_, last, more, p := l.page(ctx, cursor, limit, func(seq int64, kind, key []byte, deleted bool, data []byte) {
+	_, last, more, p := l.page(ctx, terminal, cursor, limit, func(seq int64, kind, key []byte, deleted bool, data []byte) {
 		c := balisync.Change{Seq: seq, Kind: string(kind), Key: string(key), Deleted: deleted}
 		if !deleted && data != nil {
 			c.Data = json.RawMessage(bytes.Clone(data))
@@ -60,7 +69,7 @@ func (l *Ledger) Changes(ctx context.Context, cursor string, limit int) (balisyn
 // page flushes what the store holds in memory, so that a download serves
 // every balance the ledger already answered, and reads one page after
 // cursor in one read transaction.
-func (l *Ledger) page(ctx context.Context, c string, limit int, fn func(seq int64, kind, key []byte, deleted bool, data []byte)) (n int, last int64, more bool, p *Problem) {
+func (l *Ledger) page(ctx context.Context, terminal, c string, limit int, fn func(seq int64, kind, key []byte, deleted bool, data []byte)) (n int, last int64, more bool, p *Problem) {
 	if err := l.store.Flush(ctx); err != nil {
 		l.log.Error("flush before changes", "err", err)
 		return 0, 0, false, problemInternal()
@@ -73,7 +82,7 @@ func (l *Ledger) page(ctx context.Context, c string, limit int, fn func(seq int6
 			return err
 		}
 		last = after
-		return tx.Changes(after, limit+1, func(seq int64, kind, key []byte, deleted bool, data []byte) {
+		each := func(seq int64, kind, key []byte, deleted bool, data []byte) {
 			if n == limit {
 				more = true
 				return
@@ -81,7 +90,15 @@ func (l *Ledger) page(ctx context.Context, c string, limit int, fn func(seq int6
 			fn(seq, kind, key, deleted, data)
 			last = seq
 			n++
-		})
+		}
+		if terminal == "" {
+			return tx.Changes(after, limit+1, each)
+		}
+		auds, err := terminalAudiences(tx, terminal)
+		if err != nil {
+			return err
+		}
+		return tx.ChangesFor(after, limit+1, auds, each)
 	})
 	if err != nil {
 		l.log.Error("read changes", "err", err)
@@ -95,11 +112,17 @@ func (l *Ledger) page(ctx context.Context, c string, limit int, fn func(seq int6
 // it as compact JSON the ledger encoded itself. It returns the number of
 // changes.
 func (l *Ledger) WriteChanges(ctx context.Context, cursor string, limit int, buf *bytes.Buffer) (int, *Problem) {
+	return l.WriteChangesFor(ctx, "", cursor, limit, buf)
+}
+
+// WriteChangesFor is WriteChanges of what terminal may download (see
+// ChangesFor).
+func (l *Ledger) WriteChangesFor(ctx context.Context, terminal, cursor string, limit int, buf *bytes.Buffer) (int, *Problem) {
 	start := buf.Len()
 	buf.WriteString(`{"changes":[`)
 	var scratch []byte
 	first := true
-	n, last, more, p := l.page(ctx, cursor, limit, func(seq int64, kind, key []byte, deleted bool, data []byte) {
+	n, last, more, p := l.page(ctx, terminal, cursor, limit, func(seq int64, kind, key []byte, deleted bool, data []byte) {
 		scratch = scratch[:0]
 		if !first {
 			scratch = append(scratch, ',')
@@ -145,4 +168,46 @@ func appendJSONString(dst, s []byte) []byte {
 	dst = append(dst, '"')
 	dst = append(dst, s...)
 	return append(dst, '"')
+}
+
+// terminalAudiences are the audiences of a terminal by its desk, as the
+// ledger has them (never as the terminal says): a terminal moved to
+// another desk gets that desk's from then on.
+func terminalAudiences(tx ReadTx, terminal string) ([]string, error) {
+	t, ok, err := tx.Terminal(terminal)
+	if err != nil || !ok {
+		return []string{""}, err
+	}
+	d, _, err := entity[balie.Desk](tx, balie.ChangeDesk, t.Location)
+	if err != nil {
+		return nil, err
+	}
+	return Audiences(terminal, d), nil
+}
+
+// RelogRestricted logs again every change with an audience up to seq
+// upTo, so that it comes after a snapshot of that cursor: a snapshot is
+// shared by every terminal and holds no child, and a terminal that
+// starts from it gets its desk's children from the log after its cursor.
+// It returns how many it logged.
+func (l *Ledger) RelogRestricted(ctx context.Context, upTo int64) (int, error) {
+	n := 0
+	err := l.store.Write(ctx, func(tx WriteTx) error {
+		n = 0
+		var cs []Change
+		if err := tx.RestrictedChanges(upTo, func(c Change) error {
+			cs = append(cs, c)
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if err := tx.Change(c); err != nil {
+				return err
+			}
+		}
+		n = len(cs)
+		return nil
+	})
+	return n, wrap("log restricted changes again", err)
 }

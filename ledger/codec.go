@@ -33,3 +33,6 @@ func mustJSON(v any) []byte {
 // dbDate is how calendar dates are written in files the ledger reads and
 // writes: the Brussels day.
 const dbDate = "2006-01-02"
+
+// jsonUnmarshal decodes JSON the ledger stored itself.
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -30,6 +30,14 @@ type Loader struct {
 	// OnHolder, when set, is called after every holder with the number
 	// loaded so far: for a progress line.
 	OnHolder func(n int)
+	// Actor is who the audit log says made the load; Seed when unset.
+	// Everything but the holders, their cards and the stock goes through
+	// the back office's own checks (officeTx) as this actor; holders,
+	// being many, are written in bulk, with one audit entry a
+	// transaction saying how many.
+	Actor Actor
+	// queuedHolders counts the holders in the queued operations.
+	queuedHolders int
 	// Bulk loads an empty ledger that serves no one yet (a demo city, a
 	// first load): transactions of 50,000 rows instead of 5,000, and, on
 	// an engine that can, commits that do not wait for the disk but the
@@ -56,7 +64,7 @@ func (l *Ledger) NewLoader(ctx context.Context) (*Loader, error) {
 	if err := l.Init(ctx); err != nil {
 		return nil, wrap("load directory", err)
 	}
-	return &Loader{l: l, ctx: ctx, prices: map[string][]balie.CardPriceRule{}}, nil
+	return &Loader{l: l, ctx: ctx, prices: map[string][]balie.CardPriceRule{}, Actor: Seed()}, nil
 }
 
 // queue adds one operation of rows rows; a full queue is written at once.
@@ -81,6 +89,13 @@ func (ld *Loader) flush(bulk bool) error {
 		return nil
 	}
 	ops := ld.ops
+	if n := ld.queuedHolders; n > 0 {
+		a, now := ld.Actor, ld.l.now().UTC()
+		ops = append(ops, func(tx WriteTx) error {
+			o := &officeTx{tx: tx, a: a, now: now}
+			return o.audit("holders.load", balie.ChangeHolder, fmt.Sprintf("%d", n), "", nil, map[string]int{"holders": n})
+		})
+	}
 	write := ld.l.store.Write
 	if bw, ok := ld.l.store.(BulkWriter); ok && bulk {
 		write = bw.WriteBulk
@@ -97,7 +112,7 @@ func (ld *Loader) flush(bulk bool) error {
 		return wrap("load directory", err)
 	}
 	ld.total += ld.rows
-	ld.ops, ld.rows = ld.ops[:0], 0
+	ld.ops, ld.rows, ld.queuedHolders = ld.ops[:0], 0, 0
 	return nil
 }
 
@@ -113,7 +128,7 @@ func (ld *Loader) Close() error {
 
 // Abort drops what is queued; what was written stays.
 func (ld *Loader) Abort() {
-	ld.ops, ld.closed = nil, true
+	ld.ops, ld.closed, ld.queuedHolders = nil, true, 0
 }
 
 // Rows is how many rows were written so far.
@@ -138,57 +153,63 @@ func putEntity(tx WriteTx, kind, id, owner string, v any, change any) error {
 	return tx.Change(Change{Kind: kind, Key: id, Data: data})
 }
 
-func (ld *Loader) entity(kind, id, owner string, v any) error {
-	return ld.queue(2, func(tx WriteTx) error { return putEntity(tx, kind, id, owner, v, nil) })
+// office queues one change of the back office's write path: the same
+// checks, change-log entries and audit entry as the back office's own,
+// in the load's transaction.
+func (ld *Loader) office(fn func(*officeTx) error) error {
+	return ld.queue(3, func(tx WriteTx) error {
+		return fn(&officeTx{tx: tx, a: ld.Actor, now: ld.l.now().UTC()})
+	})
 }
 
 // CardSystem stores a card system.
 func (ld *Loader) CardSystem(c balie.CardSystem) error {
-	return ld.entity(balie.ChangeCardSystem, c.ID, "", c)
+	return ld.office(func(o *officeTx) error { return o.saveCardSystem(c, false) })
+}
+
+// Municipality stores a municipality of a card system.
+func (ld *Loader) Municipality(m balie.Municipality) error {
+	return ld.office(func(o *officeTx) error { return o.saveMunicipality(m) })
 }
 
 // Organiser stores an organiser.
-func (ld *Loader) Organiser(o balie.Organiser) error {
-	return ld.entity(balie.ChangeOrganiser, o.ID, "", o)
+func (ld *Loader) Organiser(org balie.Organiser) error {
+	return ld.office(func(o *officeTx) error { return o.saveOrganiser(org, false) })
 }
 
 // Desk stores a desk.
 func (ld *Loader) Desk(d balie.Desk) error {
-	return ld.entity(balie.ChangeDesk, d.ID, d.OrganiserID, d)
+	return ld.office(func(o *officeTx) error { return o.saveDesk(d, false) })
 }
 
 // Staff stores a staff member (PIN hash and salt, never a PIN).
-func (ld *Loader) Staff(s balie.Staff) error { return ld.entity(balie.ChangeStaff, s.ID, "", s) }
+func (ld *Loader) Staff(s balie.Staff) error {
+	return ld.office(func(o *officeTx) error { return o.saveStaff(StaffInput{Staff: s}, false) })
+}
 
 // Event stores an event of the catalogue.
 func (ld *Loader) Event(e balie.Event) error {
-	return ld.entity(balie.ChangeEvent, e.ID, e.OrganiserID, e)
+	return ld.office(func(o *officeTx) error { return o.saveEvent(e, false) })
 }
 
-// Tariff stores a tariff; its owner is its event.
+// Tariff stores a tariff.
 func (ld *Loader) Tariff(t balie.Tariff) error {
-	return ld.entity(balie.ChangeTariff, t.ID, t.EventID, t)
+	return ld.office(func(o *officeTx) error { return o.saveTariff(t, false) })
 }
 
 // Reward stores a reward; the units already redeemed are kept.
 func (ld *Loader) Reward(r balie.Reward) error {
-	return ld.queue(2, func(tx WriteTx) error {
-		units, err := tx.RewardUnits(r.ID)
-		if err != nil {
-			return err
-		}
-		return putEntity(tx, balie.ChangeReward, r.ID, r.OrganiserID, r, balisync.RewardState{Reward: r, UnitsRedeemed: units})
-	})
+	return ld.office(func(o *officeTx) error { return o.saveReward(r, false) })
 }
 
 // Product stores a product.
 func (ld *Loader) Product(p balie.Product) error {
-	return ld.entity(balie.ChangeProduct, p.ID, p.OrganiserID, p)
+	return ld.office(func(o *officeTx) error { return o.saveProduct(p, false) })
 }
 
 // Program stores a membership program.
 func (ld *Loader) Program(p balie.MembershipProgram) error {
-	return ld.entity(balie.ChangeProgram, p.ID, p.OrganiserID, p)
+	return ld.office(func(o *officeTx) error { return o.saveProgram(p, false) })
 }
 
 // CardPrice appends a rule to its card system's price table; order
@@ -197,13 +218,13 @@ func (ld *Loader) Program(p balie.MembershipProgram) error {
 func (ld *Loader) CardPrice(r balie.CardPriceRule) error {
 	rules := append(ld.prices[r.CardSystem], r)
 	ld.prices[r.CardSystem] = rules
-	table := balisync.CardPrices{CardSystem: r.CardSystem, Rules: append(balie.CardPriceTable(nil), rules...)}
-	return ld.entity(balie.ChangeCardPrices, r.CardSystem, "", table)
+	rules = append([]balie.CardPriceRule(nil), rules...)
+	return ld.office(func(o *officeTx) error { return o.saveCardPrices(r.CardSystem, rules) })
 }
 
 // Rates stores a childcare provider's rates.
 func (ld *Loader) Rates(providerID string, r balie.ChildcareRates) error {
-	return ld.entity(balie.ChangeRates, providerID, providerID, balisync.RatesState{ProviderID: providerID, Rates: r})
+	return ld.office(func(o *officeTx) error { return o.saveRates(providerID, r) })
 }
 
 // Holder stores a holder with their points as the starting balance, with
@@ -212,6 +233,8 @@ func (ld *Loader) Holder(h balie.Holder, cards []balie.Card, ms []balie.Membersh
 	if h.ID == "" {
 		return errors.New("load holder: empty id")
 	}
+	// Counted before it is queued: the queue may write it at once.
+	ld.queuedHolders++
 	err := ld.queue(2+2*len(cards)+2*len(ms), func(tx WriteTx) error {
 		if err := tx.PutHolder(h, h.Points); err != nil {
 			return err
@@ -258,26 +281,12 @@ func (ld *Loader) StockCard(c balie.Card) error {
 
 // Child stores a child's enrolment in childcare.
 func (ld *Loader) Child(c balie.Child) error {
-	return ld.entity(balie.ChangeChild, c.HolderID, c.ProviderID, c)
+	return ld.office(func(o *officeTx) error { return o.saveChild(c) })
 }
 
 // Limits sets the offline limits every terminal enforces.
 func (ld *Loader) Limits(lim balisync.OfflineLimits) error {
-	return ld.entity(balie.ChangeLimits, "offline", "", lim)
-}
-
-// SetOfflineLimits sets the offline limits every terminal enforces and
-// logs the change.
-func (l *Ledger) SetOfflineLimits(ctx context.Context, lim balisync.OfflineLimits) error {
-	ld, err := l.NewLoader(ctx)
-	if err != nil {
-		return err
-	}
-	if err := ld.Limits(lim); err != nil {
-		ld.Abort()
-		return err
-	}
-	return ld.Close()
+	return ld.office(func(o *officeTx) error { return o.saveLimits(lim) })
 }
 
 // Desk reads a desk of the directory.

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/balie/balie"
@@ -26,6 +27,9 @@ type Problem = balisync.Problem
 type Options struct {
 	Now    func() time.Time // the clock; time.Now when nil
 	Logger *slog.Logger     // discards when nil
+	// Passwords are the back office's argon2id costs; RFC 9106's second
+	// recommendation when zero (tests make them cheap).
+	Passwords PasswordParams
 }
 
 // Ledger is the ledger's service layer over a Store.
@@ -33,11 +37,18 @@ type Ledger struct {
 	store Store
 	now   func() time.Time
 	log   *slog.Logger
+
+	passwords PasswordParams
+	hashing   chan struct{} // bounds the argon2id hashes at once
+	dummyOnce sync.Once
+	dummy     string
+	contacts  *contacts
 }
 
 // New makes the service layer over s; the Ledger owns s and closes it.
 func New(s Store, opts Options) *Ledger {
-	l := &Ledger{store: s, now: opts.Now, log: opts.Logger}
+	l := &Ledger{store: s, now: opts.Now, log: opts.Logger, passwords: opts.Passwords.withDefaults(), hashing: make(chan struct{}, 2)}
+	l.contacts = newContacts()
 	if l.now == nil {
 		l.now = time.Now
 	}

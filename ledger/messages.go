@@ -402,3 +402,23 @@ func voidTwice(e balie.JournalEvent, target string) balisync.Verdict {
 		fmt.Sprintf("Handeling %s was al geannuleerd.", target),
 		fmt.Sprintf("Act %s was already voided.", target))
 }
+
+// problemINSZ is a national register number that is not one: the
+// domain's sentence, which never repeats the number.
+func problemINSZ(de *balie.Error) *balisync.Problem {
+	return problem(http.StatusBadRequest, balisync.CodeINSZInvalid, de.NL, de.EN)
+}
+
+func problemINSZUnknown() *balisync.Problem {
+	return problem(http.StatusNotFound, balisync.CodeINSZUnknown,
+		"Er is geen pashouder met een geldige kaart gevonden bij dit rijksregisternummer.",
+		"No pass holder with a valid card was found for this national register number.")
+}
+
+// ProblemTooManyLookups answers a terminal that looked up too many
+// national register numbers in a minute.
+func ProblemTooManyLookups() *balisync.Problem {
+	return problem(http.StatusTooManyRequests, balisync.CodeTooManyAttempts,
+		"Te veel opzoekingen op rijksregisternummer vanaf deze kassa. Wacht een minuut.",
+		"Too many look-ups by national register number from this terminal. Wait a minute.")
+}

@@ -104,6 +104,9 @@ type ReadTx interface {
 	Flags() ([]Flag, error)
 	// Stats counts the directory and the log.
 	Stats() (DirectoryStats, error)
+
+	// What the back office reads: see OfficeReader.
+	OfficeReader
 }
 
 // WriteTx changes the ledger's directory and its own records. Every
@@ -127,6 +130,9 @@ type WriteTx interface {
 
 	AddTerminal(t TerminalRow) error
 	UpdateTerminal(t TerminalRow) error
+
+	// What the back office writes: see OfficeWriter.
+	OfficeWriter
 }
 
 // BatchTx is what the rules read for one upload. Engines with row locks
@@ -314,6 +320,11 @@ type Change struct {
 	Key     string
 	Deleted bool
 	Data    []byte
+	// Audience is who may download the change: "" every terminal,
+	// otherwise one of the audiences a terminal's desk belongs to
+	// (Audiences): a child's enrolment goes only to its provider's
+	// childcare desks. The latest change of an entity sets it.
+	Audience string
 }
 
 // Effects is everything one upload changes, decided by the core.
@@ -340,4 +351,186 @@ type Effects struct {
 	Voids      []VoidRow
 	Flags      []FlagRow
 	Changes    []Change
+}
+
+// The back office's part of the seam: accounts, sessions, the audit log,
+// holder search, the national register numbers kept in the ledger alone,
+// the review queue's resolutions, the terminals' last contact and the
+// change log by audience. Kept apart from the core's methods above, so
+// that an engine implements it in a file of its own.
+
+// OfficeReader is what the back office reads.
+type OfficeReader interface {
+	// User reads a back-office account by id; UserByName by its sign-in
+	// name.
+	User(id string) (UserRow, bool, error)
+	UserByName(name string) (UserRow, bool, error)
+	// Users lists the accounts by sign-in name.
+	Users() ([]UserRow, error)
+	// Session reads a session by the hash of its token.
+	Session(tokenHash string) (SessionRow, bool, error)
+	// Audit calls fn for the audit log's entries, newest first, as q
+	// says.
+	Audit(q AuditQuery, fn func(AuditEntry) error) error
+
+	// SearchHolders lists at most limit holders whose name key (last
+	// name then first name, or first name then last name, each a
+	// balie.SearchKey) starts with prefix, ordered by last name. Their
+	// Points are not read.
+	SearchHolders(prefix string, limit int) ([]balie.Holder, error)
+	// HolderByINSZ finds the holder of a national register number;
+	// HolderINSZ reads the number kept for a holder.
+	HolderByINSZ(n balie.INSZ) (holder string, ok bool, err error)
+	HolderINSZ(holder string) (balie.INSZ, bool, error)
+	// HolderEvents calls fn for the events that changed a holder's
+	// points, newest first, at most limit: their points history.
+	HolderEvents(holder string, limit int, fn func(StoredEvent) error) error
+
+	// ReviewFlags lists the review queue: the open flags (q.Resolved
+	// false) in the order raised, or the resolved ones, newest first,
+	// with their event and resolution.
+	ReviewFlags(q FlagQuery) ([]ReviewRow, error)
+	// ReviewFlag reads one flag by its key.
+	ReviewFlag(key string) (ReviewRow, bool, error)
+
+	// TerminalContacts lists what each terminal last told the ledger.
+	TerminalContacts() ([]TerminalContact, error)
+	// HolderCounts counts the holders for the steering group: all, with
+	// an active social tariff, with a membership valid at now, and by
+	// postal code. It reads every holder: the back office caches it.
+	HolderCounts(now time.Time) (HolderCounts, error)
+
+	// ChangesFor is Changes for a terminal whose audiences are given:
+	// only the changes with one of them ("" is every terminal's).
+	ChangesFor(after int64, limit int, audiences []string, fn func(seq int64, kind, key []byte, deleted bool, data []byte)) error
+	// RestrictedChanges calls fn for every change with an audience and a
+	// seq up to upTo, in seq order.
+	RestrictedChanges(upTo int64, fn func(c Change) error) error
+}
+
+// OfficeWriter is what the back office writes.
+type OfficeWriter interface {
+	// PutUser inserts or replaces an account; a name another account has
+	// is ErrIDTaken.
+	PutUser(u UserRow) error
+	// PutSession inserts or replaces a session; DeleteSession removes
+	// one, DeleteSessions every session of a user, PruneSessions those
+	// expired before t.
+	PutSession(s SessionRow) error
+	DeleteSession(tokenHash string) error
+	DeleteSessions(user string) error
+	PruneSessions(before time.Time) error
+	// AddAudit appends to the audit log.
+	AddAudit(e AuditEntry) error
+	// SetINSZ keeps a holder's national register number (an empty n
+	// removes it); a number another holder has is ErrIDTaken.
+	SetINSZ(holder string, n balie.INSZ) error
+	// ResolveFlag closes an open flag with its resolution; a flag that
+	// is unknown or resolved already is ErrNotOpen.
+	ResolveFlag(r FlagResolution) error
+	// PutTerminalContacts records terminals' last contact, keeping the
+	// later of what is stored and what is given.
+	PutTerminalContacts(cs []TerminalContact) error
+}
+
+// ErrNotOpen is a flag that is not open: unknown, or resolved before.
+var ErrNotOpen = errors.New("the review flag is not open")
+
+// UserRow is a back-office account. The password is kept as an argon2id
+// hash (in the PHC string format), never itself.
+type UserRow struct {
+	ID           string
+	Name         string // what they sign in with
+	FullName     string
+	Role         balie.OfficeRole
+	Organiser    string // for an organiser administrator
+	PasswordHash string
+	Disabled     bool
+	Created      time.Time
+	Updated      time.Time
+}
+
+// SessionRow is a signed-in browser. The token is kept as a hash.
+type SessionRow struct {
+	TokenHash string
+	User      string
+	Created   time.Time
+	Expires   time.Time
+}
+
+// AuditEntry is one change in the audit log: who made it, when, and what
+// was there before and after (JSON, secrets left out).
+type AuditEntry struct {
+	ID        int64 // given by the store
+	At        time.Time
+	Actor     string // the user id, or "cli:..." for an operator's command
+	ActorName string
+	Action    string // e.g. "organiser.save"
+	Kind      string // what changed: a balie.Change* kind or "user", ...
+	Entity    string
+	Organiser string // the organiser it belongs to, "" for the city's
+	Before    []byte
+	After     []byte
+}
+
+// AuditQuery selects audit entries: those of one organiser (all when
+// empty), with an id below Before (from the newest when 0), at most
+// Limit.
+type AuditQuery struct {
+	Organiser string
+	Before    int64
+	Limit     int
+}
+
+// FlagQuery selects review flags.
+type FlagQuery struct {
+	Resolved bool
+	Limit    int
+}
+
+// ReviewRow is a flag of the review queue with its event: who recorded
+// it, where and what, and how it was resolved.
+type ReviewRow struct {
+	Key        string // the store's key of the flag
+	Ingest     int64
+	EventID    string
+	Terminal   string
+	Seq        int64
+	Time       time.Time
+	Staff      string
+	Kind       balie.Kind
+	Status     string // the verdict
+	MessageNL  string
+	MessageEN  string
+	Code       string
+	Holder     string
+	Detail     string
+	Resolution *FlagResolution
+}
+
+// FlagResolution is how a person resolved a flag.
+type FlagResolution struct {
+	Flag    string // the ReviewRow's key
+	Outcome string // balie.Outcome*
+	Note    string
+	By      string // the user id
+	ByName  string
+	At      time.Time
+}
+
+// TerminalContact is what a terminal last told the ledger: when, how
+// many acts it still had to send and its software's version.
+type TerminalContact struct {
+	Terminal string
+	At       time.Time
+	Queue    int
+	Version  string
+}
+
+// HolderCounts are the steering group's figures of the holders.
+type HolderCounts struct {
+	Holders  int
+	Social   int
+	Members  int
+	ByPostal map[string]int
 }

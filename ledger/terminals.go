@@ -69,6 +69,15 @@ func terminalUnknown(id string) error {
 // it to the installer once. The organiser and the desk must be in the
 // directory, and the desk must be the organiser's.
 func (l *Ledger) AddTerminal(ctx context.Context, name, organiser, location string) (Terminal, string, error) {
+	return l.AddTerminalAs(ctx, Operator(""), name, organiser, location)
+}
+
+// AddTerminalAs is AddTerminal by an actor of the back office, who must
+// manage the organiser; the audit log keeps it (never the token).
+func (l *Ledger) AddTerminalAs(ctx context.Context, a Actor, name, organiser, location string) (Terminal, string, error) {
+	if !a.Access.ManagesOrganiser(organiser) {
+		return Terminal{}, "", forbidden()
+	}
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return Terminal{}, "", balie.Errorf(CodeNameMissing, "Geef de kassa een naam.", "Give the terminal a name.")
@@ -102,7 +111,11 @@ func (l *Ledger) AddTerminal(ctx context.Context, name, organiser, location stri
 			return balie.Errorf(CodeDeskUnknown, "Balie %[1]q hoort bij organisator %[2]s, niet bij %[3]s.",
 				"Desk %[1]q belongs to organiser %[2]s, not to %[3]s.", location, d.OrganiserID, organiser)
 		}
-		return tx.AddTerminal(row)
+		if err := tx.AddTerminal(row); err != nil {
+			return err
+		}
+		o := &officeTx{tx: tx, a: a, now: now}
+		return o.audit("terminal.add", "terminal", row.ID, organiser, nil, terminalOf(row))
 	})
 	if err != nil {
 		return Terminal{}, "", wrap("add terminal", err)
@@ -158,6 +171,12 @@ func (l *Ledger) PublicKey(ctx context.Context, id string) (string, error) {
 // RevokeTerminal refuses the terminal from now on, on every request. Its
 // events stay.
 func (l *Ledger) RevokeTerminal(ctx context.Context, id string) error {
+	return l.RevokeTerminalAs(ctx, Operator(""), id)
+}
+
+// RevokeTerminalAs is RevokeTerminal by an actor of the back office, who
+// must manage the terminal's organiser.
+func (l *Ledger) RevokeTerminalAs(ctx context.Context, a Actor, id string) error {
 	err := l.store.Write(ctx, func(tx WriteTx) error {
 		r, ok, err := tx.Terminal(id)
 		if err != nil {
@@ -166,8 +185,16 @@ func (l *Ledger) RevokeTerminal(ctx context.Context, id string) error {
 		if !ok {
 			return terminalUnknown(id)
 		}
+		if !a.Access.ManagesOrganiser(r.Organiser) {
+			return forbidden()
+		}
+		before := terminalOf(r)
 		r.Status, r.Revoked = TerminalRevoked, l.now().UTC()
-		return tx.UpdateTerminal(r)
+		if err := tx.UpdateTerminal(r); err != nil {
+			return err
+		}
+		o := &officeTx{tx: tx, a: a, now: l.now().UTC()}
+		return o.audit("terminal.revoke", "terminal", r.ID, r.Organiser, before, terminalOf(r))
 	})
 	if err != nil {
 		return wrap("revoke terminal", err)

@@ -57,11 +57,22 @@ func (r *reviewScreen) build(items []balie.ReviewItem) fyne.CanvasObject {
 		h := widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		body := widget.NewLabel(sentence)
 		body.Wrapping = fyne.TextWrapWord
+		parts := []fyne.CanvasObject{h, body}
+		if it.Outcome != "" {
+			// How the back office resolved it: the clerk sees the act
+			// is done with.
+			done := widget.NewLabelWithStyle(r.t(msgReviewOutcome, it.By, balie.OutcomeName(it.Outcome, lang), it.Note), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+			done.Wrapping = fyne.TextWrapWord
+			parts = append(parts, done)
+		}
 		edge := theme.ColorNameWarning
 		if it.Status != balie.VerdictAdjusted {
 			edge = theme.ColorNameError
 		}
-		rows.Add(newAlertPanel(container.NewVBox(h, body), edge))
+		if it.Outcome != "" {
+			edge = theme.ColorNameSuccess
+		}
+		rows.Add(newAlertPanel(container.NewVBox(parts...), edge))
 	}
 	back := r.a.button(keyLabel(r.t(msgReviewBack), fyne.KeyEscape), nil, r.a.closeOverlay)
 	return container.NewBorder(container.NewVBox(heading(r.t(msgReviewTitle, len(items))), hint(r.t(msgReviewHint))),
@@ -87,4 +98,5 @@ const (
 	msgReviewRejected msg = "review.rejected"
 	msgReviewParked   msg = "review.parked"
 	msgReviewRef      msg = "review.ref"
+	msgReviewOutcome  msg = "review.outcome"
 )

@@ -622,14 +622,42 @@ func NewDirectory(l HolderLookups, lang string, log *slog.Logger) Directory {
 	return lookupDirectory{l: l, lang: newLanguage(lang), log: log}
 }
 
+// INSZFinder finds the card of a holder by their national register
+// number: the ledger does, online only. It fails with
+// balie.INSZNeedsNetwork when the ledger cannot be reached.
+type INSZFinder interface {
+	FindINSZ(ctx context.Context, insz balie.INSZ) (balie.CardNumber, error)
+}
+
+// NewOnlineDirectory is NewDirectory for a desk with a ledger: a national
+// register number typed in the scan field is looked up there, and its
+// card shown as if it had been scanned. The number is never kept or
+// logged here.
+func NewOnlineDirectory(l HolderLookups, f INSZFinder, lang string, log *slog.Logger) Directory {
+	return lookupDirectory{l: l, insz: f, lang: newLanguage(lang), log: log}
+}
+
 type lookupDirectory struct {
 	l    HolderLookups
+	insz INSZFinder // nil without a ledger
 	lang language
 	log  *slog.Logger
 }
 
 func (d lookupDirectory) Lookup(ctx context.Context, input string) (HolderView, error) {
 	start := time.Now()
+	if n, err := balie.ParseINSZ(input); err == nil {
+		if d.insz == nil {
+			d.log.Info("scan refused", "code", balie.CodeINSZOffline)
+			return HolderView{}, balie.INSZNeedsNetwork()
+		}
+		card, err := d.insz.FindINSZ(ctx, n)
+		if err != nil {
+			d.log.Info("scan refused", "code", balie.ErrorCode(err), "by", "national number", "took", time.Since(start))
+			return HolderView{}, err
+		}
+		input = string(card)
+	}
 	l, err := d.l.LookupInput(ctx, input)
 	if err != nil {
 		d.log.Info("scan refused", "code", balie.ErrorCode(err), "took", time.Since(start))

@@ -120,10 +120,13 @@ func (d *DB) Park(ctx context.Context, seq int64, code, nl, en string) error {
 	return d.classify("park", err)
 }
 
-// Review lists the events that need a person's review, oldest first.
+// Review lists the events that need a person's review, oldest first,
+// with how the back office resolved them, once it has.
 func (d *DB) Review(ctx context.Context) ([]balie.ReviewItem, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT j.seq, j.id, j.kind, j.time, u.status, u.code, u.message_nl, u.message_en
-		FROM upload u JOIN journal j ON j.seq = u.seq WHERE u.status IN ('ADJUSTED', 'REJECTED', 'PARKED') ORDER BY j.seq`)
+	rows, err := d.db.QueryContext(ctx, `SELECT j.seq, j.id, j.kind, j.time, u.status, u.code, u.message_nl, u.message_en,
+		coalesce(o.outcome, ''), coalesce(o.note, ''), coalesce(o.by_name, '')
+		FROM upload u JOIN journal j ON j.seq = u.seq LEFT JOIN review_outcomes o ON o.event_id = j.id
+		WHERE u.status IN ('ADJUSTED', 'REJECTED', 'PARKED') ORDER BY j.seq`)
 	if err != nil {
 		return nil, d.classify("read review", err)
 	}
@@ -132,7 +135,7 @@ func (d *DB) Review(ctx context.Context) ([]balie.ReviewItem, error) {
 	for rows.Next() {
 		var r balie.ReviewItem
 		var kind, at string
-		if err := rows.Scan(&r.Seq, &r.ID, &kind, &at, &r.Status, &r.Code, &r.NL, &r.EN); err != nil {
+		if err := rows.Scan(&r.Seq, &r.ID, &kind, &at, &r.Status, &r.Code, &r.NL, &r.EN, &r.Outcome, &r.Note, &r.By); err != nil {
 			return nil, d.classify("read review", err)
 		}
 		r.Kind = balie.Kind(kind)
@@ -205,6 +208,8 @@ func deleteTarget(kind string) (table, key string, ok bool) {
 		return "childcare_rates", "provider_id", true
 	case balie.ChangeChild:
 		return "children", "holder_id", true
+	case balie.ChangeReview:
+		return "review_outcomes", "event_id", true
 	}
 	return "", "", false
 }
@@ -260,6 +265,11 @@ func (l *Loader) apply(c balie.Change) error {
 	case balie.ChangeBalance:
 		return applyAs(decode, func(b balie.Balance) error {
 			return l.exec(`UPDATE holders SET points = ? WHERE id = ?`, b.Points, b.HolderID)
+		})
+	case balie.ChangeReview:
+		return applyAs(decode, func(o balie.ReviewOutcome) error {
+			return l.exec(`INSERT OR REPLACE INTO review_outcomes(event_id, outcome, note, by_name, at) VALUES (?,?,?,?,?)`,
+				o.EventID, o.Outcome, o.Note, o.By, o.At.UTC().Format(time.RFC3339))
 		})
 	case balie.ChangeLimits:
 		return l.exec(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, metaLimits, string(c.Data))

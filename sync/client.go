@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/balie/balie"
@@ -56,6 +57,11 @@ type Client struct {
 	http     *http.Client
 	terminal string
 	secret   string
+
+	// Version is this terminal's software version, said on every
+	// request (HeaderVersion); empty says nothing.
+	Version string
+	queue   atomic.Int64 // the acts still to send, said on every request; -1 until known
 }
 
 // NewClient returns a client for the ledger at base. hc may be nil for a
@@ -68,7 +74,22 @@ func NewClient(base, terminal, secret string, hc *http.Client) (*Client, error) 
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	return &Client{base: u, http: hc, terminal: terminal, secret: secret}, nil
+	c := &Client{base: u, http: hc, terminal: terminal, secret: secret}
+	c.queue.Store(-1)
+	return c, nil
+}
+
+// SetQueue says how many acts the terminal still has to send, from the
+// next request on: the back office shows it with the terminal.
+func (c *Client) SetQueue(n int) { c.queue.Store(int64(n)) }
+
+// LookupINSZ asks the ledger for the card of the holder with a national
+// register number. It needs the network: offline, it fails like any
+// request, and the desk says so.
+func (c *Client) LookupINSZ(ctx context.Context, insz string) (INSZResponse, error) {
+	var resp INSZResponse
+	err := c.do(ctx, http.MethodPost, PathINSZ, INSZRequest{INSZ: insz}, &resp)
+	return resp, err
 }
 
 func parseBase(base string) (*url.URL, error) {
@@ -91,6 +112,7 @@ func Enrol(ctx context.Context, hc *http.Client, base, token, publicKey string) 
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
 	c := &Client{base: u, http: hc}
+	c.queue.Store(-1)
 	err = c.do(ctx, http.MethodPost, PathEnrol, EnrolRequest{Token: token, PublicKey: publicKey}, &resp)
 	return resp, err
 }
@@ -154,6 +176,12 @@ func (c *Client) headers(req *http.Request) {
 	req.Header.Set(HeaderProtocol, strconv.Itoa(Protocol))
 	if c.terminal != "" {
 		req.Header.Set("Authorization", "Bearer "+c.terminal+"."+c.secret)
+	}
+	if n := c.queue.Load(); n >= 0 {
+		req.Header.Set(HeaderQueue, strconv.FormatInt(n, 10))
+	}
+	if c.Version != "" {
+		req.Header.Set(HeaderVersion, c.Version)
 	}
 }
 

@@ -21,7 +21,11 @@ const (
 	// (balie.SnapshotSchema); the header HeaderSnapshotCursor says the
 	// change log's seq it reflects.
 	PathSnapshot = Version + "/snapshot"
-	PathHealth   = "/healthz"
+	// PathINSZ finds a holder's card by their national register number
+	// (INSZRequest, INSZResponse): online only, rate-limited, and never
+	// answering anything of the number itself.
+	PathINSZ   = Version + "/insz"
+	PathHealth = "/healthz"
 )
 
 // The protocol's revision travels in a header on every request and
@@ -33,6 +37,11 @@ const (
 const (
 	HeaderProtocol       = "Balie-Protocol"
 	HeaderSnapshotCursor = "Balie-Snapshot-Cursor"
+	// HeaderQueue and HeaderVersion, on a terminal's requests, say how
+	// many acts it still has to send and its software's version, for the
+	// back office's list of terminals; both optional.
+	HeaderQueue   = "Balie-Queue"
+	HeaderVersion = "Balie-Version"
 	// Protocol is this release's revision: 2 signs journals.
 	Protocol = 2
 	// MinProtocol is the oldest revision this ledger serves.
@@ -78,6 +87,8 @@ const (
 	CodeProtocolOld      = "protocol_too_old"       // 426: the desk speaks an older protocol than the ledger serves
 	CodeTooManyAttempts  = "too_many_attempts"      // 429: too many failed sign-ins from this address; wait
 	CodeTerminalBusy     = "terminal_busy"          // 429: the ledger is still serving this terminal's previous upload or download
+	CodeINSZInvalid      = "insz_invalid"           // 400: not a national register number
+	CodeINSZUnknown      = "insz_unknown"           // 404: no holder with an active card has this number
 )
 
 // Limits of a request.
@@ -180,3 +191,16 @@ type (
 	RatesState    = balie.RatesState
 	OfflineLimits = balie.OfflineLimits
 )
+
+// INSZRequest asks for the card of the holder with a national register
+// number, typed at the desk.
+type INSZRequest struct {
+	INSZ string `json:"insz"`
+}
+
+// INSZResponse is the holder's id and their active card: what the desk
+// then scans as if the card had been shown. Nothing of the number.
+type INSZResponse struct {
+	Holder string `json:"holder"`
+	Card   string `json:"card"`
+}

@@ -449,6 +449,10 @@ func (w *Worker) snapshot(ctx context.Context) (string, error) {
 // record updates the status after a cycle.
 func (w *Worker) record(ctx context.Context, err error) {
 	queued, oldest, qerr := w.store.UploadQueue(ctx)
+	if q, ok := w.ledger.(interface{ SetQueue(int) }); ok && qerr == nil {
+		// The next request tells the ledger, for the back office.
+		q.SetQueue(queued)
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if qerr == nil {

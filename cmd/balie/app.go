@@ -92,6 +92,9 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		return exitFail
 	}
 	defer tm.close()
+	if tm.office != "" {
+		fmt.Fprintln(stdout, tm.office)
+	}
 	d, desk := tm.db, tm.desk
 	if cfg.enrol != "" {
 		// From now on balie alone finds its store, desk and ledger.
@@ -134,7 +137,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 			log.Error("load translations", "err", err)
 		}
 		app := pos.NewApp(pos.Config{Lang: lang, Desk: desk, Logger: log, ReportDir: reports, ReceiptDir: receipts, ScanChecksIn: cfg.scanCheckin}, pos.Deps{
-			Directory: pos.NewDirectory(d, lang, log),
+			Directory: pos.NewOnlineDirectory(d, tm.insz, lang, log),
 			Staff:     d,
 			Sports:    d,
 			BoxOffice: d,

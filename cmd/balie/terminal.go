@@ -17,6 +17,7 @@ import (
 	"github.com/balie/balie/ledger"
 	"github.com/balie/balie/ledger/httpapi"
 	"github.com/balie/balie/ledger/sqlite"
+	"github.com/balie/balie/internal/version"
 	"github.com/balie/balie/pos"
 	"github.com/balie/balie/store"
 	balisync "github.com/balie/balie/sync"
@@ -27,6 +28,8 @@ type terminal struct {
 	db     *store.DB
 	desk   balie.Desk
 	worker *balisync.Worker // nil when the terminal has no ledger
+	insz   pos.INSZFinder   // nil when the terminal has no ledger
+	office string           // with --demo: where the back office is and how to sign in
 	close  func()           // stops the worker and, with --demo, the embedded ledger
 }
 
@@ -88,6 +91,12 @@ func openTerminal(ctx context.Context, cfg appConfig, log *slog.Logger) (*termin
 			l.Close()
 		}
 		ledgerURL = srv.URL()
+		if err := demoCoordinator(ctx, l); err != nil {
+			tm.close()
+			return nil, err
+		}
+		tm.office = fmt.Sprintf("Back office / beheer: %s/beheer/ — gebruiker / user %s, wachtwoord / password %s",
+			ledgerURL, demo.CoordinatorName, demo.CoordinatorPassword)
 		if cfg.desk == "" {
 			cfg.desk = demo.BoxOfficeDesk
 		}
@@ -163,6 +172,8 @@ func (tm *terminal) link(ctx context.Context, cfg appConfig, url string, w *wake
 	if err != nil {
 		return err
 	}
+	client.Version = version.String()
+	tm.insz = inszFinder{c: client}
 	tm.worker = balisync.NewWorker(tm.db, client, workerOptions(log))
 	if cursor, _ := tm.db.DownloadCursor(ctx); cursor == "" {
 		start := time.Now()
@@ -326,4 +337,39 @@ func enrolDemo(ctx context.Context, l *ledger.Ledger, path, desk, url string, lo
 	defer d.Close()
 	log.Info("demo terminal enrolled", "terminal", t.ID, "desk", desk)
 	return d.Enrol(ctx, store.Enrolment{LedgerURL: url, TerminalID: resp.TerminalID, Secret: resp.Secret}, resp.Location)
+}
+
+// inszFinder asks the ledger for the card of a national register number:
+// a refusal in the ledger's words, and the desk's own sentence when the
+// ledger cannot be reached. The number is not logged.
+type inszFinder struct{ c *balisync.Client }
+
+func (f inszFinder) FindINSZ(ctx context.Context, n balie.INSZ) (balie.CardNumber, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	resp, err := f.c.LookupINSZ(ctx, string(n))
+	if err != nil {
+		if p, ok := balisync.AsProblem(err); ok && !p.Retryable() {
+			return "", &balie.Error{Code: balie.Code(p.Code), NL: p.NL, EN: p.EN}
+		}
+		return "", balie.INSZNeedsNetwork()
+	}
+	return balie.CardNumber(resp.Card), nil
+}
+
+// demoCoordinator gives the demo ledger its coordinator, once: the demo
+// shows the back office beside the desk.
+func demoCoordinator(ctx context.Context, l *ledger.Ledger) error {
+	us, err := l.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range us {
+		if u.Name == demo.CoordinatorName {
+			return nil
+		}
+	}
+	_, err = l.SaveUser(ctx, ledger.Seed(), ledger.UserInput{Name: demo.CoordinatorName, FullName: "Coördinator van de demostad",
+		Role: balie.OfficeCoordinator, Password: demo.CoordinatorPassword})
+	return err
 }

@@ -11,7 +11,11 @@
 //	ledger terminal list --db DB
 //	ledger terminal revoke --db DB ID
 //	ledger import holders --db DB FILE.csv
-//	ledger export --db DB
+//	ledger user add --db DB --name N --role R [--organiser ORG] [--password-file F]
+//	ledger cardsystem add --db DB --id ID --name N [--postal-codes 2500,...]
+//	ledger organiser add|list --db DB ...
+//	ledger desk add|list --db DB ...
+//	ledger export --db DB [--audit]
 //	ledger verify --db DB
 //	ledger backup --db FILE --to FILE
 package main
@@ -86,6 +90,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stderr, "ledger terminal: say add, list or revoke")
 		return exitUsage
+	case "user":
+		if len(args) > 1 && args[1] == "add" {
+			return c.userAdd(args[2:])
+		}
+		fmt.Fprintln(stderr, "ledger user: say add (the rest is done in the back office, /beheer/)")
+		return exitUsage
+	case "cardsystem":
+		if len(args) > 1 && args[1] == "add" {
+			return c.cardSystemAdd(args[2:])
+		}
+		fmt.Fprintln(stderr, "ledger cardsystem: say add")
+		return exitUsage
+	case "organiser":
+		if len(args) > 1 {
+			switch args[1] {
+			case "add":
+				return c.organiserAdd(args[2:])
+			case "list":
+				return c.organiserList(args[2:])
+			}
+		}
+		fmt.Fprintln(stderr, "ledger organiser: say add or list")
+		return exitUsage
+	case "desk":
+		if len(args) > 1 {
+			switch args[1] {
+			case "add":
+				return c.deskAdd(args[2:])
+			case "list":
+				return c.deskList(args[2:])
+			}
+		}
+		fmt.Fprintln(stderr, "ledger desk: say add or list")
+		return exitUsage
 	case "import":
 		if len(args) > 1 && args[1] == "holders" {
 			return c.importHolders(args[2:])
@@ -121,7 +159,13 @@ func usage(w io.Writer) {
   ledger terminal list --db DB                                 list the terminals
   ledger terminal revoke --db DB ID                            refuse a terminal from now on
   ledger import holders --db DB FILE.csv                       import holders with their card
-  ledger export --db DB                                        every stored event as a JSON line
+  ledger user add --db DB --name N --role R [--organiser ORG]  a back-office account (password from stdin or --password-file)
+  ledger cardsystem add --db DB --id ID --name N [--postal-codes 2500,...]
+  ledger organiser add --db DB --id ID --name N --kind K --card-system CS [--iban I ...]
+  ledger organiser list --db DB                                list the organisers
+  ledger desk add --db DB --id ID --name N --organiser ORG --mode box|sports|childcare --card-system CS
+  ledger desk list --db DB                                     list the desks
+  ledger export --db DB [--audit]                              every stored event (or the audit log) as JSON lines
   ledger verify --db DB                                        check every journal's chain and signatures
   ledger backup --db FILE --to FILE                            a consistent copy of a SQLite ledger, also while it serves
   ledger --version                                             print the version of this build
@@ -325,8 +369,14 @@ func (c *command) seed(args []string) int {
 		c.say(err)
 		return exitFail
 	}
+	if _, err := l.SaveUser(c.ctx, ledger.Seed(), ledger.UserInput{Name: demo.CoordinatorName, FullName: "Coördinator van de demostad",
+		Role: balie.OfficeCoordinator, Password: demo.CoordinatorPassword}); err != nil {
+		c.say(err)
+		return exitFail
+	}
 	st, _ = l.Stats(c.ctx)
 	fmt.Fprintf(c.stdout, "seeded %s: %d holders, %d cards, %d changes in %s\n", redact(db), st.Holders, st.Cards, st.Changes, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(c.stdout, "back office: /beheer/ on the ledger's address; user %s, password %s (a demo's: change it for anything else)\n", demo.CoordinatorName, demo.CoordinatorPassword)
 	return exitOK
 }
 
@@ -495,7 +545,9 @@ at the end with the reason; the good ones are imported.
 
 func (c *command) export(args []string) int {
 	var db string
+	var audit bool
 	set := c.flags("export", &db)
+	set.BoolVar(&audit, "audit", false, "print the audit log (who changed what in the back office, when, before and after) instead of the events")
 	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
 		return code
 	}
@@ -506,7 +558,12 @@ func (c *command) export(args []string) int {
 	defer l.Close()
 	w := bufio.NewWriterSize(c.stdout, 1<<16)
 	enc := json.NewEncoder(w)
-	err := l.Export(c.ctx, func(e ledger.StoredEvent) error { return enc.Encode(e) })
+	var err error
+	if audit {
+		err = c.exportAudit(l, w)
+	} else {
+		err = l.Export(c.ctx, func(e ledger.StoredEvent) error { return enc.Encode(e) })
+	}
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}

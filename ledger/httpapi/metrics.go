@@ -21,6 +21,8 @@ type metrics struct {
 	authFailures  prometheus.Counter
 	authRefused   prometheus.Counter
 	budgetRefused prometheus.Counter
+	inszLookups   prometheus.Counter
+	inszRefused   prometheus.Counter
 }
 
 func newMetrics(engine string, budgetUsed func() float64) *metrics {
@@ -64,6 +66,12 @@ func newMetrics(engine string, budgetUsed func() float64) *metrics {
 			Name: "ledger_memory_budget_refused_total", Help: "Requests answered 503 because the bodies in hand used the memory budget.",
 		}),
 	}
+	m.inszLookups = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "ledger_insz_lookups_total", Help: "Look-ups of a holder by national register number from terminals.",
+	})
+	m.inszRefused = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "ledger_insz_lookups_refused_total", Help: "Look-ups by national register number refused: too many from one terminal.",
+	})
 	engineInfo := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "ledger_engine_info", Help: "The storage engine the ledger runs on.", ConstLabels: prometheus.Labels{"engine": engine},
 	})
@@ -75,7 +83,7 @@ func newMetrics(engine string, budgetUsed func() float64) *metrics {
 		m.events.WithLabelValues(v)
 	}
 	m.reg.MustRegister(m.events, m.repeats, m.batches, m.conflicts, m.gaps, m.pages, m.changes, m.duration,
-		m.snapshots, m.authFailures, m.authRefused, m.budgetRefused, engineInfo, budget,
+		m.snapshots, m.authFailures, m.authRefused, m.budgetRefused, m.inszLookups, m.inszRefused, engineInfo, budget,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

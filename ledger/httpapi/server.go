@@ -25,6 +25,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/balie/balie/ledger"
+	"github.com/balie/balie/ledger/beheer"
 	"github.com/balie/balie/ledger/snapshot"
 	balisync "github.com/balie/balie/sync"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -49,6 +50,10 @@ type Options struct {
 	// AuthFailures is how many failed sign-ins one address may make per
 	// minute before it is refused with 429; 20 when zero.
 	AuthFailures int
+	// INSZLookups is how many national register numbers one terminal
+	// may look up per minute (a desk types one per customer); 30 when
+	// zero.
+	INSZLookups int
 	// WriteTimeout bounds the time to send an answer; 60 s when zero.
 	WriteTimeout time.Duration
 	// SnapshotDir is where the directory snapshots for first downloads
@@ -57,6 +62,9 @@ type Options struct {
 	// SnapshotMaxAge is how old a snapshot may be before a new one is
 	// made; one hour when zero.
 	SnapshotMaxAge time.Duration
+	// SecureCookies marks the back office's session cookie Secure also
+	// without TLS here: behind a proxy that ends TLS.
+	SecureCookies bool
 }
 
 // Server serves a ledger over HTTP. Start it with Start, stop it with
@@ -71,7 +79,9 @@ type Server struct {
 	downloads *budget // download pages
 	limiter   *limiter
 	inflight  *inflight
+	lookups   *limiter // national register number look-ups per terminal
 	snapshots *snapshot.Cache
+	office    *beheer.Server
 
 	mu       sync.Mutex // guards srv, ln, done and stopWarm
 	srv      *http.Server
@@ -97,12 +107,16 @@ func New(l *ledger.Ledger, opts Options) *Server {
 	if opts.AuthFailures <= 0 {
 		opts.AuthFailures = 20
 	}
+	if opts.INSZLookups <= 0 {
+		opts.INSZLookups = 30
+	}
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 60 * time.Second
 	}
 	b, d := newBudget(opts.MemoryBudget), newBudget(opts.DownloadBudget)
 	s := &Server{l: l, log: opts.Logger, opts: opts, metrics: newMetrics(l.Store().Engine(), func() float64 { return float64(b.used() + d.used()) }),
-		budget: b, downloads: d, limiter: newLimiter(opts.AuthFailures, time.Minute, l.Now), inflight: newInflight()}
+		budget: b, downloads: d, limiter: newLimiter(opts.AuthFailures, time.Minute, l.Now), inflight: newInflight(),
+		lookups: newLimiter(opts.INSZLookups, time.Minute, l.Now)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -110,7 +124,8 @@ func New(l *ledger.Ledger, opts Options) *Server {
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "balie-ledger-snapshots-"+strconv.Itoa(os.Getpid()))
 	}
-	s.snapshots = &snapshot.Cache{Dir: dir, Store: l.Store(), MaxAge: opts.SnapshotMaxAge, Log: s.log}
+	s.snapshots = &snapshot.Cache{Dir: dir, Store: l.Store(), MaxAge: opts.SnapshotMaxAge, Log: s.log,
+		Relog: func(ctx context.Context, upTo int64) error { _, err := l.RelogRestricted(ctx, upTo); return err }}
 	s.bufs.New = func() any { return new(bytes.Buffer) }
 	mux := http.NewServeMux()
 	mux.Handle(balisync.PathEnrol, s.route("enrol", http.MethodPost, true, s.enrol))
@@ -118,15 +133,27 @@ func New(l *ledger.Ledger, opts Options) *Server {
 	mux.Handle(balisync.PathEvents, s.route("events", http.MethodPost, true, s.events))
 	mux.Handle(balisync.PathChanges, s.route("changes", http.MethodGet, true, s.changes))
 	mux.Handle(balisync.PathSnapshot, s.route("snapshot", http.MethodGet, true, s.snapshot))
+	mux.Handle(balisync.PathINSZ, s.route("insz", http.MethodPost, true, s.insz))
 	mux.Handle(balisync.PathHealth, s.route("healthz", http.MethodGet, false, s.health))
 	mux.Handle("/metrics", s.route("metrics", http.MethodGet, false,
 		promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{Registry: s.metrics.reg}).ServeHTTP))
+	office, err := beheer.New(l, beheer.Options{Logger: s.log, Registerer: s.metrics.reg, SecureCookies: opts.SecureCookies})
+	if err != nil {
+		// The templates are embedded and the registry is the server's
+		// own: a failure here is a bug of this build, found by its tests.
+		panic("httpapi: back office: " + err.Error())
+	}
+	s.office = office
+	mux.Handle(beheer.Prefix, s.route("beheer", "", false, office.ServeHTTP))
 	mux.Handle("/", s.route("other", "", false, func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, ledger.ProblemNotFound())
 	}))
 	s.handler = mux
 	return s
 }
+
+// Office is the back office the server serves at /beheer/.
+func (s *Server) Office() *beheer.Server { return s.office }
 
 // Handler is the server's HTTP handler, for httptest or another server.
 func (s *Server) Handler() http.Handler { return s.handler }
@@ -188,6 +215,25 @@ func (s *Server) warm() {
 	if every <= 0 {
 		every = time.Hour
 	}
+	go func() {
+		// What terminals told this process goes to the store every half
+		// minute, and once more at the end.
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				if err := s.l.FlushContacts(context.Background()); err != nil {
+					s.log.Warn("store terminal contact", "err", err)
+				}
+				return
+			case <-t.C:
+				if err := s.l.FlushContacts(ctx); err != nil && ctx.Err() == nil {
+					s.log.Warn("store terminal contact", "err", err)
+				}
+			}
+		}
+	}()
 	go func() {
 		defer close(done)
 		for {
@@ -390,6 +436,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, b
 		writeProblem(w, p)
 		return "", false
 	}
+	queue := -1
+	if n, err := strconv.Atoi(r.Header.Get(balisync.HeaderQueue)); err == nil && n >= 0 {
+		queue = n
+	}
+	version := r.Header.Get(balisync.HeaderVersion)
+	if len(version) > 64 || !utf8.ValidString(version) {
+		version = ""
+	}
+	s.l.Seen(id, queue, version)
 	return id, true
 }
 
@@ -604,7 +659,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	buf := s.bufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer s.putBuf(buf)
-	n, p := s.l.WriteChanges(r.Context(), q.Get("cursor"), limit, buf)
+	n, p := s.l.WriteChangesFor(r.Context(), terminal, q.Get("cursor"), limit, buf)
 	if p != nil {
 		writeProblem(w, p)
 		return
@@ -649,6 +704,41 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set(balisync.HeaderSnapshotCursor, strconv.FormatInt(f.Cursor, 10))
 	s.metrics.snapshots.Inc()
 	http.ServeContent(w, r, "", f.Created, file)
+}
+
+// insz finds a holder's card by their national register number, for an
+// enrolled terminal, within a rate per terminal: a stolen secret must
+// not turn the ledger into a directory of the city's numbers.
+func (s *Server) insz(w http.ResponseWriter, r *http.Request) {
+	terminal, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	if !s.lookups.allowed(terminal) {
+		s.metrics.inszRefused.Inc()
+		writeProblem(w, ledger.ProblemTooManyLookups())
+		return
+	}
+	s.lookups.failed(terminal) // every look-up counts, found or not
+	body, release, p := s.readBody(w, r, 4<<10)
+	if p != nil {
+		writeProblem(w, p)
+		return
+	}
+	var req balisync.INSZRequest
+	ok = decode(body.Bytes(), &req)
+	release()
+	if !ok {
+		writeProblem(w, ledger.ProblemBadRequest(`verwacht {"insz": "..."}.`, `expected {"insz": "..."}.`))
+		return
+	}
+	s.metrics.inszLookups.Inc()
+	resp, p := s.l.LookupINSZ(r.Context(), terminal, req.INSZ)
+	if p != nil {
+		writeProblem(w, p)
+		return
+	}
+	writeJSON(w, resp)
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

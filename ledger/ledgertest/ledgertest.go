@@ -41,6 +41,9 @@ type Options struct {
 	DB string
 	// Now is the ledger's clock; time.Now when nil.
 	Now func() time.Time
+	// Passwords are the back office's argon2id costs; tests make them
+	// cheap.
+	Passwords ledger.PasswordParams
 	// Server tunes the HTTP server.
 	Server httpapi.Options
 }
@@ -98,7 +101,7 @@ func (lt *Ledger) open(t testing.TB) {
 	if err != nil {
 		t.Fatalf("ledgertest: open: %v", err)
 	}
-	lt.Ledger = ledger.New(s, ledger.Options{Logger: lt.opts.Logger, Now: lt.opts.Now})
+	lt.Ledger = ledger.New(s, ledger.Options{Logger: lt.opts.Logger, Now: lt.opts.Now, Passwords: lt.opts.Passwords})
 }
 
 func (lt *Ledger) serve(t testing.TB) {

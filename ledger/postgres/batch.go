@@ -280,27 +280,30 @@ func (b *batchTx) apply(eff *ledger.Effects) error {
 	}
 	if len(eff.NewHolders) > 0 {
 		cols := make([][]string, 9)
+		var keyLast, keyFirst [][]byte
 		for _, h := range eff.NewHolders {
 			for i, v := range []string{h.ID, h.FirstName, h.LastName, fmtDate(h.BirthDate), h.PostalCode, joinSystems(h.CardSystems),
 				string(h.SocialTariff.State), fmtDate(h.SocialTariff.EndDate), fmtDate(h.SocialTariff.GraceEnd)} {
 				cols[i] = append(cols[i], v)
 			}
+			keyLast, keyFirst = append(keyLast, ledger.KeyLast(h)), append(keyFirst, ledger.KeyFirst(h))
 		}
-		batch.Queue(`INSERT INTO holders (`+holderColumns+`, initial_points)
-			SELECT u.*, 0, 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-				AS u(id, first_name, last_name, birth_date, postal_code, card_systems, social_state, social_end, social_grace_end)`,
-			cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8])
+		batch.Queue(`INSERT INTO holders (`+holderColumns+`, initial_points, key_last, key_first)
+			SELECT u.id, u.first_name, u.last_name, u.birth_date, u.postal_code, u.card_systems, u.social_state, u.social_end, u.social_grace_end, 0, 0, u.key_last, u.key_first
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bytea[], $11::bytea[])
+				AS u(id, first_name, last_name, birth_date, postal_code, card_systems, social_state, social_end, social_grace_end, key_last, key_first)`,
+			cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], keyLast, keyFirst)
 	}
 	var changes changeSet
 	for _, c := range eff.Changes {
-		changes.add(c.Kind, c.Key, c.Deleted, c.Data)
+		changes.add(c.Kind, c.Key, c.Deleted, c.Data, c.Audience)
 	}
 	if len(eff.Points) > 0 {
 		ids := sortedKeys(eff.Points)
 		points := make([]int64, len(ids))
 		for i, id := range ids {
 			points[i] = int64(eff.Points[id])
-			changes.add(balie.ChangeBalance, id, false, balanceJSON(id, eff.Points[id]))
+			changes.add(balie.ChangeBalance, id, false, balanceJSON(id, eff.Points[id]), "")
 		}
 		// The redundant = ANY lets the planner reach the holders by their
 		// key whatever it makes of the join: never a scan of them all.

@@ -105,8 +105,8 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 	if opts.ReadOnly {
 		err = s.checkSchema(ctx)
-	} else {
-		err = s.migrate(ctx)
+	} else if err = s.migrate(ctx); err == nil {
+		err = s.fillSearchKeys(ctx)
 	}
 	if err != nil {
 		s.pool.Close()

@@ -132,7 +132,7 @@ func (w *writeTx) AddMembership(m balie.Membership) error {
 }
 
 func (w *writeTx) Change(c ledger.Change) error {
-	w.changes.add(c.Kind, c.Key, c.Deleted, c.Data)
+	w.changes.add(c.Kind, c.Key, c.Deleted, c.Data, c.Audience)
 	return nil
 }
 
@@ -200,6 +200,7 @@ func (w *writeTx) queueRows(b *pgx.Batch) {
 		ids := sortedKeys(w.holders)
 		cols := make([][]string, 9)
 		points := make([]int64, 0, len(ids))
+		var keyLast, keyFirst [][]byte
 		for _, id := range ids {
 			p := w.holders[id]
 			h := p.h
@@ -208,16 +209,19 @@ func (w *writeTx) queueRows(b *pgx.Batch) {
 				cols[i] = append(cols[i], v)
 			}
 			points = append(points, int64(p.points))
+			keyLast, keyFirst = append(keyLast, ledger.KeyLast(h)), append(keyFirst, ledger.KeyFirst(h))
 		}
 		// A holder the ledger has keeps their points: balances change
 		// through acts only.
-		b.Queue(`INSERT INTO holders (`+holderColumns+`, initial_points)
-			SELECT u.*, u.points FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[])
-				AS u(id, first_name, last_name, birth_date, postal_code, card_systems, social_state, social_end, social_grace_end, points)
+		b.Queue(`INSERT INTO holders (`+holderColumns+`, initial_points, key_last, key_first)
+			SELECT u.id, u.first_name, u.last_name, u.birth_date, u.postal_code, u.card_systems, u.social_state, u.social_end, u.social_grace_end,
+				u.points, u.points, u.key_last, u.key_first
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bytea[], $12::bytea[])
+				AS u(id, first_name, last_name, birth_date, postal_code, card_systems, social_state, social_end, social_grace_end, points, key_last, key_first)
 			ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name, birth_date = excluded.birth_date,
 				postal_code = excluded.postal_code, card_systems = excluded.card_systems, social_state = excluded.social_state,
-				social_end = excluded.social_end, social_grace_end = excluded.social_grace_end`,
-			cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], points)
+				social_end = excluded.social_end, social_grace_end = excluded.social_grace_end, key_last = excluded.key_last, key_first = excluded.key_first`,
+			cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], points, keyLast, keyFirst)
 	}
 	if len(w.cards) > 0 {
 		cs := make([]balie.Card, 0, len(w.cards))
@@ -275,11 +279,12 @@ type changeSet struct {
 	keys    []string
 	deleted []bool
 	data    [][]byte
+	aud     []string
 	live    []bool
 	n       int
 }
 
-func (c *changeSet) add(kind, key string, deleted bool, data []byte) {
+func (c *changeSet) add(kind, key string, deleted bool, data []byte, audience string) {
 	if c.at == nil {
 		c.at = map[[2]string]int{}
 	}
@@ -295,6 +300,7 @@ func (c *changeSet) add(kind, key string, deleted bool, data []byte) {
 	}
 	c.at[k] = len(c.kinds)
 	c.kinds, c.keys, c.deleted, c.data, c.live = append(c.kinds, kind), append(c.keys, key), append(c.deleted, deleted), append(c.data, data), append(c.live, true)
+	c.aud = append(c.aud, audience)
 	c.n++
 }
 
@@ -308,20 +314,21 @@ func (c *changeSet) queue(b *pgx.Batch) {
 	if c.n == 0 {
 		return
 	}
-	kinds, keys, deleted, data := c.kinds, c.keys, c.deleted, c.data
+	kinds, keys, deleted, data, aud := c.kinds, c.keys, c.deleted, c.data, c.aud
 	if c.n != len(c.kinds) {
-		kinds, keys, deleted, data = nil, nil, nil, nil
+		kinds, keys, deleted, data, aud = nil, nil, nil, nil, nil
 		for i := range c.kinds {
 			if c.live[i] {
 				kinds, keys, deleted, data = append(kinds, c.kinds[i]), append(keys, c.keys[i]), append(deleted, c.deleted[i]), append(data, c.data[i])
+				aud = append(aud, c.aud[i])
 			}
 		}
 	}
 	b.Queue(`WITH t AS (SELECT nextval('change_txs') AS tx)
-		INSERT INTO changes (kind, key, deleted, data, tx, pos)
-		SELECT u.kind, u.key, u.deleted, u.data, t.tx, u.o FROM t, unnest($1::text[], $2::text[], $3::boolean[], $4::bytea[]) WITH ORDINALITY AS u(kind, key, deleted, data, o)
-		ON CONFLICT (kind, key) DO UPDATE SET deleted = excluded.deleted, data = excluded.data, tx = excluded.tx, pos = excluded.pos`,
-		kinds, keys, deleted, data)
+		INSERT INTO changes (kind, key, deleted, data, audience, tx, pos)
+		SELECT u.kind, u.key, u.deleted, u.data, u.audience, t.tx, u.o FROM t, unnest($1::text[], $2::text[], $3::boolean[], $4::bytea[], $5::text[]) WITH ORDINALITY AS u(kind, key, deleted, data, audience, o)
+		ON CONFLICT (kind, key) DO UPDATE SET deleted = excluded.deleted, data = excluded.data, audience = excluded.audience, tx = excluded.tx, pos = excluded.pos`,
+		kinds, keys, deleted, data, aud)
 	b.Queue(`UPDATE change_counter SET n = n + $1 WHERE id = 1`, int64(c.n))
 	b.Queue(`INSERT INTO change_commits (tx, first, last) SELECT currval('change_txs'), n - $1 + 1, n FROM change_counter WHERE id = 1`, int64(c.n))
 }

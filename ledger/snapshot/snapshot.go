@@ -93,7 +93,9 @@ func Build(ctx context.Context, s ledger.Store, path string) (int64, error) {
 			return err
 		}
 		var applyErr error
-		err = tx.Changes(0, math.MaxInt32, func(seq int64, kind, key []byte, deleted bool, data []byte) {
+		// Every terminal's changes only: a child goes to its own desks,
+		// from the log (Cache.Relog).
+		err = tx.ChangesFor(0, math.MaxInt32, []string{""}, func(seq int64, kind, key []byte, deleted bool, data []byte) {
 			if applyErr == nil && !deleted {
 				applyErr = b.add(seq, string(kind), string(key), data)
 			}
@@ -217,6 +219,11 @@ type Cache struct {
 	Store  ledger.Store
 	MaxAge time.Duration // one hour when zero
 	Log    *slog.Logger
+	// Relog logs the changes with an audience (which a snapshot never
+	// holds) again after a new snapshot's cursor, before the snapshot is
+	// served, so that a terminal starting from it finds them in the log
+	// after its cursor. Nil when the ledger has none to log.
+	Relog func(ctx context.Context, upTo int64) error
 
 	mu      sync.Mutex // guards the fields below and one build at a time
 	current *File
@@ -250,6 +257,12 @@ func (c *Cache) Get(ctx context.Context) (*File, error) {
 	if err != nil {
 		os.Remove(name + ".db.tmp")
 		return nil, err
+	}
+	if c.Relog != nil {
+		if err := c.Relog(ctx, cursor); err != nil {
+			os.Remove(name + ".db.tmp")
+			return nil, err
+		}
 	}
 	if err := os.Rename(name+".db.tmp", name+".db"); err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)

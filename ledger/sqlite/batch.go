@@ -301,7 +301,7 @@ func (b *batchTx) apply(eff *ledger.Effects) error {
 		}
 	}
 	for _, h := range eff.NewHolders {
-		if err := exec("create holder", ins.insertHolder, append(holderArgs(h), 0, 0)...); err != nil {
+		if err := exec("create holder", ins.insertHolder, append(holderArgs(h), 0, 0, ledger.KeyLast(h), ledger.KeyFirst(h))...); err != nil {
 			return err
 		}
 		b.ov.points[h.ID] = 0
@@ -373,7 +373,7 @@ func (b *batchTx) apply(eff *ledger.Effects) error {
 		if !c.Deleted {
 			data = c.Data
 		}
-		if err := exec("append change", ins.change, c.Kind, c.Key, c.Deleted, data); err != nil {
+		if err := exec("append change", ins.change, c.Kind, c.Key, c.Deleted, data, c.Audience); err != nil {
 			return err
 		}
 	}

@@ -10,7 +10,9 @@ import (
 
 // snapshotKinds are the change kinds a snapshot keeps as changes; the
 // directory's holders, cards and memberships go in as rows, and balances
-// are the holders' points.
+// are the holders' points. A change with an audience (a child) is never
+// in the snapshot every terminal shares: the ledger logs it again after
+// the snapshot's cursor, for the desks it is for.
 const snapshotKinds = `'card_system','organiser','desk','staff','event','tariff','reward','product','program','card_prices','rates','child','limits'`
 
 // WriteSnapshot writes a snapshot of the ledger at path with SQLite
@@ -47,7 +49,7 @@ func (s *Store) WriteSnapshot(ctx context.Context, path string) (int64, error) {
 		// Memberships are kept as instants in Brussels time: their first
 		// ten characters are the day.
 		`INSERT INTO memberships(holder_id, program_id, start, end) SELECT holder_id, program_id, substr(start, 1, 10), substr(end, 1, 10) FROM l.memberships`,
-		`INSERT INTO changes(seq, kind, key, data) SELECT seq, kind, key, data FROM l.changes WHERE kind IN (` + snapshotKinds + `) AND deleted = 0`,
+		`INSERT INTO changes(seq, kind, key, data) SELECT seq, kind, key, data FROM l.changes WHERE kind IN (` + snapshotKinds + `) AND deleted = 0 AND audience = ''`,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return 0, s.classify("write snapshot", err)

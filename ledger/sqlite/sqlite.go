@@ -139,6 +139,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			s.w.Close()
 			return nil, err
 		}
+		if err := s.fillSearchKeys(ctx); err != nil {
+			s.w.Close()
+			return nil, err
+		}
 		if s.ins, err = prepare(ctx, s.w); err != nil {
 			s.w.Close()
 			return nil, s.classify("prepare statements", err)

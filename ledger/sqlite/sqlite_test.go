@@ -29,3 +29,5 @@ func engine() storetest.Engine {
 }
 
 func TestConformance(t *testing.T) { storetest.Exercise(t, engine()) }
+
+func TestConformance_office(t *testing.T) { storetest.ExerciseOffice(t, engine()) }

@@ -69,10 +69,11 @@ func (w *writeTx) PutHolder(h balie.Holder, points int) error {
 	args := holderArgs(h)
 	// A holder the ledger has keeps their points: balances change through
 	// acts only, and the hot state may hold a newer one than the table.
-	return w.exec("store holder", `INSERT INTO holders(`+holderColumns+`, initial_points) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+	return w.exec("store holder", `INSERT INTO holders(`+holderColumns+`, initial_points, key_last, key_first) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(id) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name, birth_date = excluded.birth_date,
 		postal_code = excluded.postal_code, card_systems = excluded.card_systems, social_state = excluded.social_state,
-		social_end = excluded.social_end, social_grace_end = excluded.social_grace_end`, append(args, points, points)...)
+		social_end = excluded.social_end, social_grace_end = excluded.social_grace_end, key_last = excluded.key_last, key_first = excluded.key_first`,
+		append(args, points, points, ledger.KeyLast(h), ledger.KeyFirst(h))...)
 }
 
 func (w *writeTx) PutCard(c balie.Card) error {
@@ -91,7 +92,7 @@ func (w *writeTx) Change(c ledger.Change) error {
 	if !c.Deleted {
 		data = c.Data
 	}
-	_, err := w.tx.StmtContext(w.ctx, w.s.ins.change).ExecContext(w.ctx, c.Kind, c.Key, c.Deleted, data)
+	_, err := w.tx.StmtContext(w.ctx, w.s.ins.change).ExecContext(w.ctx, c.Kind, c.Key, c.Deleted, data, c.Audience)
 	return w.s.classify("append change", err)
 }
 

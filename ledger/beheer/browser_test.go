@@ -1,0 +1,410 @@
+package beheer_test
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/balie/balie"
+	"github.com/balie/balie/demo"
+	"github.com/balie/balie/ledger"
+	"github.com/balie/balie/ledger/ledgertest"
+	"github.com/balie/balie/store"
+	balisync "github.com/balie/balie/sync"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// axeSource is axe-core, vendored (testdata/axe-core/README.md).
+//
+//go:embed testdata/axe-core/axe.min.js
+var axeSource string
+
+// chromium is Debian's browser, which make test installs.
+const chromium = "/usr/bin/chromium"
+
+// shots is where the screenshots go, from the repository's root.
+var shots = filepath.Join("..", "..", "out", "beheer")
+
+// browser starts one headless Chromium for the whole test.
+func browser(t *testing.T) (context.Context, context.CancelFunc) {
+	t.Helper()
+	if os.Getenv("BALIE_SKIP_BROWSER") == "1" {
+		t.Skip("BALIE_SKIP_BROWSER=1: the back office's browser test is skipped")
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("the browser test needs %s: install the Debian package chromium (apt-get install chromium), or set BALIE_SKIP_BROWSER=1 to skip it", chromium)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Headless,
+		chromedp.WindowSize(1366, 900), chromedp.UserDataDir(t.TempDir()))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	// The first call starts the browser, on a context without a timeout:
+	// its timeout would end the browser.
+	if err := chromedp.Do(ctx); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("start %s: %v", chromium, err)
+	}
+	return ctx, func() { cancelCtx(); cancelAlloc() }
+}
+
+// q makes a selector a CSS one (document.querySelectorAll): the plain
+// string of chromedp is a DOM search, which also matches text.
+func q(sel string) chromedp.QueryOption {
+	return chromedp.ByFunc(func(ctx context.Context, t *chromedp.Target, n *chromedp.Node) ([]cdp.NodeID, error) {
+		res, err := cdp.Call(ctx, t, dom.QuerySelectorAll, dom.QuerySelectorAllParams{NodeID: n.NodeID, Selector: sel})
+		return res.NodeIDs, err
+	})
+}
+
+func sendKeys(sel, v string) chromedp.Action[chromedp.Void] { return chromedp.SendKeys(sel, v, q(sel)) }
+func setValue(sel, v string) chromedp.Action[chromedp.Void] { return chromedp.SetValue(sel, v, q(sel)) }
+func visible(sel string) chromedp.Action[chromedp.Void]     { return chromedp.WaitVisible(sel, q(sel)) }
+func focus(sel string) chromedp.Action[chromedp.Void]       { return chromedp.Focus(sel, q(sel)) }
+
+// clear empties a field, as selecting its text and typing over it does.
+func clear(sel string) chromedp.Action[chromedp.Void] {
+	return eval(`document.querySelector(` + "`" + sel + "`" + `).value = ""`)
+}
+func poll(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(20*time.Second))
+}
+func eval(expr string) chromedp.Action[chromedp.Void] { return chromedp.Evaluate[chromedp.Void](expr) }
+
+type finding struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// axe runs axe-core on the page and returns its serious and critical
+// findings.
+func axe(ctx context.Context) ([]finding, error) {
+	if err := chromedp.Do(ctx, eval(axeSource)); err != nil {
+		return nil, err
+	}
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations
+			.filter(v => v.impact === "serious" || v.impact === "critical")
+			.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(" "))}))))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return nil, err
+	}
+	var fs []finding
+	err = json.Unmarshal([]byte(out), &fs)
+	return fs, err
+}
+
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(shots, name+".jpg"), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// reachable reports the ids of the form's fields and buttons that Tab,
+// from the top of the page, does not reach: every one must be, for a
+// clerk without a mouse.
+func reachable(ctx context.Context, form string) ([]string, error) {
+	ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(`+"`"+form+` input:not([type=hidden]), `+form+` select, `+form+` textarea, `+form+` button`+"`"+`)).map(e => e.id || e.name || e.textContent.trim())`))
+	if err != nil {
+		return nil, err
+	}
+	if err := chromedp.Do(ctx, eval(`document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)`)); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for range 90 {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			return nil, err
+		}
+		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(e => e ? (e.id || e.name || e.textContent.trim()) : "")(document.activeElement)`))
+		if err != nil {
+			return nil, err
+		}
+		seen[id] = true
+	}
+	var missed []string
+	for _, id := range ids {
+		if !seen[id] {
+			missed = append(missed, id)
+		}
+	}
+	return missed, nil
+}
+
+// TestBrowser drives the back office in Chromium as a coordinator would,
+// by keyboard: signs in, makes an organiser, a desk and an event with a
+// social tariff (whose preview shows the shares), adds a terminal, and a
+// real terminal store enrolled with its token finds the event in its
+// replica; an organiser administrator fails to open another organiser's
+// page. axe-core checks every page; the screenshots are in out/beheer/.
+func TestBrowser(t *testing.T) {
+	ctx, stop := browser(t)
+	defer stop()
+	lt := ledgertest.Start(t, ledgertest.Options{Holders: 150, Passwords: cheap})
+	for _, u := range []ledger.UserInput{
+		{Name: "coordinator", FullName: "Els Coördinator", Role: balie.OfficeCoordinator, Password: password},
+		{Name: "admin", FullName: "Ann CC", Role: balie.OfficeOrganiser, Organiser: demo.OrgCulture, Password: password},
+	} {
+		if _, err := lt.SaveUser(context.Background(), ledger.Operator("test"), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := lt.URL + "/beheer"
+	var findings []string
+	check := func(name string) {
+		t.Helper()
+		fs, err := axe(ctx)
+		if err != nil {
+			t.Fatalf("axe on %s: %v", name, err)
+		}
+		for _, f := range fs {
+			findings = append(findings, fmt.Sprintf("%s: %s %s (%s) at %s", name, f.Impact, f.ID, f.Help, strings.Join(f.Nodes, ", ")))
+		}
+	}
+	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(sel, q(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return s
+	}
+	formFields := func(name, form string) {
+		t.Helper()
+		missed, err := reachable(ctx, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(missed) > 0 {
+			t.Errorf("%s: Tab does not reach %v", name, missed)
+		}
+	}
+
+	// Sign in, by keyboard.
+	// Dutch, as the city's people read it (headless Chromium asks for
+	// English); the cookie keeps it.
+	run("sign-in page", chromedp.Navigate(base+"/login?lang=nl"), visible(`#login-name`))
+	// axe-core must see what it is there for: an unlabelled field.
+	run("probe", eval(`document.body.insertAdjacentHTML("beforeend", '<input id="axe-probe">')`))
+	probe, err := axe(ctx)
+	if err != nil || !slices.ContainsFunc(probe, func(f finding) bool { return f.ID == "label" }) {
+		t.Fatalf("axe-core did not find an unlabelled field (%+v, %v): it does not check the pages", probe, err)
+	}
+	run("probe away", eval(`document.getElementById("axe-probe").remove()`))
+	check("login")
+	formFields("login", "form")
+	shot(t, ctx, "01-login")
+	run("sign in", sendKeys(`#login-name`, "coordinator"), sendKeys(`#login-password`, password+kb.Enter),
+		visible(`nav.side`))
+	check("home")
+	shot(t, ctx, "02-home")
+
+	// An organiser.
+	run("new organiser", chromedp.Navigate(base+"/organisers/new"), visible(`#f-organisers-new-name`))
+	formFields("organiser", "main form")
+	run("fill the organiser",
+		sendKeys(`#f-organisers-new-id`, "org-muziek"),
+		sendKeys(`#f-organisers-new-name`, "Muziekschool Lier"),
+		setValue(`#f-organisers-new-kind`, balie.OrganiserAssociation),
+		sendKeys(`#f-organisers-new-email`, "info@muziek.example"),
+		sendKeys(`#f-organisers-new-iban`, "BE68 5390 0754 7035"),
+		sendKeys(`#f-organisers-new-accountholder`, "Muziekschool vzw"+kb.Enter),
+		visible(`p.error`))
+	if msg := text(`p.error`); !strings.Contains(msg, "IBAN") {
+		t.Errorf("a wrong IBAN: %q", msg)
+	}
+	check("organiser refused")
+	shot(t, ctx, "03-organiser-refused")
+	run("correct the IBAN", clear(`#f-organisers-new-iban`),
+		sendKeys(`#f-organisers-new-iban`, "BE68 5390 0754 7034"+kb.Enter),
+		visible(`p.saved`))
+	check("organiser")
+
+	// A desk of it.
+	run("new desk", chromedp.Navigate(base+"/desks/new"), visible(`#f-desks-new-name`))
+	formFields("desk", "main form")
+	run("fill the desk",
+		sendKeys(`#f-desks-new-id`, "desk-muziek"),
+		setValue(`#f-desks-new-organiser`, "org-muziek"),
+		setValue(`#f-desks-new-mode`, string(balie.DeskBoxOffice)),
+		sendKeys(`#f-desks-new-name`, "Onthaal muziekschool"+kb.Enter),
+		visible(`p.saved`))
+	check("desk")
+
+	// An event with a social tariff, its shares previewed as typed.
+	day := time.Now().In(balie.Brussels()).Format("2006-01-02")
+	run("new event", chromedp.Navigate(base+"/events/new"), visible(`#f-events-new-name`))
+	formFields("event", "main form")
+	run("fill the event",
+		sendKeys(`#f-events-new-id`, "ev-concert"),
+		setValue(`#f-events-new-organiser`, "org-muziek"),
+		setValue(`#f-events-new-start`, day+"T20:00"),
+		setValue(`#f-events-new-end`, day+"T22:00"),
+		sendKeys(`#f-events-new-name`, "Leerlingenconcert"+kb.Enter),
+		visible(`p.saved`))
+	check("event")
+	tf := "#f-events-ev-concert-tariffs"
+	formFields("tariff", `form[action="/beheer/events/ev-concert/tariffs"]`)
+	run("fill the tariff",
+		setValue(tf+"-id", "t-concert-uitpas"),
+		clear(tf+"-regular"),
+		sendKeys(tf+"-regular", "12,00"),
+		poll(`(document.querySelector('[data-share="holder"]') || {}).textContent === "€ 2,40"`))
+	for share, want := range map[string]string{"holder": "€ 2,40", "organiser": "€ 4,80", "city": "€ 4,80"} {
+		if got := text(`[data-share="` + share + `"]`); got != want {
+			t.Errorf("preview of the %s's share: %q, want %q", share, got, want)
+		}
+	}
+	// A key outside the bounds says so as it is typed.
+	run("a holder's part of 30%", clear(tf+"-holder"), sendKeys(tf+"-holder", "30"),
+		poll(`(document.querySelector('#f-events-ev-concert-tariffs-preview p.error') || {textContent: ""}).textContent.includes("25%")`))
+	if msg := text(tf + "-preview p.error"); !strings.Contains(msg, "25%") {
+		t.Errorf("the preview of a key over the bound: %q", msg)
+	}
+	shot(t, ctx, "04-tariff-preview-refused")
+	back := func() error {
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		return chromedp.Do(sctx, clear(tf+"-holder"), sendKeys(tf+"-holder", "20"),
+			poll(`(document.querySelector('[data-share="holder"]') || {}).textContent === "€ 2,40"`))
+	}
+	if err := back(); err != nil {
+		h, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#f-events-ev-concert-tariffs-holder").value + " | " + document.querySelector("#f-events-ev-concert-tariffs-preview").innerHTML`))
+		t.Fatalf("back to 20%%: %v; the field and the preview: %s", err, h)
+	}
+	shot(t, ctx, "05-tariff-preview")
+	check("event with tariff form")
+	run("save the tariff", sendKeys(tf+"-name", kb.Enter), visible(`p.saved`))
+	if body := text("main"); !strings.Contains(body, "UiTPAS-tarief") || !strings.Contains(body, "€ 12,00") {
+		t.Errorf("the event does not list its tariff: %s", body)
+	}
+
+	// A terminal for the desk: its token as text and as a QR code.
+	run("new terminal", chromedp.Navigate(base+"/terminals/new"), visible(`#f-terminals-new-name`))
+	formFields("terminal", "main form")
+	run("add the terminal", setValue(`#f-terminals-new-desk`, "desk-muziek"),
+		sendKeys(`#f-terminals-new-name`, "Kassa muziekschool"+kb.Enter),
+		visible(`figure.qr img`))
+	token := strings.TrimSpace(text("main p strong"))
+	check("token")
+	shot(t, ctx, "06-terminal-token")
+	if len(token) < 40 {
+		t.Fatalf("token %q", token)
+	}
+
+	// A real terminal store enrols with the token and finds the event.
+	sctx := context.Background()
+	d, err := store.Open(sctx, filepath.Join(t.TempDir(), "balie.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	pub, _ := d.PublicKey(sctx)
+	resp, err := balisync.Enrol(sctx, nil, lt.URL, token, pub)
+	if err != nil {
+		t.Fatalf("enrol with the token: %v", err)
+	}
+	if err := d.Enrol(sctx, store.Enrolment{LedgerURL: lt.URL, TerminalID: resp.TerminalID, Secret: resp.Secret}, resp.Location); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := balisync.NewClient(lt.URL, resp.TerminalID, resp.Secret, &http.Client{Timeout: 30 * time.Second})
+	if err := balisync.NewWorker(d, c, balisync.Options{}).Sync(sctx); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := d.Tariffs(sctx, "ev-concert")
+	if err != nil || len(ts) != 1 || ts[0].ID != "t-concert-uitpas" {
+		t.Errorf("the terminal's replica has %+v, %v", ts, err)
+	}
+	from := time.Now().Add(-24 * time.Hour)
+	evs, err := d.EventsBetween(sctx, from, from.Add(72*time.Hour))
+	found := false
+	for _, e := range evs {
+		found = found || e.ID == "ev-concert"
+	}
+	if !found || err != nil {
+		t.Errorf("the event is not in the terminal's replica (%d events, %v)", len(evs), err)
+	}
+	run("terminals", chromedp.Navigate(base+"/terminals"), visible(`main table`))
+	if body := text("main table"); !strings.Contains(body, "Kassa muziekschool") {
+		t.Errorf("the terminal is not listed: %s", body)
+	}
+	check("terminals")
+	shot(t, ctx, "07-terminals")
+
+	// Every other page, checked by axe-core.
+	var kevinCard balie.Card
+	cards, _ := lt.HolderCards(sctx, "h-0000001")
+	if len(cards) > 0 {
+		kevinCard = cards[0]
+	}
+	for _, p := range []string{"/organisers", "/organisers/org-muziek", "/cardsystems", "/cardsystems/" + demo.CardSystemLier, "/municipalities/gem-lier",
+		"/municipalities/new", "/desks", "/desks/desk-muziek", "/events", "/events/ev-concert", "/tariffs/t-concert-uitpas", "/rewards", "/rewards/new",
+		"/rewards/rw-koffie", "/programs", "/programs/new", "/programs/" + demo.ProgramFriends, "/staff", "/staff/new", "/staff/staff-box-1", "/children",
+		"/children/new", "/children/h-0000004", "/holders", "/holders?q=peeters", "/holders?q=" + string(kevinCard.Number), "/holders/new", "/holders/h-0000000",
+		"/review", "/audit", "/users", "/users/new", "/?lang=en", "/events/ev-concert", "/?lang=nl"} {
+		run("open "+p, chromedp.Navigate(base+p), visible(`main h1`))
+		check(p)
+		if strings.HasSuffix(p, "/new") {
+			formFields(p, "main form")
+		}
+	}
+	run("holder", chromedp.Navigate(base+"/holders/h-0000000"), visible(`main h1`))
+	shot(t, ctx, "08-holder")
+	run("audit", chromedp.Navigate(base+"/audit"), visible(`main h1`))
+	shot(t, ctx, "09-audit")
+	run("english", chromedp.Navigate(base+"/events/ev-concert?lang=en"), visible(`main h1`))
+	shot(t, ctx, "10-event-en")
+	// A tablet, upright.
+	run("tablet", chromedp.EmulateViewport(800, 1100), chromedp.Navigate(base+"/events/ev-concert?lang=nl"), visible(`main h1`))
+	check("tablet")
+	shot(t, ctx, "11-tablet-event")
+	run("desktop", chromedp.EmulateViewport(1366, 900))
+
+	// The organiser administrator of CC Lier cannot open another's page.
+	run("sign out", chromedp.Navigate(base+"/"), visible(`form[action="/beheer/logout"] button`),
+		focus(`form[action="/beheer/logout"] button`), chromedp.KeyEvent(kb.Enter), visible(`#login-name`))
+	run("sign in as the administrator", sendKeys(`#login-name`, "admin"), sendKeys(`#login-password`, password+kb.Enter),
+		visible(`nav.side`))
+	run("another organiser's desk", chromedp.Navigate(base+"/desks/"+demo.SportsDesk), visible(`main h1`))
+	if h := text("main h1"); h != "Geen toegang" {
+		t.Errorf("the administrator of %s on %s's desk sees %q", demo.OrgCulture, demo.OrgSports, h)
+	}
+	check("forbidden")
+	shot(t, ctx, "12-forbidden")
+	run("their own desk", chromedp.Navigate(base+"/desks/"+demo.BoxOfficeDesk), visible(`main form`))
+	check("own desk")
+
+	for _, f := range findings {
+		t.Error("axe-core: " + f)
+	}
+}
