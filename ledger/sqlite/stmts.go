@@ -21,6 +21,7 @@ type stmts struct {
 	change, flag, money, voidMoney     *sql.Stmt
 	setVoid, setCard, units            *sql.Stmt
 	addMember, delMember, insertHolder *sql.Stmt
+	settle                             *settleStmts
 
 	// Lookups of many keys at once, chunk keys (or pairs) a statement;
 	// unused places are bound to "", which matches nothing.
@@ -94,6 +95,7 @@ func prepare(ctx context.Context, db *sql.DB) (*stmts, error) {
 	prep(&s.addMember, `INSERT INTO memberships(holder_id, program_id, start, end, ingest) VALUES (?,?,?,?,?)`)
 	prep(&s.delMember, `DELETE FROM memberships WHERE ingest = ?`)
 	prep(&s.insertHolder, `INSERT INTO holders(`+holderColumns+`, initial_points) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
+	s.settle = prepareSettlement(prep)
 	in := strings.TrimSuffix(strings.Repeat("?,", chunk), ",")
 	pairs := marks(chunk, 2)
 	prep(&s.somePoints, `SELECT id, points FROM holders WHERE id IN (`+in+`)`)
