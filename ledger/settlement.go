@@ -150,7 +150,8 @@ func (t *Totals) add(m MoneyRow) {
 	t.Payer += q * int64(m.Settlement.Payer)
 }
 
-func (t *Totals) plus(u Totals) {
+// Plus adds the totals u.
+func (t *Totals) Plus(u Totals) {
 	t.Lines += u.Lines
 	t.Units += u.Units
 	t.Regular += u.Regular

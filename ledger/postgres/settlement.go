@@ -297,7 +297,7 @@ func (r *reader) HolderCounts(at time.Time) (ledger.HolderCounts, error) {
 	c.Holders, c.Social, c.Members = int(holders), int(social), int(members)
 	for q, dst := range map[string]map[string]int{
 		`SELECT card_system, count(DISTINCT holder_id) FROM cards WHERE status = 'ACTIVE' AND holder_id <> '' GROUP BY card_system`: c.BySystem,
-		`SELECT postal_code, count(*) FROM holders GROUP BY postal_code`:                                                         c.ByPostalCode,
+		`SELECT postal_code, count(*) FROM holders GROUP BY postal_code`:                                                            c.ByPostalCode,
 	} {
 		rows, err := r.q.Query(r.ctx, q)
 		if err != nil {

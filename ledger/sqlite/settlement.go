@@ -102,8 +102,6 @@ const moneyRead = `m.ingest, m.line, m.kind, m.event_id, m.tariff_id, m.organise
 	m.event_name, m.event_start, m.event_end, m.booked, m.month, m.late, m.renewal, m.agreement, m.payer, m.owed_to, m.departments,
 	m.s_regular, m.s_holder, m.s_organiser, m.s_payer`
 
-
-
 func scanMoney(row scanner, extra ...any) (ledger.MoneyRow, error) {
 	var m ledger.MoneyRow
 	var pay, card, kind, start, end, deps string
