@@ -72,7 +72,7 @@ func TestWriteReleaseFixture(t *testing.T) {
 	_, err = d.SignIn(ctx, staffClerk, "h-child")
 	step("sign in", err)
 	f.clock.Set(at(2026, 11, 26, 17, 45))
-	_, err = d.SignOut(ctx, staffClerk, "h-child", "4321")
+	_, err = d.SignOut(ctx, staffClerk, "h-child", balie.PickupProof{Code: "4321"})
 	step("sign out", err)
 	step("set desk", d.SetDesk(ctx, "desk-box"))
 	if n := journalLen(t, d); n != fixtureEvents {
