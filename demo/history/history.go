@@ -338,7 +338,8 @@ func (s *sim) extendCatalogue(first time.Time) error {
 			shift := daysBetween(pd, key)
 			e := proto
 			e.ID = "ev-" + day.Format("20060102") + proto.ID[len("ev-20060102"):]
-			e.Start, e.End = proto.Start.AddDate(0, 0, shift), proto.End.AddDate(0, 0, shift)
+			// In Brussels time, so that a show at 20:15 is at 20:15 in summer too.
+			e.Start, e.End = proto.Start.In(loc).AddDate(0, 0, shift), proto.End.In(loc).AddDate(0, 0, shift)
 			if err := ld.Event(e); err != nil {
 				return err
 			}
@@ -745,7 +746,10 @@ func (s *sim) cardSales(terms map[string][]*terminal, at time.Time) {
 // exchanged near a third of those saved.
 func (s *sim) rewardsDay(terms map[string][]*terminal, day time.Time) {
 	at := day.Add(15 * time.Hour)
-	for tries := 0; tries < 400 && float64(s.spent) < float64(s.saved)/3; tries++ {
+	// A day's exchanges are bounded, so that the season's first days
+	// are not a rush.
+	done, most := 0, s.scaled(40)
+	for tries := 0; tries < 400 && done < most && float64(s.spent) < float64(s.saved)/3; tries++ {
 		r := s.rewards[s.r.IntN(len(s.rewards))]
 		if r.Kind != balie.RewardPoints || at.Before(r.RedeemFrom) || (!r.RedeemUntil.IsZero() && !at.Before(r.RedeemUntil)) {
 			continue
@@ -773,6 +777,7 @@ func (s *sim) rewardsDay(terms map[string][]*terminal, day time.Time) {
 		s.act(t, at, balie.KindRewardRedemption, balie.RewardRedemptionPayload{HolderID: h.h.ID, Card: h.card, RewardID: r.ID, OrganiserID: r.OrganiserID, Points: r.Points})
 		h.ptsOK -= r.Points
 		s.spent += r.Points
+		done++
 	}
 	// Welcome gifts for a few holders a day.
 	for range s.scaled(1) {

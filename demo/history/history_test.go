@@ -65,4 +65,3 @@ func TestMake(t *testing.T) {
 		t.Errorf("no late acts or closes: %+v", rep)
 	}
 }
-
