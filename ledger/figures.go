@@ -101,12 +101,35 @@ func dashboardMonths(period string) (from, to string, months []string, err error
 // their rows with.
 type names struct {
 	organisers, rewards, programs, desks map[string]string
+	payers                               map[string]string // from the agreements and populations
 	rewardUnits                          map[string][2]int // total units, redeemed ever
 }
 
 func readNames(tx ReadTx) (names, error) {
 	n := names{organisers: map[string]string{}, rewards: map[string]string{}, programs: map[string]string{}, desks: map[string]string{},
-		rewardUnits: map[string][2]int{}}
+		payers: map[string]string{}, rewardUnits: map[string][2]int{}}
+	if err := tx.Entities(KindAgreement, "", func(id string, data []byte) error {
+		var a balie.CostAgreement
+		if err := json.Unmarshal(data, &a); err != nil {
+			return fmt.Errorf("agreement %s: %w", id, err)
+		}
+		if a.Payer != "" && a.PayerName != "" {
+			n.payers[a.Payer] = a.PayerName
+		}
+		return nil
+	}); err != nil {
+		return n, err
+	}
+	if err := tx.Entities(KindPopulation, "", func(id string, data []byte) error {
+		var p Population
+		if err := json.Unmarshal(data, &p); err != nil {
+			return fmt.Errorf("population %s: %w", id, err)
+		}
+		n.payers[p.ID] = p.Name
+		return nil
+	}); err != nil {
+		return n, err
+	}
 	for kind, dst := range map[string]map[string]string{balie.ChangeOrganiser: n.organisers, balie.ChangeReward: n.rewards,
 		balie.ChangeProgram: n.programs, balie.ChangeDesk: n.desks} {
 		err := tx.Entities(kind, "", func(id string, data []byte) error {
@@ -494,11 +517,13 @@ func costTable(rows []FigureRow, from, to string, months []string, current strin
 		if v[4] != 0 {
 			v[5] = pct(v[3]-v[4], v[4])
 		}
-		name := k.payer
+		name := label(nm.payers, k.payer)
 		if k.dep == "" {
 			name += " (totaal / total)"
+		} else if d := label(nm.organisers, k.dep); d != k.dep {
+			name += " / " + d
 		} else {
-			name += " / " + label(nm.organisers, k.dep)
+			name += " / " + label(nm.payers, k.dep)
 		}
 		t.Rows = append(t.Rows, Row{Label: name, Values: v})
 	}

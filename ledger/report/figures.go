@@ -83,13 +83,13 @@ var palette = []string{"#21406e", "#d9822b", "#3a8f5c", "#a23b72", "#6b7a8f", "#
 // Rows are on the horizontal axis, up to 40; values are the table's
 // (an amount in euro on the axis).
 func SVG(t ledger.Table, lang string) []byte {
-	const w, h = 760.0, 360.0
-	const left, right, top, bottom = 70.0, 20.0, 40.0, 90.0
+	const w, h = 760.0, 380.0
+	const left, right, top, bottom = 110.0, 20.0, 56.0, 110.0
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="%s" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
 		w, h, w, h, esc(t.Title(lang)))
 	fmt.Fprintf(&b, `<title>%s</title><rect width="100%%" height="100%%" fill="#ffffff"/>`, esc(t.Title(lang)))
-	fmt.Fprintf(&b, `<text x="%.0f" y="22" font-size="15" font-weight="bold" fill="#1a1a1a">%s</text>`, left, esc(t.Title(lang)))
+	fmt.Fprintf(&b, `<text x="20" y="22" font-size="15" font-weight="bold" fill="#1a1a1a">%s</text>`, esc(t.Title(lang)))
 	rows := t.Rows
 	if len(rows) > 40 {
 		rows = rows[len(rows)-40:]
@@ -154,7 +154,7 @@ func SVG(t ledger.Table, lang string) []byte {
 		if len(rows) <= 16 || i%((len(rows)+15)/16) == 0 {
 			lx, ly := x0+slot/2, top+plotH+12
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" transform="rotate(-35 %.1f %.1f)" fill="#333333">%s</text>`,
-				lx, ly, lx, ly, esc(shorten(r.Label, 28)))
+				lx, ly, lx, ly, esc(shorten(r.Label, 24)))
 		}
 	}
 	if t.Chart == "line" {
@@ -168,11 +168,11 @@ func SVG(t ledger.Table, lang string) []byte {
 	}
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888888"/>`, left, y(0), w-right, y(0))
 	// Legend.
-	lx := left
+	lx := 20.0
 	for k, s := range series {
 		name := t.Columns[s].Name(lang)
 		fmt.Fprintf(&b, `<rect x="%.1f" y="28" width="10" height="10" fill="%s"/><text x="%.1f" y="37" fill="#333333">%s</text>`,
-			lx+float64(len(t.Title(lang)))*0, palette[k%len(palette)], lx+14, esc(name))
+			lx, palette[k%len(palette)], lx+14, esc(name))
 		lx += 22 + float64(len(name))*6
 	}
 	b.WriteString(`</svg>`)
