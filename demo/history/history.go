@@ -853,24 +853,7 @@ const (
 // the association's minimum of 1 euro a ticket, and the sports pass
 // whose social discount the city's welfare carries.
 func Setup(ctx context.Context, l *ledger.Ledger, from time.Time) error {
-	as := []balie.CostAgreement{
-		{ID: "lier-solidair", Name: "Solidaire kostenverdeling Stad Lier", From: from, Kind: balie.SettleTicket, TariffKind: balie.TariffSocial,
-			CardSystem: "cs-lier", Payer: PayerLier, PayerName: "Stad Lier",
-			Departments: []balie.DepartmentPart{{Department: DeptWelfare, BP: 5000}, {Department: balie.OrganisingDepartment, BP: 5000}}},
-		{ID: "toneel-minimum", Name: "Toneelkring Pallieter: minimum 1 euro", From: from, Kind: balie.SettleTicket, TariffKind: balie.TariffSocial,
-			Organiser: "org-toneel", CardSystem: "cs-lier", Payer: PayerLier, PayerName: "Stad Lier", OrganiserMin: 100,
-			Departments: []balie.DepartmentPart{{Department: DeptWelfare, BP: 10000}}},
-		{ID: "sportpas-kansentarief", Name: "Sportpas: korting gedragen door Welzijn", From: from, Kind: balie.SettleMembership,
-			Program: "prog-sportpas", Payer: PayerLier, PayerName: "Stad Lier", OrganiserSet: true, OrganiserPart: 0,
-			Departments: []balie.DepartmentPart{{Department: DeptWelfare, BP: 10000}}},
-	}
-	for _, m := range regionMunicipalities {
-		as = append(as, balie.CostAgreement{ID: "regio-" + m.code, Name: "Regiosleutel " + m.name, From: from, Kind: balie.SettleTicket,
-			TariffKind: balie.TariffSocial, CardSystem: "cs-lier", PostalCodes: []string{m.code}, Payer: m.id, PayerName: m.name,
-			OrganiserSet: true, OrganiserPart: 0,
-			Departments: []balie.DepartmentPart{{Department: RegionNetevallei, BP: 5000}, {Department: m.id, BP: 5000}}})
-	}
-	for _, a := range as {
+	for _, a := range Agreements(from) {
 		if err := l.PutAgreement(ctx, a); err != nil {
 			return err
 		}
@@ -897,4 +880,27 @@ func Setup(ctx context.Context, l *ledger.Ledger, from time.Time) error {
 		}
 	}
 	return nil
+}
+
+// Agreements are the demo city's cost-sharing agreements, in force from
+// from (see Setup).
+func Agreements(from time.Time) []balie.CostAgreement {
+	as := []balie.CostAgreement{
+		{ID: "lier-solidair", Name: "Solidaire kostenverdeling Stad Lier", From: from, Kind: balie.SettleTicket, TariffKind: balie.TariffSocial,
+			CardSystem: "cs-lier", Payer: PayerLier, PayerName: "Stad Lier",
+			Departments: []balie.DepartmentPart{{Department: DeptWelfare, BP: 5000}, {Department: balie.OrganisingDepartment, BP: 5000}}},
+		{ID: "toneel-minimum", Name: "Toneelkring Pallieter: minimum 1 euro", From: from, Kind: balie.SettleTicket, TariffKind: balie.TariffSocial,
+			Organiser: "org-toneel", CardSystem: "cs-lier", Payer: PayerLier, PayerName: "Stad Lier", OrganiserMin: 100,
+			Departments: []balie.DepartmentPart{{Department: DeptWelfare, BP: 10000}}},
+		{ID: "sportpas-kansentarief", Name: "Sportpas: korting gedragen door Welzijn", From: from, Kind: balie.SettleMembership,
+			Program: "prog-sportpas", Payer: PayerLier, PayerName: "Stad Lier", OrganiserSet: true, OrganiserPart: 0,
+			Departments: []balie.DepartmentPart{{Department: DeptWelfare, BP: 10000}}},
+	}
+	for _, m := range regionMunicipalities {
+		as = append(as, balie.CostAgreement{ID: "regio-" + m.code, Name: "Regiosleutel " + m.name, From: from, Kind: balie.SettleTicket,
+			TariffKind: balie.TariffSocial, CardSystem: "cs-lier", PostalCodes: []string{m.code}, Payer: m.id, PayerName: m.name,
+			OrganiserSet: true, OrganiserPart: 0,
+			Departments: []balie.DepartmentPart{{Department: RegionNetevallei, BP: 5000}, {Department: m.id, BP: 5000}}})
+	}
+	return as
 }
