@@ -95,7 +95,7 @@ func TestNotePDF(t *testing.T) {
 	for i := range 60 {
 		lines = append(lines, ledger.SettlementLine{MoneyRow: ledger.MoneyRow{Kind: ledger.MoneyTicket, Quantity: 1, OrganiserID: "org-cc",
 			Facts:      ledger.ActFacts{Card: "0900000095902", PostalCode: "2500", CardSystem: "cs-lier", TariffKind: balie.TariffSocial, TariffName: "UiTPAS-tarief", EventName: "Théâtre: één € test", Booked: "2026-11-12"},
-			Settlement: balie.Settlement{Regular: 1500, Holder: 300, Organiser: 600, Payer: 600, PayerID: "stad-lier", Departments: []balie.DepartmentCents{{"w", 300}, {"org-cc", 300}}}},
+			Settlement: balie.Settlement{Regular: 1500, Holder: 300, Organiser: 600, Payer: 600, PayerID: "stad-lier", Departments: []balie.DepartmentCents{{Department: "w", Cents: 300}, {Department: "org-cc", Cents: 300}}}},
 			ActID: "a"})
 		lines[len(lines)-1].Late = i == 3
 	}
