@@ -16,7 +16,7 @@
 //	ledger backup --db FILE --to FILE
 //	ledger period close --db DB --period 2026-11 --by NAME
 //	ledger period list --db DB
-//	ledger report settlement --db DB --period 2026-11 [--format csv|pdf|zip] [--organiser ORG] [--out FILE]
+//	ledger report settlement --db DB --period 2026-11 [--format csv|pdf|zip] [--organiser ORG] [--payer PAYER] [--out FILE]
 //	ledger report figures --db DB --period 2026 [--format text|csv|svg] [--figure ID] [--out FILE]
 package main
 
@@ -134,7 +134,7 @@ func usage(w io.Writer) {
   ledger backup --db FILE --to FILE                            a consistent copy of a SQLite ledger, also while it serves
   ledger period close --db DB --period 2026-11 --by NAME       close a month (or 2026-Q4) of the settlement for good
   ledger period list --db DB                                   the closed months, with their hash
-  ledger report settlement --db DB --period 2026-11 [--format csv|pdf|zip] [--organiser ORG] [--out FILE]
+  ledger report settlement --db DB --period 2026-11 [--format csv|pdf|zip] [--organiser ORG] [--payer PAYER] [--out FILE]
                                                                the settlement: one row per act, or the expense notes
   ledger report figures --db DB --period 2026 [--format text|csv|svg] [--figure ID] [--out FILE]
                                                                the steering group's figures

@@ -110,11 +110,12 @@ func (c *command) output(path string) (io.Writer, func() error, error) {
 }
 
 func (c *command) reportSettlement(args []string) int {
-	var db, period, format, org, out string
+	var db, period, format, org, payer, out string
 	set := c.flags("report settlement", &db)
 	set.StringVar(&period, "period", "", "the month (2026-11) or quarter (2026-Q4) (required)")
 	set.StringVar(&format, "format", "csv", "csv (one row per act), pdf (the expense notes, one after the other: with --organiser and one payer, one note) or zip (every note as a PDF, and the CSV)")
 	set.StringVar(&org, "organiser", "", "only this organiser's acts")
+	set.StringVar(&payer, "payer", "", "with pdf or zip: only the notes to this payer")
 	set.StringVar(&out, "out", "", "the file to write (default: standard output)")
 	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
 		return code
@@ -187,6 +188,9 @@ func (c *command) reportSettlement(args []string) int {
 	closed := len(sum.Closed) == len(p.Months)
 	ns := report.NewNotes(period, dir, noteTime(sum, l.Now()), closed)
 	for _, nt := range notes.Notes() {
+		if payer != "" && nt.Payer != payer {
+			continue
+		}
 		for _, line := range nt.Lines {
 			ns.Collect(line)
 		}
@@ -199,7 +203,7 @@ func (c *command) reportSettlement(args []string) int {
 			return exitFail
 		}
 		if len(all) > 1 {
-			fmt.Fprintf(c.stderr, "ledger report settlement: %d expense notes; the PDF has the first (%s to %s); --format zip gives them all\n",
+			fmt.Fprintf(c.stderr, "ledger report settlement: %d expense notes; the PDF has the first (%s to %s): say --organiser and --payer, or --format zip for them all\n",
 				len(all), all[0].Organiser.ID, all[0].Payer)
 		}
 		err = report.NotePDF(w, all[0], dir, c.lang)
