@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/balie/balie"
@@ -190,7 +191,7 @@ func (l *Ledger) Figures(ctx context.Context, period string) (Dashboard, error) 
 			return err
 		}
 		var err error
-		if hc, err = tx.HolderCounts(l.now()); err != nil {
+		if hc, err = l.holderCounts(tx); err != nil {
 			return err
 		}
 		if nm, err = readNames(tx); err != nil {
@@ -559,4 +560,59 @@ func childcareTable(rows []FigureRow, from, to string) Table {
 		t.Rows = append(t.Rows, Row{Label: d, Values: days[d]})
 	}
 	return t
+}
+
+// holderCountsCache keeps the last count of the directory's holders;
+// its fields are guarded by mu.
+type holderCountsCache struct {
+	mu         sync.Mutex
+	at         time.Time // wall-clock time of the count: its age is a cost, not a date of the domain
+	counts     HolderCounts
+	refreshing bool
+}
+
+// holderCounts is the directory's count, at most countsAge old: an
+// older one is shown while a new one is made in the background; the
+// first is made at once, in tx.
+func (l *Ledger) holderCounts(tx ReadTx) (HolderCounts, error) {
+	c := &l.counts
+	c.mu.Lock()
+	fresh, have := time.Since(c.at) < l.countsAge, !c.at.IsZero()
+	counts := c.counts
+	if have && !fresh && !c.refreshing && l.countsAge > 0 {
+		c.refreshing = true
+		go l.refreshHolderCounts()
+	}
+	c.mu.Unlock()
+	if have && l.countsAge > 0 {
+		return counts, nil
+	}
+	start := time.Now()
+	counts, err := tx.HolderCounts(l.now())
+	if err != nil {
+		return counts, err
+	}
+	c.mu.Lock()
+	c.at, c.counts = start, counts
+	c.mu.Unlock()
+	return counts, nil
+}
+
+func (l *Ledger) refreshHolderCounts() {
+	start := time.Now()
+	var counts HolderCounts
+	err := l.store.Read(context.Background(), func(tx ReadTx) error {
+		var err error
+		counts, err = tx.HolderCounts(l.now())
+		return err
+	})
+	c := &l.counts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.refreshing = false
+	if err != nil {
+		l.log.Warn("count holders for the figures", "err", err)
+		return
+	}
+	c.at, c.counts = start, counts
 }

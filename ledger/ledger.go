@@ -26,6 +26,12 @@ type Problem = balisync.Problem
 type Options struct {
 	Now    func() time.Time // the clock; time.Now when nil
 	Logger *slog.Logger     // discards when nil
+	// HolderCountsAge is how old the directory's holder counts of the
+	// steering group's figures may be: counting a million holders takes
+	// seconds, a dashboard must answer at once, so a count older than
+	// this is made again in the background while the older one is
+	// shown. A minute when zero; negative counts every time.
+	HolderCountsAge time.Duration
 }
 
 // Ledger is the ledger's service layer over a Store.
@@ -33,11 +39,17 @@ type Ledger struct {
 	store Store
 	now   func() time.Time
 	log   *slog.Logger
+
+	countsAge time.Duration
+	counts    holderCountsCache
 }
 
 // New makes the service layer over s; the Ledger owns s and closes it.
 func New(s Store, opts Options) *Ledger {
-	l := &Ledger{store: s, now: opts.Now, log: opts.Logger}
+	l := &Ledger{store: s, now: opts.Now, log: opts.Logger, countsAge: opts.HolderCountsAge}
+	if l.countsAge == 0 {
+		l.countsAge = time.Minute
+	}
 	if l.now == nil {
 		l.now = time.Now
 	}
