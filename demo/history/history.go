@@ -748,7 +748,7 @@ func (s *sim) rewardsDay(terms map[string][]*terminal, day time.Time) {
 	at := day.Add(15 * time.Hour)
 	// A day's exchanges are bounded, so that the season's first days
 	// are not a rush.
-	done, most := 0, s.scaled(40)
+	done, most := 0, s.scaled(15)
 	for tries := 0; tries < 400 && done < most && float64(s.spent) < float64(s.saved)/3; tries++ {
 		r := s.rewards[s.r.IntN(len(s.rewards))]
 		if r.Kind != balie.RewardPoints || at.Before(r.RedeemFrom) || (!r.RedeemUntil.IsZero() && !at.Before(r.RedeemUntil)) {
