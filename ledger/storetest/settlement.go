@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,6 +148,35 @@ func testSettlementYear(t *testing.T, e Engine) {
 	read(v.l)
 	compare(t, "cost per payer and department", cost, fcost)
 	compare(t, "tickets per organiser and tariff", tickets, ftickets)
+	// The dashboard: the holders as the directory counts them, and the
+	// cost of the social tariff as the lines sum it.
+	st, err := v.l.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := balie.SettlementMonth(balie.BusinessDay(today))[:4]
+	d, err := v.l.Figures(ctx, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, ok := d.Table("holders"); !ok || h.Rows[0].Values[0] != int64(st.Holders) || h.Rows[2].Values[0] > h.Rows[0].Values[0] {
+		t.Errorf("holders figure %+v, the directory has %d", h, st.Holders)
+	}
+	var linesCost, tableCost int64
+	for k, c := range cost {
+		if strings.HasPrefix(k[0], year) {
+			linesCost += c // a department's part, or a payer's without departments
+		}
+	}
+	sc, _ := d.Table("social-cost")
+	for _, r := range sc.Rows {
+		if strings.HasSuffix(r.Label, "(totaal / total)") {
+			tableCost += r.Values[0]
+		}
+	}
+	if linesCost == 0 || tableCost != linesCost {
+		t.Errorf("the dashboard's cost of the social tariff in %s is %d, the lines say %d", year, tableCost, linesCost)
+	}
 	// Reopened, every closed month still recomputes to its hash.
 	if err := v.l.Close(); err != nil {
 		t.Fatal(err)
