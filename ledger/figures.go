@@ -143,17 +143,21 @@ func readNames(tx ReadTx) (names, error) {
 			}
 			dst[id] = v.Name
 			if kind == balie.ChangeReward {
-				u, err := tx.RewardUnits(id)
-				if err != nil {
-					return err
-				}
-				n.rewardUnits[id] = [2]int{v.TotalUnits, u}
+				n.rewardUnits[id] = [2]int{v.TotalUnits, 0}
 			}
 			return nil
 		})
 		if err != nil {
 			return n, err
 		}
+	}
+	// After the list: an engine may not read while it lists.
+	for id, u := range n.rewardUnits {
+		units, err := tx.RewardUnits(id)
+		if err != nil {
+			return n, err
+		}
+		n.rewardUnits[id] = [2]int{u[0], units}
 	}
 	return n, nil
 }
