@@ -139,28 +139,34 @@ func BenchFiguresDuringIngest(b *testing.B, l *ledger.Ledger) {
 		b.Fatal(err)
 	}
 	err = l.Store().Read(ctx, func(tx ledger.ReadTx) error {
-		return tx.Entities(balie.ChangeEvent, demo.OrgSports, func(id string, data []byte) error {
+		if err := tx.Entities(balie.ChangeEvent, demo.OrgSports, func(id string, data []byte) error {
 			var e balie.Event
 			if err := json.Unmarshal(data, &e); err != nil {
 				return err
 			}
 			if balie.BusinessDay(e.Start) == balie.BusinessDay(BenchToday) && e.PointsPerCheckin > 0 {
 				today = append(today, e)
-				if err := tx.Entities(balie.ChangeTariff, e.ID, func(_ string, d []byte) error {
-					var t balie.Tariff
-					if err := json.Unmarshal(d, &t); err != nil {
-						return err
-					}
-					if t.Kind == balie.TariffRegular {
-						tariffs = append(tariffs, t)
-					}
-					return nil
-				}); err != nil {
-					return err
-				}
 			}
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		// After the list: PostgreSQL cannot read while it lists.
+		for _, e := range today {
+			if err := tx.Entities(balie.ChangeTariff, e.ID, func(_ string, d []byte) error {
+				var t balie.Tariff
+				if err := json.Unmarshal(d, &t); err != nil {
+					return err
+				}
+				if t.Kind == balie.TariffRegular {
+					tariffs = append(tariffs, t)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil || len(today) == 0 || len(tariffs) == 0 {
 		b.Fatalf("the sports events of today: %v (%d, %d)", err, len(today), len(tariffs))
