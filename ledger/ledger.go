@@ -30,6 +30,12 @@ type Options struct {
 	// Passwords are the back office's argon2id costs; RFC 9106's second
 	// recommendation when zero (tests make them cheap).
 	Passwords PasswordParams
+	// HolderCountsAge is how old the directory's holder counts of the
+	// steering group's figures may be: counting a million holders takes
+	// seconds, a dashboard must answer at once, so a count older than
+	// this is made again in the background while the older one is
+	// shown. A minute when zero; negative counts every time.
+	HolderCountsAge time.Duration
 }
 
 // Ledger is the ledger's service layer over a Store.
@@ -43,12 +49,18 @@ type Ledger struct {
 	dummyOnce sync.Once
 	dummy     string
 	contacts  *contacts
+	countsAge time.Duration
+	counts    holderCountsCache
 }
 
 // New makes the service layer over s; the Ledger owns s and closes it.
 func New(s Store, opts Options) *Ledger {
-	l := &Ledger{store: s, now: opts.Now, log: opts.Logger, passwords: opts.Passwords.withDefaults(), hashing: make(chan struct{}, 2)}
+	l := &Ledger{store: s, now: opts.Now, log: opts.Logger, passwords: opts.Passwords.withDefaults(), hashing: make(chan struct{}, 2),
+		countsAge: opts.HolderCountsAge}
 	l.contacts = newContacts()
+	if l.countsAge == 0 {
+		l.countsAge = time.Minute
+	}
 	if l.now == nil {
 		l.now = time.Now
 	}

@@ -44,6 +44,10 @@ type batch struct {
 	members  map[Pair][]MembershipRow
 	targets  map[string]Target // void targets: stored, and this batch's own
 	voided   map[int64]bool    // ingest numbers this batch voided
+
+	settle      *SettlementState          // nil until an act needs it
+	targetMoney map[int64][]MoneyRow      // the stored money lines of the sales voided
+	figures     map[figureKey]FigureDelta // the counters the batch moves
 }
 
 type holderState struct {
@@ -139,6 +143,11 @@ func (b *batch) load(fresh []incoming, touched []string) error {
 			if pc, ok := payloadOf(t).(*balie.MembershipPaymentPayload); ok {
 				members[Pair{pc.HolderID, pc.ProgramID}] = true
 			}
+			if pc, ok := payloadOf(t).(*balie.CheckinPayload); ok {
+				// Its organiser and name, for the figures the void takes
+				// back.
+				want(balie.ChangeEvent, pc.EventID)
+			}
 		}
 	}
 	delete(holders, "")
@@ -217,6 +226,9 @@ func (b *batch) load(fresh []incoming, touched []string) error {
 				}
 			}
 		}
+	}
+	if err := b.loadSettlement(fresh); err != nil {
+		return err
 	}
 	return b.loadUsage(fresh, members)
 }
@@ -490,6 +502,7 @@ func (b *batch) checkin(row *EventRow, e balie.JournalEvent, p *balie.CheckinPay
 	b.use(Use{Kind: UsageCheckin, Holder: h.h.ID, Item: ev.ID, At: nanos(e.Time), Ingest: row.Ingest})
 	row.Points = points
 	b.addPoints(h, points)
+	b.checkinFigures(ev, balie.SettlementMonth(balie.BusinessDay(e.Time)), points, 1)
 	return v
 }
 
@@ -586,19 +599,35 @@ func (b *batch) ticketSale(row *EventRow, e balie.JournalEvent, p *balie.TicketS
 		}
 	}
 	day := balie.BusinessDay(e.Time)
+	facts := ActFacts{Card: p.Card, HolderID: holder.ID, PostalCode: holder.PostalCode, Desk: b.term.Location,
+		EventName: ev.Name, EventStart: ev.Start, EventEnd: ev.End, Booked: day}
+	if c := b.cards[p.Card]; c != nil {
+		facts.CardSystem = c.CardSystem
+	}
 	for i, line := range p.Lines {
 		if holder.ID != "" && line.Kind != balie.TariffRegular {
 			b.use(Use{Kind: UsageTicket, Holder: holder.ID, Item: line.TariffID, At: nanos(e.Time), Ingest: row.Ingest, Line: i, Quantity: line.Quantity})
 		}
+		f := facts
+		f.TariffKind = line.Kind
+		if t := b.tariffs[line.TariffID]; t != nil {
+			f.TariffName = t.Name
+		}
 		b.money(MoneyRow{Ingest: row.Ingest, Line: i, Kind: MoneyTicket, Activity: ev.ID, TariffID: line.TariffID, OrganiserID: ev.OrganiserID,
-			Payment: p.Payment, Day: day, Quantity: line.Quantity, Regular: line.Regular, Shares: line.Shares, Amount: line.Total})
+			Payment: p.Payment, Day: day, Quantity: line.Quantity, Regular: line.Regular, Shares: line.Shares, Amount: line.Total, Facts: f}, line.Regular)
+		b.figure(FigureDelta{Figure: FigureActivity, Period: balie.SettlementMonth(day), K1: ev.OrganiserID, K2: ev.Name, N: int64(line.Quantity)})
 	}
 	return v
 }
 
-func (b *batch) money(m MoneyRow) {
+// money adds a money line, settled by the agreements in force on its
+// day; regular is the full price of one unit (a membership program's
+// list price, before the pass discount).
+func (b *batch) money(m MoneyRow, regular balie.Cents) {
 	m.Payment = balie.SettledPayment(m.Amount, m.Payment)
+	b.settleLine(&m, regular)
 	b.eff.Money = append(b.eff.Money, m)
+	b.moneyFigures(m, 1, m.Month)
 }
 
 // cardUndo is what a void of a card sale restores.
@@ -684,8 +713,11 @@ func (b *batch) cardSale(row *EventRow, e balie.JournalEvent, p *balie.CardSaleP
 		old.Status = balie.ReplacedCardStatus(p.Reason)
 		b.setCard(old)
 	}
+	day := balie.BusinessDay(e.Time)
 	b.money(MoneyRow{Ingest: row.Ingest, Kind: MoneyCard, OrganiserID: b.term.Organiser, Payment: p.Payment,
-		Day: balie.BusinessDay(e.Time), Quantity: 1, Regular: p.Price, Shares: balie.Shares{Holder: p.Price}, Amount: p.Price})
+		Day: day, Quantity: 1, Regular: p.Price, Shares: balie.Shares{Holder: p.Price}, Amount: p.Price,
+		Facts: ActFacts{Card: p.Card, HolderID: p.HolderID, PostalCode: holder.PostalCode, CardSystem: c.CardSystem, Desk: b.term.Location,
+			TariffName: string(p.Reason), Booked: day}}, p.Price)
 	return v
 }
 
@@ -745,8 +777,14 @@ func (b *batch) membership(row *EventRow, e balie.JournalEvent, p *balie.Members
 	b.members[pair] = append(b.members[pair], m)
 	b.eff.Members = append(b.eff.Members, m)
 	b.eff.Changes = append(b.eff.Changes, Change{Kind: balie.ChangeMembership, Key: balie.MembershipKey(m.Membership), Data: mustJSON(m.Membership)})
+	day := balie.BusinessDay(e.Time)
+	facts := ActFacts{Card: p.Card, HolderID: h.h.ID, PostalCode: h.h.PostalCode, Desk: b.term.Location, TariffName: prog.Name,
+		Booked: day, Renewal: current != nil}
+	if c := b.cards[p.Card]; c != nil {
+		facts.CardSystem = c.CardSystem
+	}
 	b.money(MoneyRow{Ingest: row.Ingest, Kind: MoneyMembership, TariffID: prog.ID, OrganiserID: prog.OrganiserID, Payment: p.Payment,
-		Day: balie.BusinessDay(e.Time), Quantity: 1, Regular: p.Price, Shares: balie.Shares{Holder: p.Price}, Amount: p.Price})
+		Day: day, Quantity: 1, Regular: p.Price, Shares: balie.Shares{Holder: p.Price}, Amount: p.Price, Facts: facts}, prog.Price)
 	return v
 }
 
@@ -808,6 +846,7 @@ func (b *batch) redeem(row *EventRow, e balie.JournalEvent, p *balie.RewardRedem
 	b.rewardUnits(rs, 1)
 	row.Points = -cost
 	b.addPoints(h, -cost)
+	b.rewardFigures(rs.r, balie.SettlementMonth(balie.BusinessDay(e.Time)), cost, 1)
 	return v
 }
 
@@ -830,6 +869,9 @@ func (b *batch) childcare(e balie.JournalEvent, childID string) balisync.Verdict
 	if !b.desk.Serves(c.ProviderID) {
 		return organiserMismatch(e, c.ProviderID)
 	}
+	if e.Kind == balie.KindChildSignIn {
+		b.figure(FigureDelta{Figure: FigureChildcare, Period: balie.BusinessDay(e.Time), K1: c.Group, K2: c.ProviderID, N: 1})
+	}
 	return accepted(e)
 }
 
@@ -844,9 +886,16 @@ func (b *batch) void(row *EventRow, e balie.JournalEvent, p *balie.VoidPayload) 
 		return voidTwice(e, p.Target)
 	}
 	b.voided[t.Ingest] = true
-	b.eff.Voids = append(b.eff.Voids, VoidRow{Target: t.Ingest, Void: row.Ingest})
+	vr := VoidRow{Target: t.Ingest, Void: row.Ingest, Booked: balie.BusinessDay(e.Time)}
+	if b.settle != nil {
+		vr.Month, vr.Late = balie.AssignMonth(vr.Booked, row.Ingest, b.settle.Closed)
+	}
+	b.eff.Voids = append(b.eff.Voids, vr)
 	if t.Status == balisync.Rejected {
 		return accepted(e) // a rejected act left nothing to undo
+	}
+	if err := b.voidFigures(t, vr); err != nil {
+		b.l.log.Error("figures of a void", "event", e.ID, "err", err)
 	}
 	v := accepted(e)
 	if h := b.holder(t.Holder); h != nil && t.Points != 0 {
@@ -918,8 +967,9 @@ func (b *batch) undoMembership(t Target, pair Pair) {
 	b.eff.Changes = append(b.eff.Changes, Change{Kind: balie.ChangeMembership, Key: key, Deleted: true})
 }
 
-// finish writes the new balances into the effects.
+// finish writes the new balances and the figures into the effects.
 func (b *batch) finish() {
+	b.finishFigures()
 	for _, id := range b.order {
 		if b.eff.Points == nil {
 			b.eff.Points = map[string]int{}

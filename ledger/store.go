@@ -107,6 +107,8 @@ type ReadTx interface {
 
 	// What the back office reads: see OfficeReader.
 	OfficeReader
+
+	SettlementReader
 }
 
 // WriteTx changes the ledger's directory and its own records. Every
@@ -133,6 +135,8 @@ type WriteTx interface {
 
 	// What the back office writes: see OfficeWriter.
 	OfficeWriter
+
+	SettlementWriter
 }
 
 // BatchTx is what the rules read for one upload. Engines with row locks
@@ -168,6 +172,8 @@ type BatchTx interface {
 	Memberships(pairs []Pair) (map[Pair][]MembershipRow, error)
 	// Reserve gives n ingest numbers, the first returned.
 	Reserve(n int) (int64, error)
+
+	SettlementBatch
 }
 
 // Refusal is a whole batch the core refuses: nothing is stored and the
@@ -300,11 +306,46 @@ type MoneyRow struct {
 	Regular     balie.Cents
 	Shares      balie.Shares
 	Amount      balie.Cents
+
+	// What settlement needs, recorded at the act so that a period is
+	// computed from the ledger's own records and never from today's
+	// directory.
+	Facts ActFacts
+	// Settlement is the split of one unit by the agreements in force
+	// on the act's day.
+	Settlement balie.Settlement
+	// Month is the settlement month the line counts in, Late whether
+	// that is a later one than its day's (see balie.AssignMonth).
+	Month string
+	Late  bool
+}
+
+// ActFacts are the facts of a money act that settlement and the
+// reports name: who, where, what, as they stood at the act.
+type ActFacts struct {
+	Card       balie.CardNumber
+	HolderID   string
+	PostalCode string // the holder's
+	CardSystem string // the one that issued the card
+	Desk       string // the terminal's desk
+	TariffKind balie.TariffKind
+	TariffName string // the tariff's, the program's, the card's reason
+	EventName  string
+	EventStart time.Time
+	EventEnd   time.Time
+	Booked     string // the business day of the act that wrote the line (a void's own)
+	Renewal    bool   // a membership that extends a valid one
 }
 
 // VoidRow records that the event with ingest Void cancelled Target; the
-// store negates Target's money lines under Void.
-type VoidRow struct{ Target, Void int64 }
+// store negates Target's money lines under Void, in the void's own
+// settlement month and day.
+type VoidRow struct {
+	Target, Void int64
+	Month        string // the void's settlement month
+	Booked       string // the void's business day
+	Late         bool
+}
 
 // FlagRow is something a person must look at.
 type FlagRow struct {
@@ -351,6 +392,98 @@ type Effects struct {
 	Voids      []VoidRow
 	Flags      []FlagRow
 	Changes    []Change
+	// Figures are the steering group's counters the batch moves, summed
+	// by key: the store adds them in the same transaction.
+	Figures []FigureDelta
+}
+
+// Settlement and figures: the part of the seam issue 10 added.
+
+// SettlementReader reads periods, settlement lines and figures.
+type SettlementReader interface {
+	// Periods lists the closed months, by month.
+	Periods() ([]PeriodRow, error)
+	// SettlementLines calls fn for every money line counted in one of
+	// months (by its settlement month), in ingest and line order.
+	SettlementLines(months []string, fn func(SettlementLine) error) error
+	// Figures calls fn for every counter of one of figures (all when
+	// empty) with a period in [from, to) (periods are YYYY-MM, or
+	// YYYY-MM-DD for the daily ones), by figure, period and keys.
+	Figures(figures []string, from, to string, fn func(FigureRow) error) error
+	// HolderCounts counts the holders as the directory holds them now.
+	HolderCounts(at time.Time) (HolderCounts, error)
+}
+
+// SettlementWriter closes periods.
+type SettlementWriter interface {
+	// IngestMark is the highest ingest number stored. An engine with
+	// several writers waits here until every upload that took numbers
+	// before has committed (and keeps the next ones out until the
+	// transaction ends), so that every event with a number at or below
+	// the mark is stored and every later one gets a higher number.
+	IngestMark() (int64, error)
+	// ClosePeriod stores a closed month; a month closed already is an
+	// error.
+	ClosePeriod(p PeriodRow) error
+}
+
+// SettlementBatch is what an upload reads for settlement.
+type SettlementBatch interface {
+	// SettlementState reads the closed months and the agreements.
+	SettlementState() (SettlementState, error)
+	// TargetMoney reads the money lines stored under these ingest
+	// numbers (the sales a batch voids), by ingest.
+	TargetMoney(ingests []int64) (map[int64][]MoneyRow, error)
+}
+
+// SettlementState is what the rules need to settle an act.
+type SettlementState struct {
+	Closed     map[string]int64 // closed month -> mark
+	Agreements []balie.CostAgreement
+}
+
+// PeriodRow is a closed month.
+type PeriodRow struct {
+	Month    string
+	Period   string // the period it was closed with: the month, or its quarter
+	Mark     int64  // the highest ingest number at the close
+	ClosedAt time.Time
+	ClosedBy string
+	Hash     string // of the lines and the events they came from
+	Lines    int
+	Totals   string // JSON of the period's totals, as frozen
+}
+
+// SettlementLine is a money line as settlement reads it, with the event
+// it came from.
+type SettlementLine struct {
+	MoneyRow
+	ActID     string // the journal event's id (the void's, for a counter-line)
+	EventHash string // that event's hash in its terminal's chain
+	VoidOf    int64  // the voided sale's ingest, for a counter-line
+	VoidOfID  string
+}
+
+// FigureDelta moves one counter: N acts (or units, or points) and Cents.
+type FigureDelta struct {
+	Figure string
+	Period string // YYYY-MM, or YYYY-MM-DD for a daily figure
+	K1, K2 string
+	N      int64
+	Cents  int64
+}
+
+// FigureRow is one counter as stored.
+type FigureRow = FigureDelta
+
+// HolderCounts are the directory's holders as the steering group counts
+// them.
+type HolderCounts struct {
+	Holders      int
+	Social       int            // with the social tariff applying
+	Members      int            // without it, with a valid membership
+	BySystem     map[string]int // card system -> holders with an active card of it
+	ByPostalCode map[string]int
 }
 
 // The back office's part of the seam: accounts, sessions, the audit log,
@@ -395,10 +528,6 @@ type OfficeReader interface {
 
 	// TerminalContacts lists what each terminal last told the ledger.
 	TerminalContacts() ([]TerminalContact, error)
-	// HolderCounts counts the holders for the steering group: all, with
-	// an active social tariff, with a membership valid at now, and by
-	// postal code. It reads every holder: the back office caches it.
-	HolderCounts(now time.Time) (HolderCounts, error)
 
 	// ChangesFor is Changes for a terminal whose audiences are given:
 	// only the changes with one of them ("" is every terminal's).
@@ -525,12 +654,4 @@ type TerminalContact struct {
 	At       time.Time
 	Queue    int
 	Version  string
-}
-
-// HolderCounts are the steering group's figures of the holders.
-type HolderCounts struct {
-	Holders  int
-	Social   int
-	Members  int
-	ByPostal map[string]int
 }

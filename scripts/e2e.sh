@@ -326,7 +326,7 @@ for size in $sizes; do
 	# started again; the header follows within 5 s.
 	l13="$tmp/$size-l13.db" port=$((20000 + RANDOM % 20000))
 	"$tmp/ledger" init --db "$l13" >/dev/null
-	"$tmp/ledger" seed --db "$l13" --demo --holders 2000 >/dev/null 2>&1
+	"$tmp/ledger" seed --db "$l13" --demo --history=false --holders 2000 >/dev/null 2>&1
 	token=$("$tmp/ledger" terminal add --db "$l13" --name e2e --organiser org-sport --location desk-sport | awk '/^token/ {print $2}')
 	serve() { "$tmp/ledger" serve --db "$l13" --addr "127.0.0.1:$port" >>"$tmp/ledger.log" 2>&1 & ledger_pid=$!; }
 	serve

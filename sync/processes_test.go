@@ -40,7 +40,7 @@ func twoLedgers(t *testing.T, holders int) (bin, db string, urls []string, today
 	now := time.Now().In(balie.Brussels())
 	today = time.Date(now.Year(), now.Month(), now.Day()-1, 0, 0, 0, 0, balie.Brussels())
 	ledgertest.Command(t, bin, "init", "--db", db)
-	ledgertest.Command(t, bin, "seed", "--db", db, "--demo", "--holders", fmt.Sprint(holders), "--today", today.Format("2006-01-02"))
+	ledgertest.Command(t, bin, "seed", "--db", db, "--demo", "--history=false", "--holders", fmt.Sprint(holders), "--today", today.Format("2006-01-02"))
 	urls = []string{ledgertest.Serve(t, bin, db).URL, ledgertest.Serve(t, bin, db).URL}
 	return bin, db, urls, today
 }

@@ -18,6 +18,10 @@
 //	ledger export --db DB [--audit]
 //	ledger verify --db DB
 //	ledger backup --db FILE --to FILE
+//	ledger period close --db DB --period 2026-11 --by NAME
+//	ledger period list --db DB
+//	ledger report settlement --db DB --period 2026-11 [--format csv|pdf|zip] [--organiser ORG] [--payer PAYER] [--out FILE]
+//	ledger report figures --db DB --period 2026 [--format text|csv|svg] [--figure ID] [--out FILE]
 package main
 
 import (
@@ -136,6 +140,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return c.verify(args[1:])
 	case "backup":
 		return c.backup(args[1:])
+	case "period":
+		return c.periodCommand(args[1:])
+	case "report":
+		return c.reportCommand(args[1:])
 	case "help", "-h", "--help":
 		usage(stdout)
 		return exitOK
@@ -153,7 +161,7 @@ func usage(w io.Writer) {
 
   ledger serve --db DB [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]   serve the terminals
   ledger init --db DB                                          create an empty ledger (or bring one up to date)
-  ledger seed --db DB --demo [--holders N]                     load a generated demo city
+  ledger seed --db DB --demo [--holders N] [--history=false]   load a generated demo city with a year of history
   ledger terminal add --db DB --name NAME --organiser ORG --location DESK
                                                                create a terminal; prints its one-time token
   ledger terminal list --db DB                                 list the terminals
@@ -168,6 +176,12 @@ func usage(w io.Writer) {
   ledger export --db DB [--audit]                              every stored event (or the audit log) as JSON lines
   ledger verify --db DB                                        check every journal's chain and signatures
   ledger backup --db FILE --to FILE                            a consistent copy of a SQLite ledger, also while it serves
+  ledger period close --db DB --period 2026-11 --by NAME       close a month (or 2026-Q4) of the settlement for good
+  ledger period list --db DB                                   the closed months, with their hash
+  ledger report settlement --db DB --period 2026-11 [--format csv|pdf|zip] [--organiser ORG] [--payer PAYER] [--out FILE]
+                                                               the settlement: one row per act, or the expense notes
+  ledger report figures --db DB --period 2026 [--format text|csv|svg] [--figure ID] [--out FILE]
+                                                               the steering group's figures
   ledger --version                                             print the version of this build
 
 DB is a SQLite file (ledger.db) or a PostgreSQL URL (postgres://user@host/dbname).
@@ -308,6 +322,8 @@ func (c *command) seed(args []string) int {
 	set.Int64Var(&seedN, "seed", demo.DefaultSeed, "with --demo: which city")
 	set.StringVar(&todayFlag, "today", "", "with --demo: the city's today, YYYY-MM-DD (default: today)")
 	set.IntVar(&perDay, "redeem-per-day", 50, "the offline limit: points one holder may spend at one terminal per day before the ledger confirms (0: none)")
+	withHistory := set.Bool("history", true, "with --demo: a year of history through the real ingest path from simulated terminals (--history=false: the directory alone, fast)")
+	historyDays := set.Int("history-days", 365, "with --history: the days of history before today")
 	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
 		return code
 	}
@@ -374,8 +390,13 @@ func (c *command) seed(args []string) int {
 		c.say(err)
 		return exitFail
 	}
+	if *withHistory {
+		if code := c.history(l, today, *historyDays, holders); code != exitOK {
+			return code
+		}
+	}
 	st, _ = l.Stats(c.ctx)
-	fmt.Fprintf(c.stdout, "seeded %s: %d holders, %d cards, %d changes in %s\n", redact(db), st.Holders, st.Cards, st.Changes, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(c.stdout, "seeded %s: %d holders, %d cards, %d events, %d changes in %s\n", redact(db), st.Holders, st.Cards, st.Events, st.Changes, time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(c.stdout, "back office: /beheer/ on the ledger's address; user %s, password %s (a demo's: change it for anything else)\n", demo.CoordinatorName, demo.CoordinatorPassword)
 	return exitOK
 }

@@ -39,7 +39,7 @@ func seeded(t *testing.T) string {
 	if code, out, errs := runCmd(t, "init", "--db", db); code != 0 || !strings.Contains(out, "ready") {
 		t.Fatalf("init: %d %s %s", code, out, errs)
 	}
-	code, out, errs := runCmd(t, "seed", "--db", db, "--demo", "--holders", "300", "--today", "2026-03-10")
+	code, out, errs := runCmd(t, "seed", "--db", db, "--demo", "--history=false", "--holders", "300", "--today", "2026-03-10")
 	if code != 0 {
 		t.Fatalf("seed: %d %s %s", code, out, errs)
 	}

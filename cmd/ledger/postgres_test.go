@@ -25,7 +25,7 @@ func TestRun_postgres(t *testing.T) {
 	if code, out, errs := runCmd(t, "init", "--db", db); code != 0 || !strings.Contains(out, "ready") {
 		t.Fatalf("init: %d %s %s", code, out, errs)
 	}
-	if code, out, errs := runCmd(t, "seed", "--db", db, "--demo", "--holders", "300", "--today", "2026-03-10"); code != 0 || !strings.Contains(out, "300 holders") {
+	if code, out, errs := runCmd(t, "seed", "--db", db, "--demo", "--history=false", "--holders", "300", "--today", "2026-03-10"); code != 0 || !strings.Contains(out, "300 holders") {
 		t.Fatalf("seed: %d %s %s", code, out, errs)
 	}
 	add := func(name string) (id, token string) {

@@ -62,6 +62,11 @@ type Options struct {
 	Fsync bool
 	// Settings are more server settings, name to value.
 	Settings map[string]string
+	// Keep, when set, is the folder of a cluster that outlives its test
+	// binary: made (with initdb) on the first start, started again from
+	// it by the next, never removed by Stop. For a benchmark's database
+	// that takes long to build and is kept in the temporary folder.
+	Keep string
 }
 
 // Cluster is a throwaway PostgreSQL server. Its methods are safe for
@@ -194,12 +199,12 @@ func (c *Cluster) Stop() error {
 		<-c.exited
 		c.server = nil
 	}
-	if c.dir != "" {
+	if c.dir != "" && c.opts.Keep == "" {
 		if err := os.RemoveAll(c.dir); err != nil {
 			errs = append(errs, fmt.Errorf("remove %s: %w", c.dir, err))
 		}
-		c.dir = ""
 	}
+	c.dir = ""
 	return errors.Join(errs...)
 }
 
@@ -220,10 +225,10 @@ func (c *Cluster) startLocked() {
 			<-c.exited
 			c.server = nil
 		}
-		if c.dir != "" {
+		if c.dir != "" && c.opts.Keep == "" {
 			os.RemoveAll(c.dir)
-			c.dir = ""
 		}
+		c.dir = ""
 	}
 }
 
@@ -243,7 +248,13 @@ func (c *Cluster) start() error {
 		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 	}
 	removeStale(os.TempDir(), time.Now())
-	if c.dir, err = os.MkdirTemp("", tempPrefix); err != nil {
+	if c.opts.Keep != "" {
+		c.dir = c.opts.Keep
+		err = os.MkdirAll(c.dir, 0o700)
+	} else {
+		c.dir, err = os.MkdirTemp("", tempPrefix)
+	}
+	if err != nil {
 		return fmt.Errorf("make the cluster's folder: %w", err)
 	}
 	if c.cred != nil {
@@ -252,10 +263,12 @@ func (c *Cluster) start() error {
 		}
 	}
 	c.data = filepath.Join(c.dir, "data")
-	initdb := c.command(filepath.Join(bin, "initdb"), "-D", c.data, "-U", "postgres", "--auth=trust", "--encoding=UTF8",
-		"--locale=C", "--no-sync", "--no-instructions")
-	if out, err := initdb.CombinedOutput(); err != nil {
-		return fmt.Errorf("initdb: %v: %s", err, strings.TrimSpace(string(out)))
+	if _, err := os.Stat(filepath.Join(c.data, "PG_VERSION")); c.opts.Keep == "" || err != nil {
+		initdb := c.command(filepath.Join(bin, "initdb"), "-D", c.data, "-U", "postgres", "--auth=trust", "--encoding=UTF8",
+			"--locale=C", "--no-sync", "--no-instructions")
+		if out, err := initdb.CombinedOutput(); err != nil {
+			return fmt.Errorf("initdb: %v: %s", err, strings.TrimSpace(string(out)))
+		}
 	}
 	// A port taken between the probe and the server's bind is tried
 	// again with another.

@@ -29,7 +29,7 @@ import (
 type Kind struct {
 	AppID      int    // PRAGMA application_id: marks the file as this kind's
 	NL, EN     string // what people call it: "Balie-database", "Balie database"
-	Migrations fs.FS  // holds migrations/0001_*.sql, 0002_*.sql, ... without gaps
+	Migrations fs.FS  // holds migrations/0001_*.sql, 0002_*.sql, ... in increasing numbers
 }
 
 // Check refuses a file at path that exists but is not SQLite, or is
@@ -98,23 +98,39 @@ func (k Kind) Prepare(ctx context.Context, db *sql.DB, path string, integrity bo
 	if err != nil {
 		return err
 	}
-	if version > len(files) {
+	newest := 0
+	if len(files) > 0 {
+		newest = files[len(files)-1].version
+	}
+	if version > newest {
 		return balie.Errorf(balie.CodeStorageNewer,
 			"De %[4]s %[1]s is gemaakt door een nieuwere versie (schema %[2]d, deze versie kent %[3]d). Installeer de nieuwste versie.",
-			"The %[5]s %[1]s was made by a newer version (schema %[2]d, this version knows %[3]d). Install the newest version.", path, version, len(files), k.NL, k.EN)
+			"The %[5]s %[1]s was made by a newer version (schema %[2]d, this version knows %[3]d). Install the newest version.", path, version, newest, k.NL, k.EN)
 	}
 	if integrity && version > 0 {
 		if err := k.Verify(ctx, db, path, false); err != nil {
 			return err
 		}
 	}
-	for i := version; i < len(files); i++ {
-		if err := k.migrate(ctx, db, path, i+1, files[i]); err != nil {
+	for _, f := range files {
+		if f.version <= version {
+			continue
+		}
+		if err := k.migrate(ctx, db, path, f.version, f.name); err != nil {
 			return err
 		}
-		log.Info(k.EN+" migrated", "path", path, "version", i+1)
+		log.Info(k.EN+" migrated", "path", path, "version", f.version)
 	}
 	return nil
+}
+
+// Newest is the schema version the newest migration brings a file to.
+func (k Kind) Newest() (int, error) {
+	files, err := k.migrationFiles()
+	if err != nil || len(files) == 0 {
+		return 0, err
+	}
+	return files[len(files)-1].version, nil
 }
 
 // Verify runs SQLite's check of every page and index entry: the quick
@@ -149,19 +165,33 @@ func (k Kind) Verify(ctx context.Context, db *sql.DB, path string, full bool) er
 	return nil
 }
 
-func (k Kind) migrationFiles() ([]string, error) {
+// migrationFile is one numbered file of migrations/.
+type migrationFile struct {
+	version int
+	name    string
+}
+
+// migrationFiles lists the migrations in order. The number of a file is
+// the schema version it brings the database to; numbers increase, and a
+// number may be missing (two branches of work each took one, and the
+// gap closes when they meet): a database is brought to each number above
+// its own in turn.
+func (k Kind) migrationFiles() ([]migrationFile, error) {
 	names, err := fs.Glob(k.Migrations, "migrations/*.sql")
 	if err != nil {
 		return nil, fmt.Errorf("list migrations: %w", err)
 	}
 	sort.Strings(names)
-	for i, n := range names {
-		// The number is the schema version a file brings the database to.
-		if want := fmt.Sprintf("migrations/%04d_", i+1); !strings.HasPrefix(n, want) {
+	var out []migrationFile
+	for _, n := range names {
+		num, _, ok := strings.Cut(strings.TrimPrefix(n, "migrations/"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || len(num) != 4 || v < 1 || len(out) > 0 && v <= out[len(out)-1].version {
 			return nil, fmt.Errorf("list migrations: %s out of order", n)
 		}
+		out = append(out, migrationFile{version: v, name: n})
 	}
-	return names, nil
+	return out, nil
 }
 
 func (k Kind) migrate(ctx context.Context, db *sql.DB, path string, version int, name string) error {

@@ -313,7 +313,7 @@ func (s *Server) makeFigures(lang string) {
 	for _, m := range ms {
 		n := 0
 		for _, p := range m.PostalCodes {
-			n += c.ByPostal[p]
+			n += c.ByPostalCode[p]
 		}
 		share := ""
 		if m.Population > 0 {

@@ -349,20 +349,13 @@ func (b *batchTx) apply(eff *ledger.Effects) error {
 		batch.Queue(`DELETE FROM memberships WHERE ingest = ANY($1)`, eff.MembersDel)
 	}
 	if len(eff.Money) > 0 {
-		queueMoney(batch, eff.Money)
+		queueSettleMoney(batch, eff.Money)
 	}
 	if len(eff.Voids) > 0 {
-		targets, voids := make([]int64, len(eff.Voids)), make([]int64, len(eff.Voids))
-		for i, v := range eff.Voids {
-			targets[i], voids[i] = v.Target, v.Void
-		}
-		batch.Queue(`INSERT INTO voids (target, void) SELECT * FROM unnest($1::bigint[], $2::bigint[])`, targets, voids)
-		batch.Queue(`INSERT INTO money_lines (ingest, line, kind, event_id, tariff_id, organiser_id, payment, day, quantity, regular,
-				holder_share, organiser_share, city_share, amount, void_of)
-			SELECT v.void, m.line, m.kind, m.event_id, m.tariff_id, m.organiser_id, m.payment, m.day, -m.quantity, m.regular,
-				m.holder_share, m.organiser_share, m.city_share, -m.amount, m.ingest
-			FROM unnest($1::bigint[], $2::bigint[]) AS v(target, void) JOIN money_lines m ON m.ingest = v.target AND m.void_of IS NULL
-			WHERE m.ingest = ANY($1) ORDER BY v.void, m.line`, targets, voids)
+		queueSettleVoids(batch, eff.Voids)
+	}
+	if len(eff.Figures) > 0 {
+		queueFigures(batch, eff.Figures)
 	}
 	if len(eff.Flags) > 0 {
 		queueFlags(batch, eff.Flags)

@@ -428,31 +428,3 @@ func (s *Store) fillSearchKeys(ctx context.Context) error {
 func (r *reader) HolderEvents(holder string, limit int, fn func(ledger.StoredEvent) error) error {
 	return r.events(`SELECT `+storedColumns+` FROM events e WHERE e.holder_id = $1 AND e.points <> 0 ORDER BY e.ingest DESC LIMIT $2`, []any{holder, limit}, fn)
 }
-
-func (r *reader) HolderCounts(now time.Time) (ledger.HolderCounts, error) {
-	if err := r.sync(pendingAll, ""); err != nil {
-		return ledger.HolderCounts{}, err
-	}
-	c := ledger.HolderCounts{ByPostal: map[string]int{}}
-	rows, err := r.q.Query(r.ctx, `SELECT postal_code, count(*), count(*) FILTER (WHERE social_state = 'ACTIVE') FROM holders GROUP BY postal_code`)
-	if err != nil {
-		return c, wrapErr("count holders", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var pc string
-		var n, social int
-		if err := rows.Scan(&pc, &n, &social); err != nil {
-			return c, wrapErr("count holders", err)
-		}
-		c.ByPostal[pc] = n
-		c.Holders += n
-		c.Social += social
-	}
-	if err := rows.Err(); err != nil {
-		return c, wrapErr("count holders", err)
-	}
-	day := now.In(balie.Brussels()).Format("2006-01-02")
-	err = r.q.QueryRow(r.ctx, `SELECT count(DISTINCT holder_id) FROM memberships WHERE substr(starts, 1, 10) <= $1 AND substr(ends, 1, 10) > $1`, day).Scan(&c.Members)
-	return c, wrapErr("count members", err)
-}

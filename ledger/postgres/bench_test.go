@@ -115,7 +115,7 @@ func BenchmarkIngestTwoProcesses(b *testing.B) {
 	today := time.Date(now.Year(), now.Month(), now.Day()-1, 0, 0, 0, 0, balie.Brussels())
 	start := time.Now()
 	ledgertest.Command(b, bin, "init", "--db", db)
-	ledgertest.Command(b, bin, "seed", "--db", db, "--demo", "--holders", strconv.Itoa(holders), "--today", today.Format("2006-01-02"))
+	ledgertest.Command(b, bin, "seed", "--db", db, "--demo", "--history=false", "--holders", strconv.Itoa(holders), "--today", today.Format("2006-01-02"))
 	b.Logf("seeded %d holders through ledger seed in %v", holders, time.Since(start).Round(time.Millisecond))
 	serveDB := db + os.Getenv("BALIE_BENCH_DB_PARAMS")
 	procs := []*ledgertest.Process{ledgertest.Serve(b, bin, serveDB), ledgertest.Serve(b, bin, serveDB)}

@@ -94,28 +94,6 @@ func queueUsage(b *pgx.Batch, eff *ledger.Effects) {
 	}
 }
 
-func queueMoney(b *pgx.Batch, ms []ledger.MoneyRow) {
-	n := len(ms)
-	ingest, regular, hs, os, cs, amount := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-	line, quantity := make([]int32, n), make([]int32, n)
-	text := make([][]string, 6)
-	for i := range text {
-		text[i] = make([]string, n)
-	}
-	for i, m := range ms {
-		ingest[i], line[i], quantity[i] = m.Ingest, int32(m.Line), int32(m.Quantity)
-		regular[i], hs[i], os[i], cs[i], amount[i] = int64(m.Regular), int64(m.Shares.Holder), int64(m.Shares.Organiser), int64(m.Shares.City), int64(m.Amount)
-		for j, s := range []string{m.Kind, m.Activity, m.TariffID, m.OrganiserID, string(m.Payment), m.Day} {
-			text[j][i] = s
-		}
-	}
-	b.Queue(`INSERT INTO money_lines (ingest, line, kind, event_id, tariff_id, organiser_id, payment, day, quantity, regular,
-			holder_share, organiser_share, city_share, amount)
-		SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::integer[],
-			$10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[])`,
-		ingest, line, text[0], text[1], text[2], text[3], text[4], text[5], quantity, regular, hs, os, cs, amount)
-}
-
 // queueFlags raises the flags, numbered within each event in the order
 // raised.
 func queueFlags(b *pgx.Batch, fs []ledger.FlagRow) {

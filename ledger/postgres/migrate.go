@@ -22,19 +22,21 @@ type migration struct {
 	sql     string
 }
 
-// loadMigrations reads migrations/, in order; the files are numbered 1,
-// 2, ... without gaps.
+// loadMigrations reads migrations/, in order; the files are numbered in
+// increasing order, and a number may be missing (two branches of work
+// each took one): every migration a database has not had is applied, in
+// order, so the gap closes when the missing one comes.
 func loadMigrations() ([]migration, error) {
 	entries, err := fs.ReadDir(migrations, "migrations")
 	if err != nil {
 		return nil, err
 	}
 	var out []migration
-	for i, e := range entries {
+	for _, e := range entries {
 		num, _, ok := strings.Cut(e.Name(), "_")
 		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v != i+1 {
-			return nil, fmt.Errorf("migration %s: want number %04d", e.Name(), i+1)
+		if !ok || err != nil || len(num) != 4 || v < 1 || len(out) > 0 && v <= out[len(out)-1].version {
+			return nil, fmt.Errorf("migration %s: out of order", e.Name())
 		}
 		b, err := migrations.ReadFile("migrations/" + e.Name())
 		if err != nil {
@@ -93,14 +95,17 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, `SELECT version FROM schema_migrations WHERE version = 0 FOR UPDATE`); err != nil {
 			return err
 		}
-		var have int
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		applied, err := appliedMigrations(ctx, tx)
+		if err != nil {
 			return err
 		}
-		if have > len(ms) {
-			return newerSchema(have, len(ms))
+		if have, newest := maxApplied(applied), ms[len(ms)-1].version; have > newest {
+			return newerSchema(have, newest)
 		}
-		for _, m := range ms[have:] {
+		for _, m := range ms {
+			if applied[m.version] {
+				continue
+			}
 			// Without arguments pgx sends the simple protocol, which takes
 			// a file of several statements.
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
@@ -127,21 +132,55 @@ func (s *Store) checkSchema(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	have := 0
+	applied := map[int]bool{}
 	if known {
-		if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		if applied, err = appliedMigrations(ctx, s.pool); err != nil {
 			return classify("check schema", err)
 		}
 	}
+	have, newest := maxApplied(applied), ms[len(ms)-1].version
+	missing := 0
+	for _, m := range ms {
+		if !applied[m.version] {
+			missing++
+		}
+	}
 	switch {
-	case have > len(ms):
-		return newerSchema(have, len(ms))
+	case have > newest:
+		return newerSchema(have, newest)
 	case have == 0:
 		return fmt.Errorf("open ledger: the database holds no Balie ledger: run 'ledger init --db URL' on it first")
-	case have < len(ms):
-		return fmt.Errorf("open ledger: the database has schema %d and this version %d: start 'ledger serve' or run 'ledger init' on it once to bring it up to date", have, len(ms))
+	case missing > 0:
+		return fmt.Errorf("open ledger: the database has schema %d and this version %d: start 'ledger serve' or run 'ledger init' on it once to bring it up to date", have, newest)
 	}
 	return nil
+}
+
+// appliedMigrations reads which migrations the database has had.
+func appliedMigrations(ctx context.Context, q interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}) (map[int]bool, error) {
+	rows, err := q.Query(ctx, `SELECT version FROM schema_migrations WHERE version > 0`)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]bool{}
+	for _, v := range vs {
+		out[int(v)] = true
+	}
+	return out, nil
+}
+
+func maxApplied(applied map[int]bool) int {
+	n := 0
+	for v := range applied {
+		n = max(n, v)
+	}
+	return n
 }
 
 func newerSchema(have, want int) error {

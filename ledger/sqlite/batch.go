@@ -349,19 +349,8 @@ func (b *batchTx) apply(eff *ledger.Effects) error {
 			return err
 		}
 	}
-	for _, m := range eff.Money {
-		if err := exec("write money line", ins.money, m.Ingest, m.Line, m.Kind, m.Activity, m.TariffID, m.OrganiserID, string(m.Payment), m.Day,
-			m.Quantity, int64(m.Regular), int64(m.Shares.Holder), int64(m.Shares.Organiser), int64(m.Shares.City), int64(m.Amount)); err != nil {
-			return err
-		}
-	}
-	for _, v := range eff.Voids {
-		if err := exec("record void", ins.setVoid, v.Target, v.Void); err != nil {
-			return err
-		}
-		if err := exec("void money lines", ins.voidMoney, v.Void, v.Target); err != nil {
-			return err
-		}
+	if err := b.applySettlement(eff, exec); err != nil {
+		return err
 	}
 	for _, f := range eff.Flags {
 		if err := exec("flag for review", ins.flag, f.Ingest, f.Code, f.Holder, f.Detail); err != nil {

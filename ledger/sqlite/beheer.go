@@ -428,30 +428,3 @@ func fmtFixed(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.0
 func (r *reader) HolderEvents(holder string, limit int, fn func(ledger.StoredEvent) error) error {
 	return r.events(`SELECT `+storedColumns+` FROM events e WHERE e.holder_id = ? AND e.points <> 0 ORDER BY e.ingest DESC LIMIT ?`, []any{holder, limit}, fn)
 }
-
-func (r *reader) HolderCounts(now time.Time) (ledger.HolderCounts, error) {
-	c := ledger.HolderCounts{ByPostal: map[string]int{}}
-	rows, err := r.q.QueryContext(r.ctx, `SELECT postal_code, count(*), sum(social_state = 'ACTIVE') FROM holders GROUP BY postal_code`)
-	if err != nil {
-		return c, r.s.classify("count holders", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var pc string
-		var n, social int
-		if err := rows.Scan(&pc, &n, &social); err != nil {
-			return c, r.s.classify("count holders", err)
-		}
-		c.ByPostal[pc] = n
-		c.Holders += n
-		c.Social += social
-	}
-	if err := rows.Err(); err != nil {
-		return c, r.s.classify("count holders", err)
-	}
-	// Memberships are kept as instants in Brussels time with their
-	// offset; the day's start compares as text with them.
-	day := now.In(balie.Brussels()).Format("2006-01-02")
-	err = r.q.QueryRowContext(r.ctx, `SELECT count(DISTINCT holder_id) FROM memberships WHERE substr(start, 1, 10) <= ? AND substr(end, 1, 10) > ?`, day, day).Scan(&c.Members)
-	return c, r.s.classify("count members", err)
-}

@@ -175,12 +175,12 @@ func (s *Store) checkSchema(ctx context.Context) error {
 	if err := s.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return s.classify("read schema version", err)
 	}
-	names, err := migrations.ReadDir("migrations")
+	newest, err := File().Newest()
 	if err != nil {
 		return err
 	}
-	if v != len(names) {
-		return fmt.Errorf("open ledger: the file has schema %d and this version %d: start 'ledger serve' or run 'ledger init' on it once to bring it up to date", v, len(names))
+	if v != newest {
+		return fmt.Errorf("open ledger: the file has schema %d and this version %d: start 'ledger serve' or run 'ledger init' on it once to bring it up to date", v, newest)
 	}
 	return nil
 }

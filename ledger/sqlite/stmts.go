@@ -18,9 +18,10 @@ type stmts struct {
 	setPointsN, balanceN               map[int]*sql.Stmt // a fold's, by rows
 	addTicket, delTickets              *sql.Stmt
 	addReward, delReward               *sql.Stmt
-	change, flag, money, voidMoney     *sql.Stmt
+	change, flag                       *sql.Stmt
 	setVoid, setCard, units            *sql.Stmt
 	addMember, delMember, insertHolder *sql.Stmt
+	settle                             *settleStmts
 
 	// Lookups of many keys at once, chunk keys (or pairs) a statement;
 	// unused places are bound to "", which matches nothing.
@@ -84,11 +85,6 @@ func prepare(ctx context.Context, db *sql.DB) (*stmts, error) {
 	prep(&s.delReward, `DELETE FROM reward_usage WHERE holder_id = ? AND reward_id = ? AND ingest = ?`)
 	prep(&s.change, `INSERT OR REPLACE INTO changes(kind, key, deleted, data, audience) VALUES (?,?,?,?,?)`)
 	prep(&s.flag, `INSERT INTO review_flags(ingest, code, holder_id, detail) VALUES (?,?,?,?)`)
-	prep(&s.money, `INSERT INTO money_lines(ingest, line, kind, event_id, tariff_id, organiser_id, payment, day, quantity, regular, holder_share, organiser_share, city_share, amount)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-	prep(&s.voidMoney, `INSERT INTO money_lines(ingest, line, kind, event_id, tariff_id, organiser_id, payment, day, quantity, regular, holder_share, organiser_share, city_share, amount, void_of)
-		SELECT ?, line, kind, event_id, tariff_id, organiser_id, payment, day, -quantity, regular, holder_share, organiser_share, city_share, -amount, ingest
-		FROM money_lines WHERE ingest = ? AND void_of IS NULL ORDER BY line`)
 	prep(&s.setVoid, `INSERT INTO voids(target, void) VALUES (?, ?)`)
 	prep(&s.setCard, `INSERT INTO cards(`+cardColumns+`) VALUES (?,?,?,?,?,?)
 		ON CONFLICT(number) DO UPDATE SET chip_uid = CASE WHEN excluded.chip_uid <> '' THEN excluded.chip_uid ELSE chip_uid END,
@@ -97,6 +93,7 @@ func prepare(ctx context.Context, db *sql.DB) (*stmts, error) {
 	prep(&s.addMember, `INSERT INTO memberships(holder_id, program_id, start, end, ingest) VALUES (?,?,?,?,?)`)
 	prep(&s.delMember, `DELETE FROM memberships WHERE ingest = ?`)
 	prep(&s.insertHolder, `INSERT INTO holders(`+holderColumns+`, initial_points, key_last, key_first) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	s.settle = prepareSettlement(prep)
 	in := strings.TrimSuffix(strings.Repeat("?,", chunk), ",")
 	pairs := marks(chunk, 2)
 	prep(&s.somePoints, `SELECT id, points FROM holders WHERE id IN (`+in+`)`)

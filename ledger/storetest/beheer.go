@@ -418,11 +418,11 @@ func testHolderEventsAndCounts(t *testing.T, e Engine) {
 			social++
 		}
 	}
-	if counts.Holders != 200 || counts.Social < social || counts.Members == 0 || counts.ByPostal["2500"] == 0 {
+	if counts.Holders != 200 || counts.Social < social || counts.Members == 0 || counts.ByPostalCode["2500"] == 0 {
 		t.Errorf("counts: %+v (social with an active card %d)", counts, social)
 	}
 	total := 0
-	for _, n := range counts.ByPostal {
+	for _, n := range counts.ByPostalCode {
 		total += n
 	}
 	if total != counts.Holders {

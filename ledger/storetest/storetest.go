@@ -56,6 +56,7 @@ func Exercise(t *testing.T, e Engine) {
 		{"OperatorCommandsDuringIngest", testOperatorDuringIngest},
 		{"Reopen", testReopen},
 	}
+	tests = append(tests, settlementTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if why, ok := e.Lacks[tt.name]; ok {

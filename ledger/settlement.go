@@ -1,0 +1,408 @@
+package ledger
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/balie/balie"
+)
+
+// Entity kinds of settlement, kept in the ledger alone (terminals need
+// none of them, so they are not in the change log).
+const (
+	KindAgreement  = "agreement"
+	KindBudget     = "budget"
+	KindPopulation = "population"
+)
+
+// PutAgreement stores a cost-sharing agreement (a new one, or a new
+// version under a new id). An agreement applies to the acts on the days
+// it is in force from its next upload on; acts already stored keep the
+// split they were given, and a closed period never changes.
+func (l *Ledger) PutAgreement(ctx context.Context, a balie.CostAgreement) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return wrap("store agreement", l.store.Write(ctx, func(tx WriteTx) error {
+		return tx.PutEntity(KindAgreement, a.ID, a.CardSystem, mustJSON(a))
+	}))
+}
+
+// Agreements lists the cost-sharing agreements by id.
+func (l *Ledger) Agreements(ctx context.Context) ([]balie.CostAgreement, error) {
+	var out []balie.CostAgreement
+	err := l.store.Read(ctx, func(tx ReadTx) error {
+		return tx.Entities(KindAgreement, "", func(id string, data []byte) error {
+			var a balie.CostAgreement
+			if err := json.Unmarshal(data, &a); err != nil {
+				return fmt.Errorf("agreement %s: %w", id, err)
+			}
+			out = append(out, a)
+			return nil
+		})
+	})
+	return out, wrap("read agreements", err)
+}
+
+// Budget is what a payer (and a department of it) set aside for the
+// social tariff in a year.
+type Budget struct {
+	Payer      string
+	Department string // "" for the payer as a whole
+	Year       int
+	Cents      balie.Cents
+}
+
+func (b Budget) key() string { return fmt.Sprintf("%s/%s/%d", b.Payer, b.Department, b.Year) }
+
+// SetBudget stores a budget; a second one for the same payer,
+// department and year replaces it.
+func (l *Ledger) SetBudget(ctx context.Context, b Budget) error {
+	if b.Payer == "" || b.Year < 2000 || b.Year > 9999 || b.Cents < 0 || b.Cents > balie.MaxAmount {
+		return balie.Errorf(balie.CodeAmountInvalid, "Dit budget kan niet: een betaler, een jaar en een bedrag van 0 of meer.",
+			"This budget is impossible: it needs a payer, a year and an amount of 0 or more.")
+	}
+	return wrap("store budget", l.store.Write(ctx, func(tx WriteTx) error {
+		return tx.PutEntity(KindBudget, b.key(), b.Payer, mustJSON(b))
+	}))
+}
+
+// Budgets lists the budgets of a year (all years when 0).
+func (l *Ledger) Budgets(ctx context.Context, year int) ([]Budget, error) {
+	var out []Budget
+	err := l.store.Read(ctx, func(tx ReadTx) error {
+		return tx.Entities(KindBudget, "", func(id string, data []byte) error {
+			var b Budget
+			if err := json.Unmarshal(data, &b); err != nil {
+				return fmt.Errorf("budget %s: %w", id, err)
+			}
+			if year == 0 || b.Year == year {
+				out = append(out, b)
+			}
+			return nil
+		})
+	})
+	return out, wrap("read budgets", err)
+}
+
+// Population is how many people live in a municipality or card system,
+// for the steering group's share of residents. Until the back office
+// keeps municipalities with their population, the ledger keeps them
+// here.
+type Population struct {
+	ID          string // a card system's id, or a municipality's
+	Name        string
+	PostalCodes []string
+	Residents   int
+}
+
+// SetPopulation stores a population.
+func (l *Ledger) SetPopulation(ctx context.Context, p Population) error {
+	if p.ID == "" || p.Residents < 0 {
+		return errors.New("store population: an id and a number of residents of 0 or more")
+	}
+	return wrap("store population", l.store.Write(ctx, func(tx WriteTx) error {
+		return tx.PutEntity(KindPopulation, p.ID, "", mustJSON(p))
+	}))
+}
+
+// Populations lists the populations by id.
+func (l *Ledger) Populations(ctx context.Context) ([]Population, error) {
+	var out []Population
+	err := l.store.Read(ctx, func(tx ReadTx) error {
+		return tx.Entities(KindPopulation, "", func(id string, data []byte) error {
+			var p Population
+			if err := json.Unmarshal(data, &p); err != nil {
+				return fmt.Errorf("population %s: %w", id, err)
+			}
+			out = append(out, p)
+			return nil
+		})
+	})
+	return out, wrap("read populations", err)
+}
+
+// Totals are the sums of settlement lines: the acts (lines) and their
+// cents, line totals (per unit times quantity; a void's are negative).
+type Totals struct {
+	Lines     int   `json:"lines"`
+	Units     int64 `json:"units"`
+	Regular   int64 `json:"regular_cents"`
+	Holder    int64 `json:"holder_cents"`
+	Organiser int64 `json:"organiser_cents"`
+	Payer     int64 `json:"payer_cents"`
+}
+
+func (t *Totals) add(m MoneyRow) {
+	q := int64(m.Quantity)
+	t.Lines++
+	t.Units += q
+	t.Regular += q * int64(m.Settlement.Regular)
+	t.Holder += q * int64(m.Settlement.Holder)
+	t.Organiser += q * int64(m.Settlement.Organiser)
+	t.Payer += q * int64(m.Settlement.Payer)
+}
+
+// Plus adds the totals u.
+func (t *Totals) Plus(u Totals) {
+	t.Lines += u.Lines
+	t.Units += u.Units
+	t.Regular += u.Regular
+	t.Holder += u.Holder
+	t.Organiser += u.Organiser
+	t.Payer += u.Payer
+}
+
+// Pair is an organiser and the payer of its acts' third-party part: one
+// expense note each.
+type NotePair struct{ Organiser, Payer string }
+
+// Summary is a period's settlement: the totals over all lines, per
+// organiser and payer, per organiser and per payer, and the hash of its
+// lines with the events they came from.
+type Summary struct {
+	Period      balie.SettlementPeriod
+	All         Totals
+	ByPair      map[NotePair]Totals
+	ByOrganiser map[string]Totals
+	ByPayer     map[string]Totals
+	Hash        string
+	Closed      []PeriodRow // the months of the period that are closed
+}
+
+// MonthTotals is what a close freezes of one month.
+type MonthTotals struct {
+	All    Totals            `json:"all"`
+	ByPair map[string]Totals `json:"by_pair"` // "organiser|payer"
+}
+
+// lineHash adds a line to a period's hash: every fact the reports show
+// and the hash of the event it came from, so a recompute that differs by
+// a cent, a line or an event shows.
+func lineHash(h interface{ Write([]byte) (int, error) }, l SettlementLine) {
+	s := l.Settlement
+	var deps strings.Builder
+	for _, d := range s.Departments {
+		deps.WriteString(d.Department + "=" + strconv.FormatInt(int64(d.Cents), 10) + ";")
+	}
+	fmt.Fprintf(h, "%s|%s|%d|%s|%d|%s|%s|%s|%d|%d|%d|%d|%s|%s|%s|%s|%s|%t\n", l.ActID, l.EventHash, l.Line, l.Kind, l.Quantity,
+		l.OrganiserID, l.Facts.Card, l.Facts.PostalCode, s.Regular, s.Holder, s.Organiser, s.Payer, s.PayerID, deps.String(),
+		s.OwedTo, l.Month, l.VoidOfID, l.Late)
+}
+
+// settleMonths streams the lines of months through fn (those of
+// organiser only, when set) and sums them. The hash covers every line of
+// the months, whatever the organiser filter.
+func settleMonths(tx ReadTx, months []string, organiser string, fn func(SettlementLine) error) (Summary, error) {
+	s := Summary{ByPair: map[NotePair]Totals{}, ByOrganiser: map[string]Totals{}, ByPayer: map[string]Totals{}}
+	h := sha256.New()
+	err := tx.SettlementLines(months, func(l SettlementLine) error {
+		lineHash(h, l)
+		if organiser != "" && l.OrganiserID != organiser {
+			return nil
+		}
+		s.All.add(l.MoneyRow)
+		k := NotePair{l.OrganiserID, l.Settlement.PayerID}
+		t := s.ByPair[k]
+		t.add(l.MoneyRow)
+		s.ByPair[k] = t
+		t = s.ByOrganiser[l.OrganiserID]
+		t.add(l.MoneyRow)
+		s.ByOrganiser[l.OrganiserID] = t
+		t = s.ByPayer[l.Settlement.PayerID]
+		t.add(l.MoneyRow)
+		s.ByPayer[l.Settlement.PayerID] = t
+		if fn != nil {
+			return fn(l)
+		}
+		return nil
+	})
+	s.Hash = hex.EncodeToString(h.Sum(nil))
+	return s, err
+}
+
+// Settle computes a period (a month, 2026-11, or a quarter, 2026-Q4)
+// from the ledger's records, in one consistent read: every line of it
+// goes through fn (nil for none; organiser, when set, keeps one
+// organiser's), and the sums come back with the hash and the months
+// closed. A closed month is checked against what its close froze: a
+// recompute that differs is an error, never a silent new answer.
+func (l *Ledger) Settle(ctx context.Context, period, organiser string, fn func(SettlementLine) error) (Summary, error) {
+	p, err := balie.ParseSettlementPeriod(period)
+	if err != nil {
+		return Summary{}, err
+	}
+	var s Summary
+	err = l.store.Read(ctx, func(tx ReadTx) error {
+		var err error
+		if s, err = settleMonths(tx, p.Months, organiser, fn); err != nil {
+			return err
+		}
+		closed, err := tx.Periods()
+		if err != nil {
+			return err
+		}
+		for _, c := range closed {
+			for _, m := range p.Months {
+				if c.Month == m {
+					s.Closed = append(s.Closed, c)
+				}
+			}
+		}
+		return nil
+	})
+	s.Period = p
+	return s, wrap("settle "+period, err)
+}
+
+// VerifyPeriod recomputes every closed month of a period from the
+// ledger's lines and the events they came from, and compares the hash
+// and the totals with what the close froze (invariant 6).
+func (l *Ledger) VerifyPeriod(ctx context.Context, period string) error {
+	p, err := balie.ParseSettlementPeriod(period)
+	if err != nil {
+		return err
+	}
+	err = l.store.Read(ctx, func(tx ReadTx) error {
+		closed, err := tx.Periods()
+		if err != nil {
+			return err
+		}
+		for _, c := range closed {
+			if !contains(p.Months, c.Month) {
+				continue
+			}
+			s, err := settleMonths(tx, []string{c.Month}, "", nil)
+			if err != nil {
+				return err
+			}
+			if s.Hash != c.Hash {
+				return fmt.Errorf("month %s recomputes to hash %s, closed with %s", c.Month, s.Hash, c.Hash)
+			}
+			if got := string(mustJSON(monthTotals(s))); got != c.Totals {
+				return fmt.Errorf("month %s recomputes to totals %s, closed with %s", c.Month, got, c.Totals)
+			}
+		}
+		return nil
+	})
+	return wrap("verify "+period, err)
+}
+
+func monthTotals(s Summary) MonthTotals {
+	t := MonthTotals{All: s.All, ByPair: map[string]Totals{}}
+	for k, v := range s.ByPair {
+		t.ByPair[k.Organiser+"|"+k.Payer] = v
+	}
+	return t
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrPeriodClosed is a close of a period whose months are all closed.
+var ErrPeriodClosed = errors.New("the period is closed already")
+
+// ClosePeriod closes a period for good, on behalf of by (a coordinator):
+// each of its months still open is frozen with the highest ingest number
+// stored (its mark), the hash of its lines and the events they came
+// from, and its totals. From then on an act of such a month that arrives
+// (an offline terminal's, a void) counts in the first month still open,
+// marked late; the closed month never changes. A period that has not
+// ended yet cannot be closed.
+func (l *Ledger) ClosePeriod(ctx context.Context, period, by string) ([]PeriodRow, error) {
+	p, err := balie.ParseSettlementPeriod(period)
+	if err != nil {
+		return nil, err
+	}
+	by = strings.TrimSpace(by)
+	if by == "" {
+		return nil, balie.Errorf(balie.CodePeriodInvalid, "Zeg wie de periode afsluit.", "Say who closes the period.")
+	}
+	now := l.now()
+	if now.Before(p.End()) {
+		return nil, balie.Errorf(balie.CodePeriodInvalid, "De periode %[1]s loopt nog tot %[2]s; ze kan pas daarna afgesloten worden.",
+			"The period %[1]s runs until %[3]s; it can be closed only after that.", p.Name,
+			p.End().Format("02/01/2006"), p.End().Format("2006-01-02"))
+	}
+	var out []PeriodRow
+	err = l.store.Write(ctx, func(tx WriteTx) error {
+		out = nil
+		mark, err := tx.IngestMark()
+		if err != nil {
+			return err
+		}
+		closed, err := tx.Periods()
+		if err != nil {
+			return err
+		}
+		done := map[string]bool{}
+		for _, c := range closed {
+			done[c.Month] = true
+		}
+		for _, m := range p.Months {
+			if done[m] {
+				continue
+			}
+			s, err := settleMonths(tx, []string{m}, "", nil)
+			if err != nil {
+				return err
+			}
+			row := PeriodRow{Month: m, Period: p.Name, Mark: mark, ClosedAt: now.UTC(), ClosedBy: by, Hash: s.Hash, Lines: s.All.Lines,
+				Totals: string(mustJSON(monthTotals(s)))}
+			if err := tx.ClosePeriod(row); err != nil {
+				return err
+			}
+			out = append(out, row)
+		}
+		if len(out) == 0 {
+			return ErrPeriodClosed
+		}
+		return nil
+	})
+	if errors.Is(err, ErrPeriodClosed) {
+		return nil, balie.Errorf(balie.CodePeriodInvalid, "De periode %[1]s is al afgesloten.", "The period %[1]s is closed already.", p.Name)
+	}
+	if err == nil {
+		l.log.Info("period closed", "period", p.Name, "by", by, "months", len(out))
+	}
+	return out, wrap("close "+period, err)
+}
+
+// Periods lists the closed months.
+func (l *Ledger) Periods(ctx context.Context) ([]PeriodRow, error) {
+	var out []PeriodRow
+	err := l.store.Read(ctx, func(tx ReadTx) error {
+		var err error
+		out, err = tx.Periods()
+		return err
+	})
+	return out, wrap("read periods", err)
+}
+
+// SortedPairs are a summary's organiser and payer pairs in order.
+func (s Summary) SortedPairs() []NotePair {
+	out := make([]NotePair, 0, len(s.ByPair))
+	for k := range s.ByPair {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Organiser != out[j].Organiser {
+			return out[i].Organiser < out[j].Organiser
+		}
+		return out[i].Payer < out[j].Payer
+	})
+	return out
+}
