@@ -17,10 +17,8 @@ import (
 	"github.com/balie/balie/ledger"
 )
 
-// Organiser is what an expense note says of an organiser. The back
-// office keeps these; until it does, Directory takes what the ledger's
-// organisers have (their name and kind) and whatever fields of these
-// names their JSON carries.
+// Organiser is what an expense note says of an organiser, as the back
+// office keeps it (balie.Organiser), the IBAN printed in groups of four.
 type Organiser struct {
 	ID            string
 	Name          string
@@ -98,12 +96,12 @@ func ReadDirectory(ctx context.Context, l *ledger.Ledger) (Directory, error) {
 		CardSystems: map[string]string{}, Departments: map[string]string{}}
 	err := l.Store().Read(ctx, func(tx ledger.ReadTx) error {
 		if err := tx.Entities(balie.ChangeOrganiser, "", func(id string, data []byte) error {
-			var o Organiser
+			var o balie.Organiser
 			if err := json.Unmarshal(data, &o); err != nil {
 				return fmt.Errorf("organiser %s: %w", id, err)
 			}
-			o.ID = id
-			d.Organisers[id] = o
+			d.Organisers[id] = Organiser{ID: id, Name: o.Name, Kind: o.Kind, Contact: o.Contact.Name, Email: o.Contact.Email,
+				Phone: o.Contact.Phone, AccountHolder: o.AccountHolder, IBAN: o.IBAN.String()}
 			return nil
 		}); err != nil {
 			return err
