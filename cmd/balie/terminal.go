@@ -14,10 +14,10 @@ import (
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
+	"github.com/balie/balie/internal/version"
 	"github.com/balie/balie/ledger"
 	"github.com/balie/balie/ledger/httpapi"
 	"github.com/balie/balie/ledger/sqlite"
-	"github.com/balie/balie/internal/version"
 	"github.com/balie/balie/pos"
 	"github.com/balie/balie/store"
 	balisync "github.com/balie/balie/sync"
