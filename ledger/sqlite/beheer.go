@@ -426,5 +426,7 @@ func (s *Store) fillSearchKeys(ctx context.Context) error {
 func fmtFixed(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
 func (r *reader) HolderEvents(holder string, limit int, fn func(ledger.StoredEvent) error) error {
-	return r.events(`SELECT `+storedColumns+` FROM events e WHERE e.holder_id = ? AND e.points <> 0 ORDER BY e.ingest DESC LIMIT ?`, []any{holder, limit}, fn)
+	// The condition of the index events_holder is repeated for SQLite.
+	return r.events(`SELECT `+storedColumns+` FROM events e WHERE e.holder_id = ? AND e.points <> 0 AND (e.item <> '' OR e.points <> 0)
+		ORDER BY e.ingest DESC LIMIT ?`, []any{holder, limit}, fn)
 }

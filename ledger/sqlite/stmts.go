@@ -102,9 +102,11 @@ func prepare(ctx context.Context, db *sql.DB) (*stmts, error) {
 	prep(&s.someEntities, `SELECT id, data FROM entities WHERE kind = ? AND id IN (`+in+`)`)
 	prep(&s.someUnits, `SELECT id, units FROM reward_units WHERE id IN (`+in+`)`)
 	prep(&s.someTargets, `SELECT `+targetColumns+` FROM events e LEFT JOIN voids v ON v.target = e.ingest WHERE e.terminal = ? AND e.id IN (`+in+`)`)
-	// A counted check-in is an event with an item, not voided.
+	// A counted check-in is an event with an item, not voided. The
+	// condition of the index events_holder is repeated for SQLite.
 	prep(&s.someCheckins, `WITH q(h, e) AS (VALUES `+pairs+`)
 		SELECT e.holder_id, e.item, e.time, e.ingest FROM q JOIN events e ON e.holder_id = q.h AND e.item = q.e AND e.item <> ''
+			AND (e.item <> '' OR e.points <> 0)
 		WHERE e.kind = 'CHECKIN' AND e.status <> 'REJECTED' AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.target = e.ingest)`)
 	prep(&s.someTickets, `WITH q(h, e) AS (VALUES `+pairs+`)
 		SELECT u.holder_id, u.tariff_id, u.at, u.ingest, u.line, u.quantity FROM q JOIN ticket_usage u ON u.holder_id = q.h AND u.tariff_id = q.e`)
