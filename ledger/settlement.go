@@ -15,24 +15,45 @@ import (
 )
 
 // Entity kinds of settlement, kept in the ledger alone (terminals need
-// none of them, so they are not in the change log).
+// none of them, so they are not in the change log). The residents the
+// figures share holders out of are the back office's municipalities
+// (KindMunicipality).
 const (
-	KindAgreement  = "agreement"
-	KindBudget     = "budget"
-	KindPopulation = "population"
+	KindAgreement = "agreement"
+	KindBudget    = "budget"
 )
 
-// PutAgreement stores a cost-sharing agreement (a new one, or a new
-// version under a new id). An agreement applies to the acts on the days
-// it is in force from its next upload on; acts already stored keep the
-// split they were given, and a closed period never changes.
-func (l *Ledger) PutAgreement(ctx context.Context, a balie.CostAgreement) error {
+// saveAgreement stores a cost-sharing agreement: the coordinator's to
+// do, audited with what it was before.
+func (o *officeTx) saveAgreement(a balie.CostAgreement) error {
+	if !o.a.Access.Agreements() {
+		return forbidden()
+	}
+	a.Name, a.Payer, a.PayerName = strings.TrimSpace(a.Name), strings.TrimSpace(a.Payer), strings.TrimSpace(a.PayerName)
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return wrap("store agreement", l.store.Write(ctx, func(tx WriteTx) error {
-		return tx.PutEntity(KindAgreement, a.ID, a.CardSystem, mustJSON(a))
-	}))
+	old, exists, err := lookup[balie.CostAgreement](o, KindAgreement, a.ID)
+	if err != nil {
+		return err
+	}
+	var before any
+	if exists {
+		before = old
+	}
+	if err := o.put(KindAgreement, a.ID, a.CardSystem, a, nil, ""); err != nil {
+		return err
+	}
+	return o.audit("agreement.save", KindAgreement, a.ID, a.Organiser, before, a)
+}
+
+// SaveAgreement makes or changes a cost-sharing agreement (a new
+// version is a new agreement, under a new id, from a later day). An
+// agreement applies to the acts on the days it is in force from its
+// next upload on; acts already stored keep the split they were given,
+// and a closed period never changes.
+func (l *Ledger) SaveAgreement(ctx context.Context, a Actor, ag balie.CostAgreement) error {
+	return l.office(ctx, a, "save agreement", func(o *officeTx) error { return o.saveAgreement(ag) })
 }
 
 // Agreements lists the cost-sharing agreements by id.
@@ -60,18 +81,35 @@ type Budget struct {
 	Cents      balie.Cents
 }
 
-func (b Budget) key() string { return fmt.Sprintf("%s/%s/%d", b.Payer, b.Department, b.Year) }
+// Key is the budget's id: one budget per payer, department and year.
+func (b Budget) Key() string { return fmt.Sprintf("%s/%s/%d", b.Payer, b.Department, b.Year) }
 
-// SetBudget stores a budget; a second one for the same payer,
-// department and year replaces it.
-func (l *Ledger) SetBudget(ctx context.Context, b Budget) error {
-	if b.Payer == "" || b.Year < 2000 || b.Year > 9999 || b.Cents < 0 || b.Cents > balie.MaxAmount {
-		return balie.Errorf(balie.CodeAmountInvalid, "Dit budget kan niet: een betaler, een jaar en een bedrag van 0 of meer.",
-			"This budget is impossible: it needs a payer, a year and an amount of 0 or more.")
+func (o *officeTx) saveBudget(b Budget) error {
+	if !o.a.Access.Agreements() {
+		return forbidden()
 	}
-	return wrap("store budget", l.store.Write(ctx, func(tx WriteTx) error {
-		return tx.PutEntity(KindBudget, b.key(), b.Payer, mustJSON(b))
-	}))
+	b.Payer, b.Department = strings.TrimSpace(b.Payer), strings.TrimSpace(b.Department)
+	if err := balie.ValidateBudget(b.Payer, b.Year, b.Cents); err != nil {
+		return err
+	}
+	old, exists, err := lookup[Budget](o, KindBudget, b.Key())
+	if err != nil {
+		return err
+	}
+	var before any
+	if exists {
+		before = old
+	}
+	if err := o.put(KindBudget, b.Key(), b.Payer, b, nil, ""); err != nil {
+		return err
+	}
+	return o.audit("budget.save", KindBudget, b.Key(), "", before, b)
+}
+
+// SaveBudget stores a budget; a second one for the same payer,
+// department and year replaces it.
+func (l *Ledger) SaveBudget(ctx context.Context, a Actor, b Budget) error {
+	return l.office(ctx, a, "save budget", func(o *officeTx) error { return o.saveBudget(b) })
 }
 
 // Budgets lists the budgets of a year (all years when 0).
@@ -90,43 +128,6 @@ func (l *Ledger) Budgets(ctx context.Context, year int) ([]Budget, error) {
 		})
 	})
 	return out, wrap("read budgets", err)
-}
-
-// Population is how many people live in a municipality or card system,
-// for the steering group's share of residents. Until the back office
-// keeps municipalities with their population, the ledger keeps them
-// here.
-type Population struct {
-	ID          string // a card system's id, or a municipality's
-	Name        string
-	PostalCodes []string
-	Residents   int
-}
-
-// SetPopulation stores a population.
-func (l *Ledger) SetPopulation(ctx context.Context, p Population) error {
-	if p.ID == "" || p.Residents < 0 {
-		return errors.New("store population: an id and a number of residents of 0 or more")
-	}
-	return wrap("store population", l.store.Write(ctx, func(tx WriteTx) error {
-		return tx.PutEntity(KindPopulation, p.ID, "", mustJSON(p))
-	}))
-}
-
-// Populations lists the populations by id.
-func (l *Ledger) Populations(ctx context.Context) ([]Population, error) {
-	var out []Population
-	err := l.store.Read(ctx, func(tx ReadTx) error {
-		return tx.Entities(KindPopulation, "", func(id string, data []byte) error {
-			var p Population
-			if err := json.Unmarshal(data, &p); err != nil {
-				return fmt.Errorf("population %s: %w", id, err)
-			}
-			out = append(out, p)
-			return nil
-		})
-	})
-	return out, wrap("read populations", err)
 }
 
 // Totals are the sums of settlement lines: the acts (lines) and their
@@ -315,31 +316,36 @@ func contains(xs []string, x string) bool {
 // ErrPeriodClosed is a close of a period whose months are all closed.
 var ErrPeriodClosed = errors.New("the period is closed already")
 
-// ClosePeriod closes a period for good, on behalf of by (a coordinator):
-// each of its months still open is frozen with the highest ingest number
-// stored (its mark), the hash of its lines and the events they came
-// from, and its totals. From then on an act of such a month that arrives
-// (an offline terminal's, a void) counts in the first month still open,
-// marked late; the closed month never changes. A period that has not
-// ended yet cannot be closed.
-func (l *Ledger) ClosePeriod(ctx context.Context, period, by string) ([]PeriodRow, error) {
+// ClosePeriod closes a period for good, on behalf of a coordinator:
+// each of its months still open is frozen with the highest ingest
+// number stored (its mark), the hash of its lines and the events they
+// came from, and its totals, and the audit log says who closed it. From
+// then on an act of such a month that arrives (an offline terminal's, a
+// void) counts in the first month still open, marked late; the closed
+// month never changes. A period that has not ended yet cannot be
+// closed, nor one closed already.
+func (l *Ledger) ClosePeriod(ctx context.Context, a Actor, period string) ([]PeriodRow, error) {
+	if !a.Access.Agreements() {
+		return nil, forbidden()
+	}
 	p, err := balie.ParseSettlementPeriod(period)
 	if err != nil {
 		return nil, err
 	}
-	by = strings.TrimSpace(by)
+	by := strings.TrimSpace(a.Name)
 	if by == "" {
-		return nil, balie.Errorf(balie.CodePeriodInvalid, "Zeg wie de periode afsluit.", "Say who closes the period.")
+		by = a.ID
 	}
 	now := l.now()
 	if now.Before(p.End()) {
-		return nil, balie.Errorf(balie.CodePeriodInvalid, "De periode %[1]s loopt nog tot %[2]s; ze kan pas daarna afgesloten worden.",
+		return nil, balie.Errorf(balie.CodePeriodInvalid, "De periode %[1]s loopt nog tot en met %[2]s; ze kan pas daarna afgesloten worden.",
 			"The period %[1]s runs until %[3]s; it can be closed only after that.", p.Name,
-			p.End().Format("02/01/2006"), p.End().Format("2006-01-02"))
+			p.End().AddDate(0, 0, -1).Format("02/01/2006"), p.End().AddDate(0, 0, -1).Format("2006-01-02"))
 	}
 	var out []PeriodRow
-	err = l.store.Write(ctx, func(tx WriteTx) error {
+	err = l.office(ctx, a, "close "+p.Name, func(o *officeTx) error {
 		out = nil
+		tx := o.tx
 		mark, err := tx.IngestMark()
 		if err != nil {
 			return err
@@ -370,7 +376,7 @@ func (l *Ledger) ClosePeriod(ctx context.Context, period, by string) ([]PeriodRo
 		if len(out) == 0 {
 			return ErrPeriodClosed
 		}
-		return nil
+		return o.audit("period.close", "period", p.Name, "", nil, out)
 	})
 	if errors.Is(err, ErrPeriodClosed) {
 		return nil, balie.Errorf(balie.CodePeriodInvalid, "De periode %[1]s is al afgesloten.", "The period %[1]s is closed already.", p.Name)
@@ -378,7 +384,7 @@ func (l *Ledger) ClosePeriod(ctx context.Context, period, by string) ([]PeriodRo
 	if err == nil {
 		l.log.Info("period closed", "period", p.Name, "by", by, "months", len(out))
 	}
-	return out, wrap("close "+period, err)
+	return out, err
 }
 
 // Periods lists the closed months.

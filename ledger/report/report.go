@@ -11,16 +11,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/ledger"
 )
 
-// Organiser is what an expense note says of an organiser. The back
-// office keeps these; until it does, Directory takes what the ledger's
-// organisers have (their name and kind) and whatever fields of these
-// names their JSON carries.
+// Organiser is what an expense note says of an organiser: the back
+// office's organiser (balie.Organiser) with its contact and account.
 type Organiser struct {
 	ID            string
 	Name          string
@@ -91,19 +88,19 @@ func (d Directory) DepartmentName(id string) string {
 }
 
 // ReadDirectory reads the parties from the ledger: its organisers, card
-// systems, the payers its agreements name and the municipalities of its
-// populations.
+// systems, the payers its agreements name and the back office's
+// municipalities (a municipality pays for its residents).
 func ReadDirectory(ctx context.Context, l *ledger.Ledger) (Directory, error) {
 	d := Directory{Organisers: map[string]Organiser{}, Payers: map[string]Payer{}, Municipalities: map[string]string{},
 		CardSystems: map[string]string{}, Departments: map[string]string{}}
 	err := l.Store().Read(ctx, func(tx ledger.ReadTx) error {
 		if err := tx.Entities(balie.ChangeOrganiser, "", func(id string, data []byte) error {
-			var o Organiser
+			var o balie.Organiser
 			if err := json.Unmarshal(data, &o); err != nil {
 				return fmt.Errorf("organiser %s: %w", id, err)
 			}
-			o.ID = id
-			d.Organisers[id] = o
+			d.Organisers[id] = Organiser{ID: id, Name: o.Name, Kind: o.Kind, Contact: o.Contact.Name, Email: o.Contact.Email,
+				Phone: o.Contact.Phone, AccountHolder: o.AccountHolder, IBAN: o.IBAN.String()}
 			return nil
 		}); err != nil {
 			return err
@@ -130,17 +127,16 @@ func ReadDirectory(ctx context.Context, l *ledger.Ledger) (Directory, error) {
 		}); err != nil {
 			return err
 		}
-		return tx.Entities(ledger.KindPopulation, "", func(id string, data []byte) error {
-			var p ledger.Population
-			if err := json.Unmarshal(data, &p); err != nil {
-				return fmt.Errorf("population %s: %w", id, err)
+		return tx.Entities(ledger.KindMunicipality, "", func(id string, data []byte) error {
+			var m balie.Municipality
+			if err := json.Unmarshal(data, &m); err != nil {
+				return fmt.Errorf("municipality %s: %w", id, err)
 			}
-			name := strings.TrimPrefix(strings.TrimPrefix(p.Name, "Gemeente "), "Stad ")
-			for _, pc := range p.PostalCodes {
-				d.Municipalities[pc] = name
+			for _, pc := range m.PostalCodes {
+				d.Municipalities[pc] = m.Name
 			}
-			if _, ok := d.Payers[p.ID]; !ok && !strings.HasPrefix(p.ID, "cs-") {
-				d.Payers[p.ID] = Payer{ID: p.ID, Name: p.Name}
+			if _, ok := d.Payers[id]; !ok {
+				d.Payers[id] = Payer{ID: id, Name: m.Name}
 			}
 			return nil
 		})
