@@ -360,7 +360,9 @@ func holdersTable(hc HolderCounts, systems []balie.CardSystem, ms []balie.Munici
 		n, r := int64(hc.BySystem[c.ID]), bySystem[c.ID]
 		t.Rows = append(t.Rows, Row{Label: c.Name, Values: []int64{n, r, pct(n, r)}})
 	}
-	sort.Slice(places, func(i, j int) bool { return places[i].people > places[j].people || places[i].people == places[j].people && places[i].name < places[j].name })
+	sort.Slice(places, func(i, j int) bool {
+		return places[i].people > places[j].people || places[i].people == places[j].people && places[i].name < places[j].name
+	})
 	for _, p := range places {
 		t.Rows = append(t.Rows, Row{Label: p.name, Values: []int64{p.holders, p.people, pct(p.holders, p.people)}})
 	}
