@@ -188,9 +188,8 @@ func (c *command) reportSettlement(args []string) int {
 		c.say(err)
 		return exitFail
 	}
-	p, _ := balie.ParseSettlementPeriod(period)
-	closed := len(sum.Closed) == len(p.Months)
-	ns := report.NewNotes(period, dir, noteTime(sum, l.Now()), closed)
+	closed := sum.IsClosed()
+	ns := report.NewNotes(period, dir, report.NoteTime(sum, l.Now()), closed)
 	for _, nt := range notes.Notes() {
 		if payer != "" && nt.Payer != payer {
 			continue
@@ -234,22 +233,6 @@ func (c *command) reportSettlement(args []string) int {
 		sum.All.Lines, balie.Cents(sum.All.Regular), balie.Cents(sum.All.Holder), balie.Cents(sum.All.Organiser), balie.Cents(sum.All.Payer),
 		sum.Hash, time.Since(start).Round(time.Millisecond))
 	return exitOK
-}
-
-// noteTime is when a period's notes are dated: the last close of its
-// months, so a closed period's notes are the same file every time; now
-// for an open one.
-func noteTime(s ledger.Summary, now time.Time) time.Time {
-	var t time.Time
-	for _, c := range s.Closed {
-		if c.ClosedAt.After(t) {
-			t = c.ClosedAt
-		}
-	}
-	if t.IsZero() {
-		return now
-	}
-	return t
 }
 
 func isTerminal(f *os.File) bool {

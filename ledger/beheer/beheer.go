@@ -58,9 +58,8 @@ type Server struct {
 	accounts, addresses *limiter
 	logins              *prometheus.CounterVec
 
-	figMu   sync.Mutex // guards figures and figAt
-	figures *figures
-	figBusy bool
+	dashMu sync.Mutex // guards dash
+	dash   map[string]dashEntry
 }
 
 // New makes the back office for l.
@@ -202,6 +201,19 @@ func (s *Server) routes() http.Handler {
 	page("GET /beheer/review", s.review)
 	page("POST /beheer/review/{key}", s.resolve)
 	page("GET /beheer/audit", s.audit)
+	page("GET /beheer/settlement", s.settlement)
+	page("POST /beheer/settlement/close", s.settlementClose)
+	page("GET /beheer/settlement/{file}", s.settlementFile)
+	page("GET /beheer/settlement/{period}/{org}/{payer}", s.settlementNote)
+	page("GET /beheer/figures", s.figures)
+	page("GET /beheer/figures/{period}/{file}", s.figureFile)
+	page("GET /beheer/agreements", s.agreements)
+	page("GET /beheer/agreements/new", s.agreementForm)
+	page("POST /beheer/agreements/new", s.agreementSave)
+	page("GET /beheer/agreements/{id}", s.agreementForm)
+	page("POST /beheer/agreements/{id}", s.agreementSave)
+	page("GET /beheer/budgets", s.budgets)
+	page("POST /beheer/budgets", s.budgetSave)
 	page("GET /beheer/users", s.users)
 	page("GET /beheer/users/new", s.userForm)
 	page("POST /beheer/users/new", s.userSave)
@@ -356,6 +368,10 @@ func nav(lang, path string, a balie.Access) []navItem {
 		{"/beheer/children", "nav.children", orgs},
 		{"/beheer/holders", "nav.holders", a.Holders() || a.Role == balie.OfficeOrganiser},
 		{"/beheer/review", "nav.review", orgs},
+		{"/beheer/settlement", "nav.settlement", a.Settlement()},
+		{"/beheer/figures", "nav.figures", a.Reports()},
+		{"/beheer/agreements", "nav.agreements", a.Reports()},
+		{"/beheer/budgets", "nav.budgets", a.Reports()},
 		{"/beheer/audit", "nav.audit", a.City() || a.Role == balie.OfficeOrganiser},
 		{"/beheer/users", "nav.users", a.City()},
 	}

@@ -147,7 +147,6 @@ func BenchmarkPages1M(b *testing.B) {
 	if err := l.SetINSZ(ctx, ledger.Operator("bench"), "h-0500000", "85.07.30-033.28"); err != nil && balie.ErrorCode(err) != balie.CodeIDTaken {
 		b.Fatal(err)
 	}
-	srv.Office().WarmFigures()
 	events, _ := ledger.List[balie.Event](ctx, l, balie.ChangeEvent, demo.OrgCulture)
 	tariffs, _ := ledger.List[balie.Tariff](ctx, l, balie.ChangeTariff, events[0].ID)
 	pages := []string{"/beheer/", "/beheer/organisers", "/beheer/organisers/org-cc", "/beheer/cardsystems", "/beheer/cardsystems/cs-regio",

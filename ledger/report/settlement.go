@@ -148,6 +148,22 @@ func (ns *Notes) Notes() []Note {
 	return out
 }
 
+// NoteTime is when a period's notes are dated: the last close of its
+// months, so a closed period's notes are the same file every time; now
+// for an open one.
+func NoteTime(s ledger.Summary, now time.Time) time.Time {
+	var t time.Time
+	for _, c := range s.Closed {
+		if c.ClosedAt.After(t) {
+			t = c.ClosedAt
+		}
+	}
+	if t.IsZero() {
+		return now
+	}
+	return t
+}
+
 // FileName is a note's name in a zip.
 func (n Note) FileName(lang string) string {
 	clean := func(s string) string {
