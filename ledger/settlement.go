@@ -400,7 +400,9 @@ func (l *Ledger) Periods(ctx context.Context) ([]PeriodRow, error) {
 
 // IsClosed reports whether every month of the period is closed: its
 // notes are final.
-func (s Summary) IsClosed() bool { return len(s.Period.Months) > 0 && len(s.Closed) == len(s.Period.Months) }
+func (s Summary) IsClosed() bool {
+	return len(s.Period.Months) > 0 && len(s.Closed) == len(s.Period.Months)
+}
 
 // SortedPairs are a summary's organiser and payer pairs in order.
 func (s Summary) SortedPairs() []NotePair {
