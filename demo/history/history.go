@@ -831,7 +831,7 @@ func (s *sim) voids(terms map[string][]*terminal, at time.Time) {
 const (
 	PayerLier        = "stad-lier"
 	DeptWelfare      = "dienst-welzijn"
-	RegionNetevallei = "regio-netevallei"
+	RegionNetevallei = demo.CardSystemRegio // the region bears its share as its card system
 )
 
 // Setup gives the demo city, on behalf of a (a coordinator, or the

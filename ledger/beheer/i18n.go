@@ -57,6 +57,7 @@ var messages = map[string][2]string{
 	"figures.toc":                {"De cijfers", "The figures"},
 	"figures.alt":                {"Grafiek: %s. De cijfers staan in de tabel ernaast.", "Chart: %s. The numbers are in the table beside it."},
 	"figures.empty":              {"Geen cijfers in deze periode.", "No figures in this period."},
+	"figures.table":              {"Tabel: %s", "Table: %s"},
 	"figures.csv":                {"Tabel downloaden (CSV)", "Download the table (CSV)"},
 	"agreements.title":           {"Afspraken over de kostendeling", "Cost-sharing agreements"},
 	"agreement.title":            {"Afspraak", "Agreement"},

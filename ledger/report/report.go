@@ -84,6 +84,10 @@ func (d Directory) DepartmentName(id string) string {
 	if p, ok := d.Payers[id]; ok && p.Name != "" {
 		return p.Name
 	}
+	if n := d.CardSystems[id]; n != "" {
+		// A region's share: the region is its card system.
+		return n
+	}
 	return id
 }
 
