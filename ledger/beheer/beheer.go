@@ -45,6 +45,10 @@ type Options struct {
 	// Failures bound sign-ins: per account and per address in a quarter
 	// of an hour; 10 and 30 when zero.
 	AccountFailures, AddressFailures int
+	// FiguresMaxAge is how long the dashboard, its charts and the home
+	// page reuse a period's figures: 30 s when zero, never when
+	// negative (a benchmark of the figures themselves).
+	FiguresMaxAge time.Duration
 }
 
 // Server is the back office's handler.
@@ -72,6 +76,9 @@ func New(l *ledger.Ledger, opts Options) (*Server, error) {
 	}
 	if opts.AddressFailures <= 0 {
 		opts.AddressFailures = 30
+	}
+	if opts.FiguresMaxAge == 0 {
+		opts.FiguresMaxAge = 30 * time.Second
 	}
 	s := &Server{l: l, log: opts.Logger, opts: opts,
 		accounts:  newLimiter(opts.AccountFailures, 15*time.Minute, l.Now),

@@ -402,22 +402,19 @@ func (s *Server) settlementNote(q *req) error {
 
 // The steering group's figures.
 
-// dashboardTTL is how long a period's figures are reused: a page and
-// the charts it loads right after show the same numbers, and a
-// dashboard opened by a whole steering group is made once.
-const dashboardTTL = 30 * time.Second
-
 type dashEntry struct {
 	d  ledger.Dashboard
 	at time.Time // wall clock: the age of a cache entry is a cost, not a date of the domain
 }
 
-// dashboard is a period's figures, at most dashboardTTL old.
+// dashboard is a period's figures, at most Options.FiguresMaxAge old:
+// a page and the charts it loads right after show the same numbers, and
+// a dashboard a whole steering group opens at once is made once.
 func (s *Server) dashboard(ctx context.Context, period string) (ledger.Dashboard, error) {
 	s.dashMu.Lock()
 	e, ok := s.dash[period]
 	s.dashMu.Unlock()
-	if ok && time.Since(e.at) < dashboardTTL {
+	if ok && time.Since(e.at) < s.opts.FiguresMaxAge {
 		return e.d, nil
 	}
 	d, err := s.l.Figures(ctx, period)
