@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"sort"
 	"strconv"
 	"strings"
@@ -198,20 +199,62 @@ func lineHash(h interface{ Write([]byte) (int, error) }, l SettlementLine) {
 		s.OwedTo, l.Month, l.VoidOfID, l.Late)
 }
 
+// monthCheck is what one month recomputes to, whatever the organiser
+// filter: the hash of its lines and its totals, as a close freezes them.
+type monthCheck struct {
+	h      hash.Hash
+	all    Totals
+	byPair map[NotePair]Totals
+}
+
+func (c *monthCheck) hash() string {
+	if c == nil {
+		return hex.EncodeToString(sha256.New().Sum(nil))
+	}
+	return hex.EncodeToString(c.h.Sum(nil))
+}
+
+func (c *monthCheck) totals() MonthTotals {
+	t := MonthTotals{ByPair: map[string]Totals{}}
+	if c == nil {
+		return t
+	}
+	t.All = c.all
+	for k, v := range c.byPair {
+		t.ByPair[k.Organiser+"|"+k.Payer] = v
+	}
+	return t
+}
+
 // settleMonths streams the lines of months through fn (those of
-// organiser only, when set) and sums them. The hash covers every line of
-// the months, whatever the organiser filter.
-func settleMonths(tx ReadTx, months []string, organiser string, fn func(SettlementLine) error) (Summary, error) {
+// organiser only, when set) and sums them. Each month's hash and totals
+// cover every line of it, whatever the organiser filter, so that a
+// closed month is checked by any read of it; the period's hash is its
+// month's, or for a quarter the hash of its months' hashes.
+func settleMonths(tx ReadTx, months []string, organiser string, fn func(SettlementLine) error) (Summary, map[string]*monthCheck, error) {
 	s := Summary{ByPair: map[NotePair]Totals{}, ByOrganiser: map[string]Totals{}, ByPayer: map[string]Totals{}}
-	h := sha256.New()
+	checks := map[string]*monthCheck{}
+	var cur *monthCheck
+	curMonth := ""
 	err := tx.SettlementLines(months, func(l SettlementLine) error {
-		lineHash(h, l)
+		if cur == nil || l.Month != curMonth {
+			if cur = checks[l.Month]; cur == nil {
+				cur = &monthCheck{h: sha256.New(), byPair: map[NotePair]Totals{}}
+				checks[l.Month] = cur
+			}
+			curMonth = l.Month
+		}
+		lineHash(cur.h, l)
+		k := NotePair{l.OrganiserID, l.Settlement.PayerID}
+		cur.all.add(l.MoneyRow)
+		t := cur.byPair[k]
+		t.add(l.MoneyRow)
+		cur.byPair[k] = t
 		if organiser != "" && l.OrganiserID != organiser {
 			return nil
 		}
 		s.All.add(l.MoneyRow)
-		k := NotePair{l.OrganiserID, l.Settlement.PayerID}
-		t := s.ByPair[k]
+		t = s.ByPair[k]
 		t.add(l.MoneyRow)
 		s.ByPair[k] = t
 		t = s.ByOrganiser[l.OrganiserID]
@@ -225,8 +268,35 @@ func settleMonths(tx ReadTx, months []string, organiser string, fn func(Settleme
 		}
 		return nil
 	})
-	s.Hash = hex.EncodeToString(h.Sum(nil))
-	return s, err
+	if len(months) == 1 {
+		s.Hash = checks[months[0]].hash()
+	} else {
+		h := sha256.New()
+		for _, m := range months {
+			fmt.Fprintf(h, "%s:%s\n", m, checks[m].hash())
+		}
+		s.Hash = hex.EncodeToString(h.Sum(nil))
+	}
+	return s, checks, err
+}
+
+// checkClosed compares each closed month among months with what it
+// recomputes to (invariant 6): a difference is an error, never a silent
+// new answer.
+func checkClosed(closed []PeriodRow, months []string, checks map[string]*monthCheck) error {
+	for _, c := range closed {
+		if !contains(months, c.Month) {
+			continue
+		}
+		mc := checks[c.Month]
+		if got := mc.hash(); got != c.Hash {
+			return fmt.Errorf("month %s recomputes to hash %s, closed with %s", c.Month, got, c.Hash)
+		}
+		if got := string(mustJSON(mc.totals())); got != c.Totals {
+			return fmt.Errorf("month %s recomputes to totals %s, closed with %s", c.Month, got, c.Totals)
+		}
+	}
+	return nil
 }
 
 // Settle computes a period (a month, 2026-11, or a quarter, 2026-Q4)
@@ -242,8 +312,9 @@ func (l *Ledger) Settle(ctx context.Context, period, organiser string, fn func(S
 	}
 	var s Summary
 	err = l.store.Read(ctx, func(tx ReadTx) error {
+		var checks map[string]*monthCheck
 		var err error
-		if s, err = settleMonths(tx, p.Months, organiser, fn); err != nil {
+		if s, checks, err = settleMonths(tx, p.Months, organiser, fn); err != nil {
 			return err
 		}
 		closed, err := tx.Periods()
@@ -251,13 +322,11 @@ func (l *Ledger) Settle(ctx context.Context, period, organiser string, fn func(S
 			return err
 		}
 		for _, c := range closed {
-			for _, m := range p.Months {
-				if c.Month == m {
-					s.Closed = append(s.Closed, c)
-				}
+			if contains(p.Months, c.Month) {
+				s.Closed = append(s.Closed, c)
 			}
 		}
-		return nil
+		return checkClosed(s.Closed, p.Months, checks)
 	})
 	s.Period = p
 	return s, wrap("settle "+period, err)
@@ -267,41 +336,8 @@ func (l *Ledger) Settle(ctx context.Context, period, organiser string, fn func(S
 // ledger's lines and the events they came from, and compares the hash
 // and the totals with what the close froze (invariant 6).
 func (l *Ledger) VerifyPeriod(ctx context.Context, period string) error {
-	p, err := balie.ParseSettlementPeriod(period)
-	if err != nil {
-		return err
-	}
-	err = l.store.Read(ctx, func(tx ReadTx) error {
-		closed, err := tx.Periods()
-		if err != nil {
-			return err
-		}
-		for _, c := range closed {
-			if !contains(p.Months, c.Month) {
-				continue
-			}
-			s, err := settleMonths(tx, []string{c.Month}, "", nil)
-			if err != nil {
-				return err
-			}
-			if s.Hash != c.Hash {
-				return fmt.Errorf("month %s recomputes to hash %s, closed with %s", c.Month, s.Hash, c.Hash)
-			}
-			if got := string(mustJSON(monthTotals(s))); got != c.Totals {
-				return fmt.Errorf("month %s recomputes to totals %s, closed with %s", c.Month, got, c.Totals)
-			}
-		}
-		return nil
-	})
-	return wrap("verify "+period, err)
-}
-
-func monthTotals(s Summary) MonthTotals {
-	t := MonthTotals{All: s.All, ByPair: map[string]Totals{}}
-	for k, v := range s.ByPair {
-		t.ByPair[k.Organiser+"|"+k.Payer] = v
-	}
-	return t
+	_, err := l.Settle(ctx, period, "", nil)
+	return err
 }
 
 func contains(xs []string, x string) bool {
@@ -362,12 +398,13 @@ func (l *Ledger) ClosePeriod(ctx context.Context, a Actor, period string) ([]Per
 			if done[m] {
 				continue
 			}
-			s, err := settleMonths(tx, []string{m}, "", nil)
+			_, checks, err := settleMonths(tx, []string{m}, "", nil)
 			if err != nil {
 				return err
 			}
-			row := PeriodRow{Month: m, Period: p.Name, Mark: mark, ClosedAt: now.UTC(), ClosedBy: by, Hash: s.Hash, Lines: s.All.Lines,
-				Totals: string(mustJSON(monthTotals(s)))}
+			mc := checks[m]
+			row := PeriodRow{Month: m, Period: p.Name, Mark: mark, ClosedAt: now.UTC(), ClosedBy: by, Hash: mc.hash(), Lines: mc.totals().All.Lines,
+				Totals: string(mustJSON(mc.totals()))}
 			if err := tx.ClosePeriod(row); err != nil {
 				return err
 			}
