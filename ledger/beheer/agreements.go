@@ -2,6 +2,7 @@ package beheer
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -369,12 +370,21 @@ func (s *Server) budgetsPage(q *req, in ledger.Budget, refusal error) error {
 		}
 		return id
 	}
+	orgs, err := ledger.List[balie.Organiser](q.ctx, s.l, balie.ChangeOrganiser, "")
+	if err != nil {
+		return err
+	}
 	sort.Slice(bs, func(i, j int) bool { return bs[i].Key() < bs[j].Key() })
 	t := &table{Caption: tr(l, "budgets.title"), Cols: []string{tr(l, "f.payer"), tr(l, "f.department"), tr(l, "f.year"), tr(l, "f.budget")}}
 	for _, b := range bs {
 		dep := b.Department
-		if dep == "" {
+		switch {
+		case dep == "":
 			dep = tr(l, "budget.whole")
+		case slices.ContainsFunc(orgs, func(o balie.Organiser) bool { return o.ID == dep }):
+			dep = orgName(orgs, dep) + " (" + dep + ")"
+		default:
+			dep = name(dep)
 		}
 		t.Rows = append(t.Rows, []cell{{Text: name(b.Payer)}, {Text: dep}, {Text: strconv.Itoa(b.Year)}, {Text: b.Cents.Format(l), Num: true}})
 	}
