@@ -448,9 +448,11 @@ func TestBrowser_settlement(t *testing.T) {
 	if _, err := history.Make(context.Background(), lt.Store(), history.Config{Today: settleDay, Days: 70, Scale: 0.05, Coordinator: ledger.Operator("els")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := lt.SaveUser(context.Background(), ledger.Operator("test"), ledger.UserInput{Name: "coordinator", FullName: "Els Coördinator",
-		Role: balie.OfficeCoordinator, Password: password}); err != nil {
-		t.Fatal(err)
+	for _, u := range []ledger.UserInput{{Name: "coordinator", FullName: "Els Coördinator", Role: balie.OfficeCoordinator, Password: password},
+		{Name: "steering", FullName: "Stuurgroep", Role: balie.OfficeSteering, Password: password}} {
+		if _, err := lt.SaveUser(context.Background(), ledger.Operator("test"), u); err != nil {
+			t.Fatal(err)
+		}
 	}
 	base := lt.URL + "/beheer"
 	var findings []string
@@ -564,6 +566,33 @@ func TestBrowser_settlement(t *testing.T) {
 	}
 	if want := balie.Cents(total).Format("nl"); !strings.Contains(string(out), want) || !strings.Contains(string(out), "Onkostennota 2026-10") {
 		t.Errorf("the note's text lacks its total %s:\n%.600s", want, out)
+	}
+	// The steering group's copy of the same note has every line and
+	// total, and no card number: a figure needs no person.
+	var card string
+	for _, r := range rows[1:] {
+		if r[0]+"|"+r[1] == pair && r[3] != "" {
+			card = r[3]
+		}
+	}
+	if card == "" || !strings.Contains(string(out), card) {
+		t.Errorf("the coordinator's note lacks the card %q of its line", card)
+	}
+	steering := newClient()
+	if resp, err := steering.PostForm(lt.URL+"/beheer/login", url.Values{"name": {"steering"}, "password": {password}}); err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as the steering group: %v %v", resp, err)
+	}
+	_, _, body = get(t, steering, lt.URL+href)
+	spdf := filepath.Join(dir, "steering.pdf")
+	if err := os.WriteFile(spdf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sout, err := exec.Command("pdftotext", "-layout", spdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(sout), card) || !strings.Contains(string(sout), balie.Cents(total).Format("nl")) {
+		t.Errorf("the steering group's note shows the card %s, or lacks its total:\n%.600s", card, sout)
 	}
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
