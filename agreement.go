@@ -96,6 +96,12 @@ func (a CostAgreement) Validate() error {
 	if strings.TrimSpace(a.ID) == "" {
 		return bad("ze heeft geen id", "it has no id")
 	}
+	if err := ValidID("De code van de afspraak", "The agreement's code", a.ID); err != nil {
+		return err
+	}
+	if err := optionalText("de naam van de afspraak", "the agreement's name", a.Name, maxShortText); err != nil {
+		return err
+	}
 	if a.From.IsZero() {
 		return bad("ze heeft geen begindatum", "it has no start date")
 	}
@@ -307,4 +313,15 @@ func splitDepartments(cents Cents, key []DepartmentPart, organiser string) []Dep
 		given++
 	}
 	return out
+}
+
+// ValidateBudget checks what a payer (or a department of it) sets aside
+// for the social tariff in a year: a payer, a year of this era and an
+// amount of 0 or more.
+func ValidateBudget(payer string, year int, c Cents) error {
+	if strings.TrimSpace(payer) == "" || year < 2000 || year > 9999 || c < 0 || c > MaxAmount {
+		return Errorf(CodeAmountInvalid, "Dit budget kan niet: een betaler, een jaar en een bedrag van 0 of meer.",
+			"This budget is impossible: it needs a payer, a year and an amount of 0 or more.")
+	}
+	return nil
 }

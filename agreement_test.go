@@ -151,7 +151,7 @@ func TestChooseAgreement_versions(t *testing.T) {
 }
 
 func TestCostAgreement_Validate(t *testing.T) {
-	ok := CostAgreement{ID: "a", From: day("2026-01-01")}
+	ok := CostAgreement{ID: "lier-solidair", From: day("2026-01-01")}
 	cases := []struct {
 		name string
 		edit func(*CostAgreement)
@@ -159,6 +159,8 @@ func TestCostAgreement_Validate(t *testing.T) {
 	}{
 		{"fine", func(a *CostAgreement) {}, false},
 		{"no id", func(a *CostAgreement) { a.ID = " " }, true},
+		{"an id that is no code", func(a *CostAgreement) { a.ID = "Lier Solidair" }, true},
+		{"a name with a control character", func(a *CostAgreement) { a.Name = "Lier\x00" }, true},
 		{"no start", func(a *CostAgreement) { a.From = time.Time{} }, true},
 		{"ends before it starts", func(a *CostAgreement) { a.Until = day("2025-12-31") }, true},
 		{"organiser above 100%", func(a *CostAgreement) { a.OrganiserSet, a.OrganiserPart = true, 10001 }, true},
@@ -196,7 +198,7 @@ func TestSettleAct_addsUp(t *testing.T) {
 		if r.IntN(4) == 0 {
 			x.Kind, x.Holder = SettleMembership, Cents(r.IntN(int(regular)+1))
 		}
-		a := CostAgreement{ID: "x", From: day("2026-01-01"), OrganiserSet: r.IntN(2) == 0, OrganiserPart: r.IntN(10001),
+		a := CostAgreement{ID: "random", From: day("2026-01-01"), OrganiserSet: r.IntN(2) == 0, OrganiserPart: r.IntN(10001),
 			OrganiserMin: Cents(r.IntN(500)), Payer: "p"}
 		if n := r.IntN(4); n > 0 {
 			left := 10000

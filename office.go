@@ -749,9 +749,40 @@ func (a Access) Holders() bool { return a.Role == OfficeCoordinator || a.Role ==
 // status and see their national register number.
 func (a Access) SocialTariff() bool { return a.Role == OfficeCoordinator || a.Role == OfficeWelfare }
 
-// Reports reports whether the user may read the city's figures; an
-// organiser administrator reads their own organiser's only.
+// Reports reports whether the user may read the steering group's
+// figures (the dashboard): the coordinator and the steering group. They
+// are the whole city's (other organisers' participation, every payer's
+// cost against its budget), so an organiser administrator reads their
+// own organiser's settlement instead (SettlementOf), not the dashboard.
 func (a Access) Reports() bool { return a.Role == OfficeCoordinator || a.Role == OfficeSteering }
+
+// Settlement reports whether the user may open the settlement at all:
+// the coordinator and the steering group read every organiser's, an
+// organiser administrator their own; the welfare officer none (the
+// holders' status is theirs, the city's money is not).
+func (a Access) Settlement() bool {
+	return a.Reports() || a.Role == OfficeOrganiser && a.Organiser != ""
+}
+
+// SettlementOf reports whether the user may read organiser org's
+// settlement lines and expense notes.
+func (a Access) SettlementOf(org string) bool {
+	return a.Reports() || a.Role == OfficeOrganiser && a.Organiser != "" && a.Organiser == org
+}
+
+// SettlementCards reports whether the user may see the card numbers of
+// organiser org's settlement lines (the CSV's card column, the expense
+// note's): the coordinator, and the organiser's administrator, whose
+// note lists the sales it claims. The steering group reads the same
+// lines with the numbers left out: a figure needs no person.
+func (a Access) SettlementCards(org string) bool {
+	return a.Role == OfficeCoordinator || a.Role == OfficeOrganiser && a.Organiser != "" && a.Organiser == org
+}
+
+// Agreements reports whether the user may make and change cost-sharing
+// agreements and budgets, and close a settlement period: the
+// coordinator's alone. The steering group reads them.
+func (a Access) Agreements() bool { return a.Role == OfficeCoordinator }
 
 // Review reports whether the user may resolve a flag of organiser org
 // ("" for a flag of no organiser's, which only the coordinator takes).

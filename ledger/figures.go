@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -102,7 +103,7 @@ func dashboardMonths(period string) (from, to string, months []string, err error
 // their rows with.
 type names struct {
 	organisers, rewards, programs, desks map[string]string
-	payers                               map[string]string // from the agreements and populations
+	payers                               map[string]string // from the agreements, municipalities and card systems
 	rewardUnits                          map[string][2]int // total units, redeemed ever
 }
 
@@ -121,12 +122,28 @@ func readNames(tx ReadTx) (names, error) {
 	}); err != nil {
 		return n, err
 	}
-	if err := tx.Entities(KindPopulation, "", func(id string, data []byte) error {
-		var p Population
-		if err := json.Unmarshal(data, &p); err != nil {
-			return fmt.Errorf("population %s: %w", id, err)
+	// A payer is a government: a municipality, a card system (its city
+	// or region) or one an agreement names.
+	if err := tx.Entities(KindMunicipality, "", func(id string, data []byte) error {
+		var m balie.Municipality
+		if err := json.Unmarshal(data, &m); err != nil {
+			return fmt.Errorf("municipality %s: %w", id, err)
 		}
-		n.payers[p.ID] = p.Name
+		if n.payers[id] == "" {
+			n.payers[id] = m.Name
+		}
+		return nil
+	}); err != nil {
+		return n, err
+	}
+	if err := tx.Entities(balie.ChangeCardSystem, "", func(id string, data []byte) error {
+		var c balie.CardSystem
+		if err := json.Unmarshal(data, &c); err != nil {
+			return fmt.Errorf("card system %s: %w", id, err)
+		}
+		if n.payers[id] == "" {
+			n.payers[id] = c.Name
+		}
 		return nil
 	}); err != nil {
 		return n, err
@@ -171,8 +188,9 @@ func label(m map[string]string, id string) string {
 
 // Figures makes the steering group's figures of a period (a year, 2026;
 // a quarter; a month) from the counters the uploads keep, the directory's
-// holders as they are now and the populations and budgets the ledger
-// holds: a few hundred rows read, never the events.
+// holders as they are now, the back office's municipalities (their
+// residents) and the budgets the ledger holds: a few hundred rows read,
+// never the events.
 func (l *Ledger) Figures(ctx context.Context, period string) (Dashboard, error) {
 	from, to, months, err := dashboardMonths(period)
 	if err != nil {
@@ -182,7 +200,8 @@ func (l *Ledger) Figures(ctx context.Context, period string) (Dashboard, error) 
 	var rows []FigureRow
 	var hc HolderCounts
 	var nm names
-	var pops []Population
+	var ms []balie.Municipality
+	var systems []balie.CardSystem
 	var budgets []Budget
 	err = l.store.Read(ctx, func(tx ReadTx) error {
 		// A month before the period too, for the month-over-month change
@@ -201,12 +220,22 @@ func (l *Ledger) Figures(ctx context.Context, period string) (Dashboard, error) 
 		if nm, err = readNames(tx); err != nil {
 			return err
 		}
-		if err := tx.Entities(KindPopulation, "", func(id string, data []byte) error {
-			var p Population
-			if err := json.Unmarshal(data, &p); err != nil {
-				return err
+		if err := tx.Entities(KindMunicipality, "", func(id string, data []byte) error {
+			var m balie.Municipality
+			if err := json.Unmarshal(data, &m); err != nil {
+				return fmt.Errorf("municipality %s: %w", id, err)
 			}
-			pops = append(pops, p)
+			ms = append(ms, m)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Entities(balie.ChangeCardSystem, "", func(id string, data []byte) error {
+			var c balie.CardSystem
+			if err := json.Unmarshal(data, &c); err != nil {
+				return fmt.Errorf("card system %s: %w", id, err)
+			}
+			systems = append(systems, c)
 			return nil
 		}); err != nil {
 			return err
@@ -228,7 +257,7 @@ func (l *Ledger) Figures(ctx context.Context, period string) (Dashboard, error) 
 	for _, f := range rows {
 		byFig[f.Figure] = append(byFig[f.Figure], f)
 	}
-	d.Tables = append(d.Tables, holdersTable(hc, pops))
+	d.Tables = append(d.Tables, holdersTable(hc, systems, ms))
 	d.Tables = append(d.Tables, perMonth("new-cards", "Nieuwe kaarten per maand", "New cards per month", months, byFig[FigureCards],
 		[]Column{{"Eerste kaarten", "First cards", UnitCount}, {"Alle verkochte kaarten", "All cards sold", UnitCount}},
 		func(f FigureRow) []int64 {
@@ -287,30 +316,57 @@ func pct(part, whole int64) int64 {
 	return (part*20000 + whole) / (2 * whole)
 }
 
-func holdersTable(hc HolderCounts, pops []Population) Table {
+// holdersTable shares the holders out of the residents the back office
+// keeps: the area's (every municipality once, also one that is in a
+// city's card system and in its region's), each card system's (the
+// holders with an active card of it, out of its municipalities'
+// residents) and each municipality's (the holders living at its postal
+// codes).
+func holdersTable(hc HolderCounts, systems []balie.CardSystem, ms []balie.Municipality) Table {
 	var residents int64
-	for _, p := range pops {
-		// A card system's population is the residents it serves; a
-		// municipality of a region is in its card system's when that has
-		// one, so count the card systems' when there are any.
-		if strings.HasPrefix(p.ID, "cs-") {
-			residents += int64(p.Residents)
-		}
+	seen := map[string]bool{}
+	bySystem := map[string]int64{}
+	type place struct {
+		name            string
+		holders, people int64
 	}
-	if residents == 0 {
-		for _, p := range pops {
-			residents += int64(p.Residents)
+	var places []place
+	for _, m := range ms {
+		bySystem[m.CardSystem] += int64(m.Population)
+		codes := slices.Clone(m.PostalCodes)
+		sort.Strings(codes)
+		k := strings.Join(codes, ",")
+		if seen[k] {
+			continue
 		}
+		seen[k] = true
+		residents += int64(m.Population)
+		var n int64
+		for _, pc := range m.PostalCodes {
+			n += int64(hc.ByPostalCode[pc])
+		}
+		places = append(places, place{m.Name + " (" + strings.Join(codes, ", ") + ")", n, int64(m.Population)})
 	}
 	h, s, m := int64(hc.Holders), int64(hc.Social), int64(hc.Members)
-	return Table{ID: "holders", NL: "Pashouders", EN: "Holders",
-		Columns: []Column{{"Aantal", "Number", UnitCount}, {"Aandeel", "Share", UnitBP}},
+	t := Table{ID: "holders", NL: "Pashouders", EN: "Holders",
+		Columns: []Column{{"Aantal", "Number", UnitCount}, {"Op een totaal van", "Out of", UnitCount}, {"Aandeel", "Share", UnitBP}},
 		Rows: []Row{
-			{"Pashouders / holders", []int64{h, pct(h, residents)}},
-			{"Inwoners / residents", []int64{residents, 10000}},
-			{"Met kansentarief / with the social tariff", []int64{s, pct(s, h)}},
-			{"Zonder kansentarief, met een lidmaatschap / without it, with a membership", []int64{m, pct(m, h-s)}},
-		}, Chart: "bar", Series: []int{1}}
+			{"Pashouders / holders", []int64{h, residents, pct(h, residents)}},
+			{"Met kansentarief / with the social tariff", []int64{s, h, pct(s, h)}},
+			{"Zonder kansentarief, met een lidmaatschap / without it, with a membership", []int64{m, h - s, pct(m, h-s)}},
+		}, Chart: "bar", Series: []int{2}}
+	sort.Slice(systems, func(i, j int) bool { return systems[i].ID < systems[j].ID })
+	for _, c := range systems {
+		n, r := int64(hc.BySystem[c.ID]), bySystem[c.ID]
+		t.Rows = append(t.Rows, Row{Label: c.Name, Values: []int64{n, r, pct(n, r)}})
+	}
+	sort.Slice(places, func(i, j int) bool {
+		return places[i].people > places[j].people || places[i].people == places[j].people && places[i].name < places[j].name
+	})
+	for _, p := range places {
+		t.Rows = append(t.Rows, Row{Label: p.name, Values: []int64{p.holders, p.people, pct(p.holders, p.people)}})
+	}
+	return t
 }
 
 func perMonth(id, nl, en string, months []string, rows []FigureRow, cols []Column, f func(FigureRow) []int64, chart string, series []int) Table {

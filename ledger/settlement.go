@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,24 +16,45 @@ import (
 )
 
 // Entity kinds of settlement, kept in the ledger alone (terminals need
-// none of them, so they are not in the change log).
+// none of them, so they are not in the change log). The residents the
+// figures share holders out of are the back office's municipalities
+// (KindMunicipality).
 const (
-	KindAgreement  = "agreement"
-	KindBudget     = "budget"
-	KindPopulation = "population"
+	KindAgreement = "agreement"
+	KindBudget    = "budget"
 )
 
-// PutAgreement stores a cost-sharing agreement (a new one, or a new
-// version under a new id). An agreement applies to the acts on the days
-// it is in force from its next upload on; acts already stored keep the
-// split they were given, and a closed period never changes.
-func (l *Ledger) PutAgreement(ctx context.Context, a balie.CostAgreement) error {
+// saveAgreement stores a cost-sharing agreement: the coordinator's to
+// do, audited with what it was before.
+func (o *officeTx) saveAgreement(a balie.CostAgreement) error {
+	if !o.a.Access.Agreements() {
+		return forbidden()
+	}
+	a.Name, a.Payer, a.PayerName = strings.TrimSpace(a.Name), strings.TrimSpace(a.Payer), strings.TrimSpace(a.PayerName)
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return wrap("store agreement", l.store.Write(ctx, func(tx WriteTx) error {
-		return tx.PutEntity(KindAgreement, a.ID, a.CardSystem, mustJSON(a))
-	}))
+	old, exists, err := lookup[balie.CostAgreement](o, KindAgreement, a.ID)
+	if err != nil {
+		return err
+	}
+	var before any
+	if exists {
+		before = old
+	}
+	if err := o.put(KindAgreement, a.ID, a.CardSystem, a, nil, ""); err != nil {
+		return err
+	}
+	return o.audit("agreement.save", KindAgreement, a.ID, a.Organiser, before, a)
+}
+
+// SaveAgreement makes or changes a cost-sharing agreement (a new
+// version is a new agreement, under a new id, from a later day). An
+// agreement applies to the acts on the days it is in force from its
+// next upload on; acts already stored keep the split they were given,
+// and a closed period never changes.
+func (l *Ledger) SaveAgreement(ctx context.Context, a Actor, ag balie.CostAgreement) error {
+	return l.office(ctx, a, "save agreement", func(o *officeTx) error { return o.saveAgreement(ag) })
 }
 
 // Agreements lists the cost-sharing agreements by id.
@@ -60,18 +82,35 @@ type Budget struct {
 	Cents      balie.Cents
 }
 
-func (b Budget) key() string { return fmt.Sprintf("%s/%s/%d", b.Payer, b.Department, b.Year) }
+// Key is the budget's id: one budget per payer, department and year.
+func (b Budget) Key() string { return fmt.Sprintf("%s/%s/%d", b.Payer, b.Department, b.Year) }
 
-// SetBudget stores a budget; a second one for the same payer,
-// department and year replaces it.
-func (l *Ledger) SetBudget(ctx context.Context, b Budget) error {
-	if b.Payer == "" || b.Year < 2000 || b.Year > 9999 || b.Cents < 0 || b.Cents > balie.MaxAmount {
-		return balie.Errorf(balie.CodeAmountInvalid, "Dit budget kan niet: een betaler, een jaar en een bedrag van 0 of meer.",
-			"This budget is impossible: it needs a payer, a year and an amount of 0 or more.")
+func (o *officeTx) saveBudget(b Budget) error {
+	if !o.a.Access.Agreements() {
+		return forbidden()
 	}
-	return wrap("store budget", l.store.Write(ctx, func(tx WriteTx) error {
-		return tx.PutEntity(KindBudget, b.key(), b.Payer, mustJSON(b))
-	}))
+	b.Payer, b.Department = strings.TrimSpace(b.Payer), strings.TrimSpace(b.Department)
+	if err := balie.ValidateBudget(b.Payer, b.Year, b.Cents); err != nil {
+		return err
+	}
+	old, exists, err := lookup[Budget](o, KindBudget, b.Key())
+	if err != nil {
+		return err
+	}
+	var before any
+	if exists {
+		before = old
+	}
+	if err := o.put(KindBudget, b.Key(), b.Payer, b, nil, ""); err != nil {
+		return err
+	}
+	return o.audit("budget.save", KindBudget, b.Key(), "", before, b)
+}
+
+// SaveBudget stores a budget; a second one for the same payer,
+// department and year replaces it.
+func (l *Ledger) SaveBudget(ctx context.Context, a Actor, b Budget) error {
+	return l.office(ctx, a, "save budget", func(o *officeTx) error { return o.saveBudget(b) })
 }
 
 // Budgets lists the budgets of a year (all years when 0).
@@ -90,43 +129,6 @@ func (l *Ledger) Budgets(ctx context.Context, year int) ([]Budget, error) {
 		})
 	})
 	return out, wrap("read budgets", err)
-}
-
-// Population is how many people live in a municipality or card system,
-// for the steering group's share of residents. Until the back office
-// keeps municipalities with their population, the ledger keeps them
-// here.
-type Population struct {
-	ID          string // a card system's id, or a municipality's
-	Name        string
-	PostalCodes []string
-	Residents   int
-}
-
-// SetPopulation stores a population.
-func (l *Ledger) SetPopulation(ctx context.Context, p Population) error {
-	if p.ID == "" || p.Residents < 0 {
-		return errors.New("store population: an id and a number of residents of 0 or more")
-	}
-	return wrap("store population", l.store.Write(ctx, func(tx WriteTx) error {
-		return tx.PutEntity(KindPopulation, p.ID, "", mustJSON(p))
-	}))
-}
-
-// Populations lists the populations by id.
-func (l *Ledger) Populations(ctx context.Context) ([]Population, error) {
-	var out []Population
-	err := l.store.Read(ctx, func(tx ReadTx) error {
-		return tx.Entities(KindPopulation, "", func(id string, data []byte) error {
-			var p Population
-			if err := json.Unmarshal(data, &p); err != nil {
-				return fmt.Errorf("population %s: %w", id, err)
-			}
-			out = append(out, p)
-			return nil
-		})
-	})
-	return out, wrap("read populations", err)
 }
 
 // Totals are the sums of settlement lines: the acts (lines) and their
@@ -197,20 +199,62 @@ func lineHash(h interface{ Write([]byte) (int, error) }, l SettlementLine) {
 		s.OwedTo, l.Month, l.VoidOfID, l.Late)
 }
 
+// monthCheck is what one month recomputes to, whatever the organiser
+// filter: the hash of its lines and its totals, as a close freezes them.
+type monthCheck struct {
+	h      hash.Hash
+	all    Totals
+	byPair map[NotePair]Totals
+}
+
+func (c *monthCheck) hash() string {
+	if c == nil {
+		return hex.EncodeToString(sha256.New().Sum(nil))
+	}
+	return hex.EncodeToString(c.h.Sum(nil))
+}
+
+func (c *monthCheck) totals() MonthTotals {
+	t := MonthTotals{ByPair: map[string]Totals{}}
+	if c == nil {
+		return t
+	}
+	t.All = c.all
+	for k, v := range c.byPair {
+		t.ByPair[k.Organiser+"|"+k.Payer] = v
+	}
+	return t
+}
+
 // settleMonths streams the lines of months through fn (those of
-// organiser only, when set) and sums them. The hash covers every line of
-// the months, whatever the organiser filter.
-func settleMonths(tx ReadTx, months []string, organiser string, fn func(SettlementLine) error) (Summary, error) {
+// organiser only, when set) and sums them. Each month's hash and totals
+// cover every line of it, whatever the organiser filter, so that a
+// closed month is checked by any read of it; the period's hash is its
+// month's, or for a quarter the hash of its months' hashes.
+func settleMonths(tx ReadTx, months []string, organiser string, fn func(SettlementLine) error) (Summary, map[string]*monthCheck, error) {
 	s := Summary{ByPair: map[NotePair]Totals{}, ByOrganiser: map[string]Totals{}, ByPayer: map[string]Totals{}}
-	h := sha256.New()
+	checks := map[string]*monthCheck{}
+	var cur *monthCheck
+	curMonth := ""
 	err := tx.SettlementLines(months, func(l SettlementLine) error {
-		lineHash(h, l)
+		if cur == nil || l.Month != curMonth {
+			if cur = checks[l.Month]; cur == nil {
+				cur = &monthCheck{h: sha256.New(), byPair: map[NotePair]Totals{}}
+				checks[l.Month] = cur
+			}
+			curMonth = l.Month
+		}
+		lineHash(cur.h, l)
+		k := NotePair{l.OrganiserID, l.Settlement.PayerID}
+		cur.all.add(l.MoneyRow)
+		t := cur.byPair[k]
+		t.add(l.MoneyRow)
+		cur.byPair[k] = t
 		if organiser != "" && l.OrganiserID != organiser {
 			return nil
 		}
 		s.All.add(l.MoneyRow)
-		k := NotePair{l.OrganiserID, l.Settlement.PayerID}
-		t := s.ByPair[k]
+		t = s.ByPair[k]
 		t.add(l.MoneyRow)
 		s.ByPair[k] = t
 		t = s.ByOrganiser[l.OrganiserID]
@@ -224,8 +268,35 @@ func settleMonths(tx ReadTx, months []string, organiser string, fn func(Settleme
 		}
 		return nil
 	})
-	s.Hash = hex.EncodeToString(h.Sum(nil))
-	return s, err
+	if len(months) == 1 {
+		s.Hash = checks[months[0]].hash()
+	} else {
+		h := sha256.New()
+		for _, m := range months {
+			fmt.Fprintf(h, "%s:%s\n", m, checks[m].hash())
+		}
+		s.Hash = hex.EncodeToString(h.Sum(nil))
+	}
+	return s, checks, err
+}
+
+// checkClosed compares each closed month among months with what it
+// recomputes to (invariant 6): a difference is an error, never a silent
+// new answer.
+func checkClosed(closed []PeriodRow, months []string, checks map[string]*monthCheck) error {
+	for _, c := range closed {
+		if !contains(months, c.Month) {
+			continue
+		}
+		mc := checks[c.Month]
+		if got := mc.hash(); got != c.Hash {
+			return fmt.Errorf("month %s recomputes to hash %s, closed with %s", c.Month, got, c.Hash)
+		}
+		if got := string(mustJSON(mc.totals())); got != c.Totals {
+			return fmt.Errorf("month %s recomputes to totals %s, closed with %s", c.Month, got, c.Totals)
+		}
+	}
+	return nil
 }
 
 // Settle computes a period (a month, 2026-11, or a quarter, 2026-Q4)
@@ -241,8 +312,9 @@ func (l *Ledger) Settle(ctx context.Context, period, organiser string, fn func(S
 	}
 	var s Summary
 	err = l.store.Read(ctx, func(tx ReadTx) error {
+		var checks map[string]*monthCheck
 		var err error
-		if s, err = settleMonths(tx, p.Months, organiser, fn); err != nil {
+		if s, checks, err = settleMonths(tx, p.Months, organiser, fn); err != nil {
 			return err
 		}
 		closed, err := tx.Periods()
@@ -250,13 +322,11 @@ func (l *Ledger) Settle(ctx context.Context, period, organiser string, fn func(S
 			return err
 		}
 		for _, c := range closed {
-			for _, m := range p.Months {
-				if c.Month == m {
-					s.Closed = append(s.Closed, c)
-				}
+			if contains(p.Months, c.Month) {
+				s.Closed = append(s.Closed, c)
 			}
 		}
-		return nil
+		return checkClosed(s.Closed, p.Months, checks)
 	})
 	s.Period = p
 	return s, wrap("settle "+period, err)
@@ -266,41 +336,8 @@ func (l *Ledger) Settle(ctx context.Context, period, organiser string, fn func(S
 // ledger's lines and the events they came from, and compares the hash
 // and the totals with what the close froze (invariant 6).
 func (l *Ledger) VerifyPeriod(ctx context.Context, period string) error {
-	p, err := balie.ParseSettlementPeriod(period)
-	if err != nil {
-		return err
-	}
-	err = l.store.Read(ctx, func(tx ReadTx) error {
-		closed, err := tx.Periods()
-		if err != nil {
-			return err
-		}
-		for _, c := range closed {
-			if !contains(p.Months, c.Month) {
-				continue
-			}
-			s, err := settleMonths(tx, []string{c.Month}, "", nil)
-			if err != nil {
-				return err
-			}
-			if s.Hash != c.Hash {
-				return fmt.Errorf("month %s recomputes to hash %s, closed with %s", c.Month, s.Hash, c.Hash)
-			}
-			if got := string(mustJSON(monthTotals(s))); got != c.Totals {
-				return fmt.Errorf("month %s recomputes to totals %s, closed with %s", c.Month, got, c.Totals)
-			}
-		}
-		return nil
-	})
-	return wrap("verify "+period, err)
-}
-
-func monthTotals(s Summary) MonthTotals {
-	t := MonthTotals{All: s.All, ByPair: map[string]Totals{}}
-	for k, v := range s.ByPair {
-		t.ByPair[k.Organiser+"|"+k.Payer] = v
-	}
-	return t
+	_, err := l.Settle(ctx, period, "", nil)
+	return err
 }
 
 func contains(xs []string, x string) bool {
@@ -315,31 +352,36 @@ func contains(xs []string, x string) bool {
 // ErrPeriodClosed is a close of a period whose months are all closed.
 var ErrPeriodClosed = errors.New("the period is closed already")
 
-// ClosePeriod closes a period for good, on behalf of by (a coordinator):
-// each of its months still open is frozen with the highest ingest number
-// stored (its mark), the hash of its lines and the events they came
-// from, and its totals. From then on an act of such a month that arrives
-// (an offline terminal's, a void) counts in the first month still open,
-// marked late; the closed month never changes. A period that has not
-// ended yet cannot be closed.
-func (l *Ledger) ClosePeriod(ctx context.Context, period, by string) ([]PeriodRow, error) {
+// ClosePeriod closes a period for good, on behalf of a coordinator:
+// each of its months still open is frozen with the highest ingest
+// number stored (its mark), the hash of its lines and the events they
+// came from, and its totals, and the audit log says who closed it. From
+// then on an act of such a month that arrives (an offline terminal's, a
+// void) counts in the first month still open, marked late; the closed
+// month never changes. A period that has not ended yet cannot be
+// closed, nor one closed already.
+func (l *Ledger) ClosePeriod(ctx context.Context, a Actor, period string) ([]PeriodRow, error) {
+	if !a.Access.Agreements() {
+		return nil, forbidden()
+	}
 	p, err := balie.ParseSettlementPeriod(period)
 	if err != nil {
 		return nil, err
 	}
-	by = strings.TrimSpace(by)
+	by := strings.TrimSpace(a.Name)
 	if by == "" {
-		return nil, balie.Errorf(balie.CodePeriodInvalid, "Zeg wie de periode afsluit.", "Say who closes the period.")
+		by = a.ID
 	}
 	now := l.now()
 	if now.Before(p.End()) {
-		return nil, balie.Errorf(balie.CodePeriodInvalid, "De periode %[1]s loopt nog tot %[2]s; ze kan pas daarna afgesloten worden.",
+		return nil, balie.Errorf(balie.CodePeriodInvalid, "De periode %[1]s loopt nog tot en met %[2]s; ze kan pas daarna afgesloten worden.",
 			"The period %[1]s runs until %[3]s; it can be closed only after that.", p.Name,
-			p.End().Format("02/01/2006"), p.End().Format("2006-01-02"))
+			p.End().AddDate(0, 0, -1).Format("02/01/2006"), p.End().AddDate(0, 0, -1).Format("2006-01-02"))
 	}
 	var out []PeriodRow
-	err = l.store.Write(ctx, func(tx WriteTx) error {
+	err = l.office(ctx, a, "close "+p.Name, func(o *officeTx) error {
 		out = nil
+		tx := o.tx
 		mark, err := tx.IngestMark()
 		if err != nil {
 			return err
@@ -356,12 +398,13 @@ func (l *Ledger) ClosePeriod(ctx context.Context, period, by string) ([]PeriodRo
 			if done[m] {
 				continue
 			}
-			s, err := settleMonths(tx, []string{m}, "", nil)
+			_, checks, err := settleMonths(tx, []string{m}, "", nil)
 			if err != nil {
 				return err
 			}
-			row := PeriodRow{Month: m, Period: p.Name, Mark: mark, ClosedAt: now.UTC(), ClosedBy: by, Hash: s.Hash, Lines: s.All.Lines,
-				Totals: string(mustJSON(monthTotals(s)))}
+			mc := checks[m]
+			row := PeriodRow{Month: m, Period: p.Name, Mark: mark, ClosedAt: now.UTC(), ClosedBy: by, Hash: mc.hash(), Lines: mc.totals().All.Lines,
+				Totals: string(mustJSON(mc.totals()))}
 			if err := tx.ClosePeriod(row); err != nil {
 				return err
 			}
@@ -370,7 +413,7 @@ func (l *Ledger) ClosePeriod(ctx context.Context, period, by string) ([]PeriodRo
 		if len(out) == 0 {
 			return ErrPeriodClosed
 		}
-		return nil
+		return o.audit("period.close", "period", p.Name, "", nil, out)
 	})
 	if errors.Is(err, ErrPeriodClosed) {
 		return nil, balie.Errorf(balie.CodePeriodInvalid, "De periode %[1]s is al afgesloten.", "The period %[1]s is closed already.", p.Name)
@@ -378,7 +421,7 @@ func (l *Ledger) ClosePeriod(ctx context.Context, period, by string) ([]PeriodRo
 	if err == nil {
 		l.log.Info("period closed", "period", p.Name, "by", by, "months", len(out))
 	}
-	return out, wrap("close "+period, err)
+	return out, err
 }
 
 // Periods lists the closed months.
@@ -390,6 +433,12 @@ func (l *Ledger) Periods(ctx context.Context) ([]PeriodRow, error) {
 		return err
 	})
 	return out, wrap("read periods", err)
+}
+
+// IsClosed reports whether every month of the period is closed: its
+// notes are final.
+func (s Summary) IsClosed() bool {
+	return len(s.Period.Months) > 0 && len(s.Closed) == len(s.Period.Months)
 }
 
 // SortedPairs are a summary's organiser and payer pairs in order.

@@ -385,13 +385,14 @@ func (c *command) seed(args []string) int {
 		c.say(err)
 		return exitFail
 	}
-	if _, err := l.SaveUser(c.ctx, ledger.Seed(), ledger.UserInput{Name: demo.CoordinatorName, FullName: "Coördinator van de demostad",
-		Role: balie.OfficeCoordinator, Password: demo.CoordinatorPassword}); err != nil {
+	u, err := l.SaveUser(c.ctx, ledger.Seed(), ledger.UserInput{Name: demo.CoordinatorName, FullName: "Coördinator van de demostad",
+		Role: balie.OfficeCoordinator, Password: demo.CoordinatorPassword})
+	if err != nil {
 		c.say(err)
 		return exitFail
 	}
 	if *withHistory {
-		if code := c.history(l, today, *historyDays, holders); code != exitOK {
+		if code := c.history(l, ledger.ActorOf(u), today, *historyDays, holders); code != exitOK {
 			return code
 		}
 	}

@@ -34,20 +34,24 @@ func (c *command) periodClose(args []string) int {
 	var db, period, by string
 	set := c.flags("period close", &db)
 	set.StringVar(&period, "period", "", "the month (2026-11) or quarter (2026-Q4) to close (required)")
-	set.StringVar(&by, "by", "", "who closes it: the coordinator's name (required)")
+	set.StringVar(&by, "by", "", "who closes it, for the audit log: the coordinator's name (default: the user running the command)")
 	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
 		return code
 	}
-	if period == "" || by == "" {
-		fmt.Fprintln(c.stderr, "ledger period close: --period and --by are required")
+	if period == "" {
+		fmt.Fprintln(c.stderr, "ledger period close: --period is required")
 		return exitUsage
+	}
+	actor := c.operator()
+	if by = strings.TrimSpace(by); by != "" {
+		actor = ledger.Operator(by)
 	}
 	l, ok := c.open(db, readWrite)
 	if !ok {
 		return exitFail
 	}
 	defer l.Close()
-	rows, err := l.ClosePeriod(c.ctx, period, by)
+	rows, err := l.ClosePeriod(c.ctx, actor, period)
 	if err != nil {
 		c.say(err)
 		return exitFail
@@ -184,9 +188,8 @@ func (c *command) reportSettlement(args []string) int {
 		c.say(err)
 		return exitFail
 	}
-	p, _ := balie.ParseSettlementPeriod(period)
-	closed := len(sum.Closed) == len(p.Months)
-	ns := report.NewNotes(period, dir, noteTime(sum, l.Now()), closed)
+	closed := sum.IsClosed()
+	ns := report.NewNotes(period, dir, report.NoteTime(sum, l.Now()), closed)
 	for _, nt := range notes.Notes() {
 		if payer != "" && nt.Payer != payer {
 			continue
@@ -230,22 +233,6 @@ func (c *command) reportSettlement(args []string) int {
 		sum.All.Lines, balie.Cents(sum.All.Regular), balie.Cents(sum.All.Holder), balie.Cents(sum.All.Organiser), balie.Cents(sum.All.Payer),
 		sum.Hash, time.Since(start).Round(time.Millisecond))
 	return exitOK
-}
-
-// noteTime is when a period's notes are dated: the last close of its
-// months, so a closed period's notes are the same file every time; now
-// for an open one.
-func noteTime(s ledger.Summary, now time.Time) time.Time {
-	var t time.Time
-	for _, c := range s.Closed {
-		if c.ClosedAt.After(t) {
-			t = c.ClosedAt
-		}
-	}
-	if t.IsZero() {
-		return now
-	}
-	return t
 }
 
 func isTerminal(f *os.File) bool {
@@ -337,10 +324,11 @@ func (c *command) reportFigures(args []string) int {
 }
 
 // history gives the demo city its year of history, scaled to its size.
-func (c *command) history(l *ledger.Ledger, today time.Time, days, holders int) int {
+// The coordinator closes each month of it.
+func (c *command) history(l *ledger.Ledger, coordinator ledger.Actor, today time.Time, days, holders int) int {
 	start := time.Now()
 	scale := float64(holders) / float64(demo.DefaultHolders)
-	rep, err := history.Make(c.ctx, l.Store(), history.Config{Today: today, Days: days, Scale: scale, Coordinator: "Coördinator UiTPAS (demo)",
+	rep, err := history.Make(c.ctx, l.Store(), history.Config{Today: today, Days: days, Scale: scale, Coordinator: coordinator,
 		Progress: func(day, of, events int) {
 			if day%30 == 0 || day == of {
 				fmt.Fprintf(c.stdout, "history: day %d of %d, %d events, %s\n", day, of, events, time.Since(start).Round(time.Second))

@@ -24,11 +24,13 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/balie/balie"
+	"github.com/balie/balie/demo"
 	"github.com/balie/balie/ledger"
 	balisync "github.com/balie/balie/sync"
 	"github.com/google/uuid"
@@ -45,8 +47,10 @@ type Config struct {
 	Scale float64
 	// Seed selects the history; 1 when zero.
 	Seed uint64
-	// Coordinator closes each month on the 3rd of the next, when set.
-	Coordinator string
+	// Coordinator closes each month on the 3rd of the next, when set
+	// (an ID): a coordinator's account, through the back office's write
+	// path, so the audit log says who closed it.
+	Coordinator ledger.Actor
 	// Progress, when set, is called after every simulated day.
 	Progress func(day, days int, events int)
 }
@@ -147,7 +151,7 @@ func Make(ctx context.Context, st ledger.Store, cfg Config) (Report, error) {
 	if err := s.extendCatalogue(first); err != nil {
 		return s.rep, err
 	}
-	if err := Setup(ctx, s.l, first); err != nil {
+	if err := Setup(ctx, s.l, ledger.Seed(), first); err != nil {
 		return s.rep, err
 	}
 	terms := map[string][]*terminal{}
@@ -504,10 +508,10 @@ func (s *sim) day(day time.Time, terms map[string][]*terminal) error {
 			return err
 		}
 	}
-	if dd == 3 && s.cfg.Coordinator != "" {
+	if dd == 3 && s.cfg.Coordinator.ID != "" {
 		s.clock = at(10, 0)
 		prev := day.AddDate(0, 0, -3).Format("2006-01")
-		if _, err := s.l.ClosePeriod(s.ctx, prev, s.cfg.Coordinator); err == nil {
+		if _, err := s.l.ClosePeriod(s.ctx, s.cfg.Coordinator, prev); err == nil {
 			s.rep.Closed = append(s.rep.Closed, prev)
 		} else if !strings.Contains(err.Error(), "closed already") {
 			return err
@@ -823,48 +827,43 @@ func (s *sim) voids(terms map[string][]*terminal, at time.Time) {
 	}
 }
 
-// The region's municipalities, by postal code, as the demo city has
-// them: each pays for its own residents with a Lier card.
-var regionMunicipalities = []struct {
-	code, id, name string
-	residents      int
-}{
-	{"2560", "gem-nijlen", "Gemeente Nijlen", 23_500},
-	{"2547", "gem-lint", "Gemeente Lint", 9_000},
-	{"2590", "gem-berlaar", "Gemeente Berlaar", 11_800},
-	{"2570", "gem-duffel", "Gemeente Duffel", 17_800},
-	{"2580", "gem-putte", "Gemeente Putte", 18_200},
-	{"2520", "gem-ranst", "Gemeente Ranst", 19_600},
-	{"2530", "gem-boechout", "Gemeente Boechout", 13_700},
-}
-
 // Payers and departments of the demo city.
 const (
 	PayerLier        = "stad-lier"
 	DeptWelfare      = "dienst-welzijn"
-	RegionNetevallei = "regio-netevallei"
+	RegionNetevallei = demo.CardSystemRegio // the region bears its share as its card system
 )
 
-// Setup gives the demo city its cost-sharing agreements (in force from
-// from), its population and the budgets of the social tariff: the city's
-// solidary cost distribution (welfare half, the organising department
-// half), the region's key for the residents of its municipalities
-// (holder 20%, region and municipality together the rest, half each),
-// the association's minimum of 1 euro a ticket, and the sports pass
-// whose social discount the city's welfare carries.
-func Setup(ctx context.Context, l *ledger.Ledger, from time.Time) error {
-	for _, a := range Agreements(from) {
-		if err := l.PutAgreement(ctx, a); err != nil {
-			return err
+// Setup gives the demo city, on behalf of a (a coordinator, or the
+// seed), its cost-sharing agreements (in force from from) and the
+// budgets of the social tariff: the city's solidary cost distribution
+// (welfare half, the organising department half), the region's key for
+// the residents of each of its municipalities but Lier (holder 20%,
+// region and municipality together the rest, half each: the
+// municipality pays), the association's minimum of 1 euro a ticket, and
+// the sports pass whose social discount the city's welfare carries. The
+// municipalities and their residents are the ones the demo seed made in
+// the back office; Setup makes none.
+func Setup(ctx context.Context, l *ledger.Ledger, a ledger.Actor, from time.Time) error {
+	region, err := ledger.List[balie.Municipality](ctx, l, ledger.KindMunicipality, demo.CardSystemRegio)
+	if err != nil {
+		return err
+	}
+	city, err := ledger.List[balie.Municipality](ctx, l, ledger.KindMunicipality, demo.CardSystemLier)
+	if err != nil {
+		return err
+	}
+	var ms []balie.Municipality
+	for _, m := range region {
+		if !slices.ContainsFunc(city, func(c balie.Municipality) bool {
+			return slices.ContainsFunc(m.PostalCodes, func(p string) bool { return slices.Contains(c.PostalCodes, p) })
+		}) {
+			ms = append(ms, m)
 		}
 	}
-	pops := []ledger.Population{{ID: "cs-lier", Name: "Lier", PostalCodes: []string{"2500"}, Residents: 37_000}}
-	for _, m := range regionMunicipalities {
-		pops = append(pops, ledger.Population{ID: m.id, Name: m.name, PostalCodes: []string{m.code}, Residents: m.residents})
-	}
-	for _, p := range pops {
-		if err := l.SetPopulation(ctx, p); err != nil {
-			return err
+	for _, ag := range Agreements(from, ms) {
+		if err := l.SaveAgreement(ctx, a, ag); err != nil {
+			return fmt.Errorf("agreement %s: %w", ag.ID, err)
 		}
 	}
 	for _, y := range []int{from.Year(), from.Year() + 1} {
@@ -874,8 +873,8 @@ func Setup(ctx context.Context, l *ledger.Ledger, from time.Time) error {
 			{Payer: PayerLier, Department: "org-cc", Year: y, Cents: 1_500_000},
 			{Payer: PayerLier, Department: "org-sport", Year: y, Cents: 1_000_000},
 		} {
-			if err := l.SetBudget(ctx, b); err != nil {
-				return err
+			if err := l.SaveBudget(ctx, a, b); err != nil {
+				return fmt.Errorf("budget %s: %w", b.Key(), err)
 			}
 		}
 	}
@@ -883,8 +882,10 @@ func Setup(ctx context.Context, l *ledger.Ledger, from time.Time) error {
 }
 
 // Agreements are the demo city's cost-sharing agreements, in force from
-// from (see Setup).
-func Agreements(from time.Time) []balie.CostAgreement {
+// from, with a region key for each of the region's municipalities ms
+// (those of the region but not of the city, whose residents the city's
+// key covers; see Setup).
+func Agreements(from time.Time, ms []balie.Municipality) []balie.CostAgreement {
 	as := []balie.CostAgreement{
 		{ID: "lier-solidair", Name: "Solidaire kostenverdeling Stad Lier", From: from, Kind: balie.SettleTicket, TariffKind: balie.TariffSocial,
 			CardSystem: "cs-lier", Payer: PayerLier, PayerName: "Stad Lier",
@@ -896,11 +897,14 @@ func Agreements(from time.Time) []balie.CostAgreement {
 			Program: "prog-sportpas", Payer: PayerLier, PayerName: "Stad Lier", OrganiserSet: true, OrganiserPart: 0,
 			Departments: []balie.DepartmentPart{{Department: DeptWelfare, BP: 10000}}},
 	}
-	for _, m := range regionMunicipalities {
-		as = append(as, balie.CostAgreement{ID: "regio-" + m.code, Name: "Regiosleutel " + m.name, From: from, Kind: balie.SettleTicket,
-			TariffKind: balie.TariffSocial, CardSystem: "cs-lier", PostalCodes: []string{m.code}, Payer: m.id, PayerName: m.name,
+	for _, m := range ms {
+		if len(m.PostalCodes) == 0 {
+			continue
+		}
+		as = append(as, balie.CostAgreement{ID: "regio-" + m.PostalCodes[0], Name: "Regiosleutel " + m.Name, From: from, Kind: balie.SettleTicket,
+			TariffKind: balie.TariffSocial, CardSystem: "cs-lier", PostalCodes: m.PostalCodes, Payer: m.ID, PayerName: "Gemeente " + m.Name,
 			OrganiserSet: true, OrganiserPart: 0,
-			Departments: []balie.DepartmentPart{{Department: RegionNetevallei, BP: 5000}, {Department: m.id, BP: 5000}}})
+			Departments: []balie.DepartmentPart{{Department: RegionNetevallei, BP: 5000}, {Department: m.ID, BP: 5000}}})
 	}
 	return as
 }

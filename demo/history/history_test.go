@@ -36,7 +36,7 @@ func TestMake(t *testing.T) {
 	if err := ld.Close(); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := history.Make(ctx, st, history.Config{Today: today, Days: 100, Scale: 0.2, Coordinator: "Els"})
+	rep, err := history.Make(ctx, st, history.Config{Today: today, Days: 100, Scale: 0.2, Coordinator: ledger.Operator("els")})
 	if err != nil {
 		t.Fatal(err)
 	}

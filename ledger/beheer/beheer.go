@@ -45,6 +45,10 @@ type Options struct {
 	// Failures bound sign-ins: per account and per address in a quarter
 	// of an hour; 10 and 30 when zero.
 	AccountFailures, AddressFailures int
+	// FiguresMaxAge is how long the dashboard, its charts and the home
+	// page reuse a period's figures: 30 s when zero, never when
+	// negative (a benchmark of the figures themselves).
+	FiguresMaxAge time.Duration
 }
 
 // Server is the back office's handler.
@@ -58,9 +62,8 @@ type Server struct {
 	accounts, addresses *limiter
 	logins              *prometheus.CounterVec
 
-	figMu   sync.Mutex // guards figures and figAt
-	figures *figures
-	figBusy bool
+	dashMu sync.Mutex // guards dash
+	dash   map[string]dashEntry
 }
 
 // New makes the back office for l.
@@ -73,6 +76,9 @@ func New(l *ledger.Ledger, opts Options) (*Server, error) {
 	}
 	if opts.AddressFailures <= 0 {
 		opts.AddressFailures = 30
+	}
+	if opts.FiguresMaxAge == 0 {
+		opts.FiguresMaxAge = 30 * time.Second
 	}
 	s := &Server{l: l, log: opts.Logger, opts: opts,
 		accounts:  newLimiter(opts.AccountFailures, 15*time.Minute, l.Now),
@@ -202,6 +208,19 @@ func (s *Server) routes() http.Handler {
 	page("GET /beheer/review", s.review)
 	page("POST /beheer/review/{key}", s.resolve)
 	page("GET /beheer/audit", s.audit)
+	page("GET /beheer/settlement", s.settlement)
+	page("POST /beheer/settlement/close", s.settlementClose)
+	page("GET /beheer/settlement/{file}", s.settlementFile)
+	page("GET /beheer/settlement/{period}/{org}/{payer}", s.settlementNote)
+	page("GET /beheer/figures", s.figures)
+	page("GET /beheer/figures/{period}/{file}", s.figureFile)
+	page("GET /beheer/agreements", s.agreements)
+	page("GET /beheer/agreements/new", s.agreementForm)
+	page("POST /beheer/agreements/new", s.agreementSave)
+	page("GET /beheer/agreements/{id}", s.agreementForm)
+	page("POST /beheer/agreements/{id}", s.agreementSave)
+	page("GET /beheer/budgets", s.budgets)
+	page("POST /beheer/budgets", s.budgetSave)
 	page("GET /beheer/users", s.users)
 	page("GET /beheer/users/new", s.userForm)
 	page("POST /beheer/users/new", s.userSave)
@@ -356,6 +375,10 @@ func nav(lang, path string, a balie.Access) []navItem {
 		{"/beheer/children", "nav.children", orgs},
 		{"/beheer/holders", "nav.holders", a.Holders() || a.Role == balie.OfficeOrganiser},
 		{"/beheer/review", "nav.review", orgs},
+		{"/beheer/settlement", "nav.settlement", a.Settlement()},
+		{"/beheer/figures", "nav.figures", a.Reports()},
+		{"/beheer/agreements", "nav.agreements", a.Reports()},
+		{"/beheer/budgets", "nav.budgets", a.Reports()},
 		{"/beheer/audit", "nav.audit", a.City() || a.Role == balie.OfficeOrganiser},
 		{"/beheer/users", "nav.users", a.City()},
 	}

@@ -41,7 +41,12 @@ var roles = []string{"coordinator", "welfare", "admin", "steering"}
 
 func newOffice(t *testing.T) *office {
 	t.Helper()
-	lt := ledgertest.Start(t, ledgertest.Options{Holders: 120, Today: today, Now: func() time.Time { return today }, Passwords: cheap})
+	return newOfficeWith(t, ledgertest.Start(t, ledgertest.Options{Holders: 120, Today: today, Now: func() time.Time { return today }, Passwords: cheap}))
+}
+
+// newOfficeWith signs the roles in to the back office of lt.
+func newOfficeWith(t *testing.T, lt *ledgertest.Ledger) *office {
+	t.Helper()
 	o := &office{lt: lt, clients: map[string]*http.Client{}}
 	ctx := context.Background()
 	accounts := map[string]ledger.UserInput{

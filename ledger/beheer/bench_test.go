@@ -21,9 +21,11 @@ import (
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
 	"github.com/balie/balie/ledger"
+	"github.com/balie/balie/ledger/beheer"
 	"github.com/balie/balie/ledger/httpapi"
 	"github.com/balie/balie/ledger/ledgertest"
 	"github.com/balie/balie/ledger/sqlite"
+	"github.com/balie/balie/ledger/storetest"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
@@ -75,11 +77,18 @@ func million(b *testing.B, now func() time.Time) *ledger.Ledger {
 // ingestFlat uploads check-ins from terminals as fast as the ledger
 // takes them, until stop; it returns the number of events stored.
 func ingestFlat(b *testing.B, l *ledger.Ledger, terminals int, stop <-chan struct{}) (func() int64, *sync.WaitGroup) {
+	return ingestAt(b, l, terminals, stop, benchDay, 1_000_000)
+}
+
+// ingestAt uploads check-ins at the swimming pool of day, by holders of
+// a city of n.
+func ingestAt(b *testing.B, l *ledger.Ledger, terminals int, stop <-chan struct{}, day time.Time, holders int) (func() int64, *sync.WaitGroup) {
 	b.Helper()
 	ctx := context.Background()
 	var cards []balie.Card
-	for i := range 4000 {
-		cs, err := l.HolderCards(ctx, fmt.Sprintf("h-%07d", i*250))
+	sample := min(4000, holders)
+	for i := range sample {
+		cs, err := l.HolderCards(ctx, fmt.Sprintf("h-%07d", i*(holders/sample)))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -89,12 +98,12 @@ func ingestFlat(b *testing.B, l *ledger.Ledger, terminals int, stop <-chan struc
 			}
 		}
 	}
-	ev := "ev-" + benchDay.Format("20060102") + "-zwemmen"
+	ev := "ev-" + day.Format("20060102") + "-zwemmen"
 	var n atomic.Int64
 	var wg sync.WaitGroup
 	for k := range terminals {
 		tm := ledgertest.Enrol(b, l, demo.SportsDesk)
-		at := benchDay.Add(8 * time.Hour)
+		at := day.Add(8 * time.Hour)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -147,7 +156,6 @@ func BenchmarkPages1M(b *testing.B) {
 	if err := l.SetINSZ(ctx, ledger.Operator("bench"), "h-0500000", "85.07.30-033.28"); err != nil && balie.ErrorCode(err) != balie.CodeIDTaken {
 		b.Fatal(err)
 	}
-	srv.Office().WarmFigures()
 	events, _ := ledger.List[balie.Event](ctx, l, balie.ChangeEvent, demo.OrgCulture)
 	tariffs, _ := ledger.List[balie.Tariff](ctx, l, balie.ChangeTariff, events[0].ID)
 	pages := []string{"/beheer/", "/beheer/organisers", "/beheer/organisers/org-cc", "/beheer/cardsystems", "/beheer/cardsystems/cs-regio",
@@ -210,3 +218,115 @@ func BenchmarkPages1M(b *testing.B) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// city8200 is a city of 8,200 holders with a year of history made
+// through the ledger's ingest (storetest.CityWithHistory), kept in the
+// temp folder under a name of this package's: a minute or two to make.
+func city8200(b *testing.B) string {
+	b.Helper()
+	path := filepath.Join(storetest.BenchDir(), "ledger-8200-beheer-history-v1.db")
+	if _, err := os.Stat(path + ".ready"); errors.Is(err, fs.ErrNotExist) {
+		os.MkdirAll(filepath.Dir(path), 0o700)
+		for _, s := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + s)
+		}
+		st, err := sqlite.Open(context.Background(), path, sqlite.Options{Logger: quiet()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		l := ledger.New(st, ledger.Options{Logger: quiet(), Now: func() time.Time { return storetest.BenchToday }})
+		storetest.CityWithHistory(b, l, 8200)
+		l.Close()
+		os.WriteFile(path+".ready", nil, 0o600)
+	}
+	return path
+}
+
+// BenchmarkSettlementPages8200 times the steering group's dashboard and
+// the settlement of a month in the server (the handler, without the
+// network) on a copy of a city of 8,200 holders with a year of history,
+// while four terminals upload check-ins at full speed: each page's
+// median and 95th percentile over the iterations. The dashboard is made
+// anew every time (no reuse of a period's figures), so the figure is
+// the figures' own cost; its charts and a download are timed beside it.
+func BenchmarkSettlementPages8200(b *testing.B) {
+	src := city8200(b)
+	dst := filepath.Join(b.TempDir(), "ledger.db")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(dst, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	day := storetest.BenchToday
+	clock := func() time.Time { return day.Add(20 * time.Hour) }
+	st, err := sqlite.Open(ctx, dst, sqlite.Options{Logger: quiet(), QuickOpen: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := ledger.New(st, ledger.Options{Logger: quiet(), Now: clock, Passwords: cheap})
+	defer l.Close()
+	office, err := beheer.New(l, beheer.Options{FiguresMaxAge: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := l.SaveUser(ctx, ledger.Operator("bench"), ledger.UserInput{Name: "bench", Role: balie.OfficeCoordinator, Password: password}); err != nil {
+		b.Fatal(err)
+	}
+	token, _, err := l.SignIn(ctx, "bench", password)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pages := []string{"/beheer/figures?period=2026", "/beheer/settlement?period=2026-11", "/beheer/", "/beheer/figures/2026/social-cost.svg",
+		"/beheer/settlement/2026-11.csv", "/beheer/agreements", "/beheer/budgets"}
+	stop := make(chan struct{})
+	stored, wg := ingestAt(b, l, 4, stop, day, 8200)
+	times := map[string][]time.Duration{}
+	get := func(p string) {
+		req := httptest.NewRequest("GET", p, nil)
+		req.AddCookie(&http.Cookie{Name: "balie_beheer", Value: token})
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		office.ServeHTTP(rec, req)
+		d := time.Since(start)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %s: %d", p, rec.Code)
+		}
+		times[p] = append(times[p], d)
+	}
+	for _, p := range pages {
+		get(p) // the holder counts and the caches, once, untimed
+	}
+	for k := range times {
+		delete(times, k)
+	}
+	storetest.Load(b)
+	n0, t0 := stored(), time.Now()
+	b.ResetTimer()
+	for range b.N {
+		for _, p := range pages {
+			get(p)
+		}
+	}
+	b.StopTimer()
+	rate := float64(stored()-n0) / time.Since(t0).Seconds()
+	close(stop)
+	wg.Wait()
+	p95 := func(p string) time.Duration {
+		ds := times[p]
+		slices.Sort(ds)
+		return ds[(len(ds)*95+99)/100-1]
+	}
+	for _, p := range pages {
+		b.Logf("%-40s p95 %7.1f ms  median %7.1f ms", p, ms(p95(p)), ms(times[p][len(times[p])/2]))
+	}
+	b.ReportMetric(ms(p95(pages[0])), "ms-p95-dashboard")
+	b.ReportMetric(ms(times[pages[0]][len(times[pages[0]])/2]), "ms-p50-dashboard")
+	b.ReportMetric(ms(p95(pages[1])), "ms-p95-settlement-month")
+	b.ReportMetric(ms(times[pages[1]][len(times[pages[1]])/2]), "ms-p50-settlement-month")
+	b.ReportMetric(ms(p95(pages[4])), "ms-p95-settlement-csv")
+	b.ReportMetric(rate, "events/s-ingested-meanwhile")
+	storetest.Load(b)
+}

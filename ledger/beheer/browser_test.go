@@ -6,21 +6,27 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
+	"github.com/balie/balie/demo/history"
 	"github.com/balie/balie/ledger"
 	"github.com/balie/balie/ledger/ledgertest"
 	"github.com/balie/balie/store"
 	balisync "github.com/balie/balie/sync"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -404,6 +410,233 @@ func TestBrowser(t *testing.T) {
 	run("their own desk", chromedp.Navigate(base+"/desks/"+demo.BoxOfficeDesk), visible(`main form`))
 	check("own desk")
 
+	for _, f := range findings {
+		t.Error("axe-core: " + f)
+	}
+}
+
+// euroCents reads an amount as the pages write it, "€ 1.234,50" or
+// "-€ 3,00", into cents.
+func euroCents(t *testing.T, s string) int64 {
+	t.Helper()
+	s = strings.TrimSpace(strings.NewReplacer("€", "", ".", "", ",", "", " ", "", "\u00a0", "").Replace(s))
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatalf("not an amount: %q", s)
+	}
+	return n
+}
+
+// TestBrowser_settlement opens, in Chromium at twice the pixels, the
+// settlement and the dashboard of a ledger with 70 days of history made
+// through the ledger's ingest: the CSV downloaded with the browser's own
+// session sums, column by column, to the totals the page prints; one
+// expense note's PDF (its text by pdftotext) shows the total the page
+// gives its organiser and payer, and is drawn with pdftoppm for a
+// person to look at; November is closed through the page by keyboard,
+// confirmation ticked; every chart of the dashboard loads; axe-core
+// checks every page. Screenshots: out/beheer/2x-*.jpg.
+func TestBrowser_settlement(t *testing.T) {
+	ctx, stop := browser(t)
+	defer stop()
+	for _, tool := range []string{"pdftotext", "pdftoppm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("the browser test needs %s: install poppler-utils", tool)
+		}
+	}
+	lt := ledgertest.Start(t, ledgertest.Options{Holders: 300, Today: settleDay, Now: func() time.Time { return settleDay }, Passwords: cheap})
+	if _, err := history.Make(context.Background(), lt.Store(), history.Config{Today: settleDay, Days: 70, Scale: 0.05, Coordinator: ledger.Operator("els")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []ledger.UserInput{{Name: "coordinator", FullName: "Els Coördinator", Role: balie.OfficeCoordinator, Password: password},
+		{Name: "steering", FullName: "Stuurgroep", Role: balie.OfficeSteering, Password: password}} {
+		if _, err := lt.SaveUser(context.Background(), ledger.Operator("test"), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := lt.URL + "/beheer"
+	var findings []string
+	check := func(name string) {
+		t.Helper()
+		fs, err := axe(ctx)
+		if err != nil {
+			t.Fatalf("axe on %s: %v", name, err)
+		}
+		for _, f := range fs {
+			findings = append(findings, fmt.Sprintf("%s: %s %s (%s) at %s", name, f.Impact, f.ID, f.Help, strings.Join(f.Nodes, ", ")))
+		}
+	}
+	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(sel, q(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return s
+	}
+	run("2x", chromedp.EmulateViewport(1366, 900, chromedp.EmulateScale(2)))
+	run("sign in", chromedp.Navigate(base+"/login?lang=nl"), visible(`#login-name`),
+		sendKeys(`#login-name`, "coordinator"), sendKeys(`#login-password`, password+kb.Enter), visible(`nav.side`))
+
+	// October, which the history's coordinator closed.
+	run("settlement", chromedp.Navigate(base+"/settlement?period=2026-10"), visible(`#settlement-total`))
+	check("settlement")
+	shot(t, ctx, "2x-settlement")
+	if missed, err := reachable(ctx, "main form"); err != nil || len(missed) > 0 {
+		t.Errorf("settlement: Tab does not reach %v (%v)", missed, err)
+	}
+	if s := text("main .states"); !strings.Contains(s, "oktober 2026: afgesloten") {
+		t.Errorf("October's state: %q", s)
+	}
+	page := map[string]int64{}
+	for _, k := range []string{"regular", "holder", "organiser", "payer"} {
+		page[k] = euroCents(t, text(`#settlement-total [data-total="`+k+`"]`))
+	}
+	// The browser's own session fetches the files.
+	cookies, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) ([]*network.Cookie, error) {
+		res, err := cdp.Call(ctx, tg, network.GetCookies, network.GetCookiesParams{URLs: []string{base + "/"}})
+		return res.Cookies, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	bu, _ := url.Parse(base + "/")
+	var hc []*http.Cookie
+	for _, c := range cookies {
+		hc = append(hc, &http.Cookie{Name: c.Name, Value: c.Value, Path: c.Path})
+	}
+	jar.SetCookies(bu, hc)
+	client := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	csvHref, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('a[href$=".csv"]').getAttribute("href")`))
+	st, h, body := get(t, client, lt.URL+csvHref)
+	if st != http.StatusOK || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("the CSV behind the page's link %s: %d %v", csvHref, st, h)
+	}
+	rows := parseCSV(t, body)
+	sums := map[string]int64{}
+	pairs := map[string]int64{}
+	for _, r := range rows[1:] {
+		for j, k := range []string{"regular", "holder", "organiser", "payer"} {
+			v, err := strconv.ParseInt(r[9+j], 10, 64)
+			if err != nil {
+				t.Fatalf("row %v: %v", r, err)
+			}
+			sums[k] += v
+			if k == "payer" {
+				pairs[r[0]+"|"+r[1]] += v
+			}
+		}
+	}
+	for k, v := range page {
+		if sums[k] != v || v == 0 && k != "organiser" {
+			t.Errorf("the CSV's %s column sums to %d cents, the page prints %d", k, sums[k], v)
+		}
+	}
+	if n, _ := strconv.Atoi(text(`#settlement-total [data-total="lines"]`)); n != len(rows)-1 {
+		t.Errorf("the page counts %d lines, the CSV has %d", n, len(rows)-1)
+	}
+	// One expense note: the first row of CC Lier with a payer.
+	pair, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('tr[data-pair^="`+demo.OrgCulture+`|"] a[href$=".pdf"]').closest("tr").dataset.pair`))
+	href, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('tr[data-pair="`+pair+`"] a[href$=".pdf"]').getAttribute("href")`))
+	total := euroCents(t, text(`tr[data-pair="`+pair+`"] [data-payer-total]`))
+	if total != pairs[pair] || total == 0 {
+		t.Errorf("the page gives %s %d cents, its CSV lines %d", pair, total, pairs[pair])
+	}
+	st, h, body = get(t, client, lt.URL+href)
+	if st != http.StatusOK || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF") {
+		t.Fatalf("the note %s: %d %s", href, st, h.Get("Content-Type"))
+	}
+	dir := t.TempDir()
+	pdf := filepath.Join(dir, "note.pdf")
+	if err := os.WriteFile(pdf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := balie.Cents(total).Format("nl"); !strings.Contains(string(out), want) || !strings.Contains(string(out), "Onkostennota 2026-10") {
+		t.Errorf("the note's text lacks its total %s:\n%.600s", want, out)
+	}
+	// The steering group's copy of the same note has every line and
+	// total, and no card number: a figure needs no person.
+	var card string
+	for _, r := range rows[1:] {
+		if r[0]+"|"+r[1] == pair && r[3] != "" {
+			card = r[3]
+		}
+	}
+	if card == "" || !strings.Contains(string(out), card) {
+		t.Errorf("the coordinator's note lacks the card %q of its line", card)
+	}
+	steering := newClient()
+	if resp, err := steering.PostForm(lt.URL+"/beheer/login", url.Values{"name": {"steering"}, "password": {password}}); err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as the steering group: %v %v", resp, err)
+	}
+	_, _, body = get(t, steering, lt.URL+href)
+	spdf := filepath.Join(dir, "steering.pdf")
+	if err := os.WriteFile(spdf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sout, err := exec.Command("pdftotext", "-layout", spdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(sout), card) || !strings.Contains(string(sout), balie.Cents(total).Format("nl")) {
+		t.Errorf("the steering group's note shows the card %s, or lacks its total:\n%.600s", card, sout)
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command("pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", pdf, filepath.Join(shots, "2x-note")).CombinedOutput(); err != nil {
+		t.Errorf("pdftoppm: %v %s", err, b)
+	}
+
+	// November has ended and is open: the coordinator closes it, by
+	// keyboard, after ticking the confirmation.
+	run("November", chromedp.Navigate(base+"/settlement?period=2026-11"), visible(`#close-confirm`))
+	check("settlement open")
+	run("close November", focus(`#close-confirm`), chromedp.KeyEvent(" "), focus(`form[action="/beheer/settlement/close"] button`),
+		chromedp.KeyEvent(kb.Enter), visible(`p.saved`))
+	if s := text("main .states"); !strings.Contains(s, "november 2026: afgesloten") || !strings.Contains(s, "Els Coördinator") {
+		t.Errorf("November after its close: %q", s)
+	}
+	shot(t, ctx, "2x-settlement-closed")
+
+	// The dashboard: every chart loads and has its table.
+	run("figures", chromedp.Navigate(base+"/figures?period=2026"), visible(`main h1`),
+		poll(`Array.from(document.querySelectorAll("img.chart")).every(i => i.complete && i.naturalWidth > 0)`))
+	n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("section.figure img.chart").length`))
+	if n < 10 {
+		t.Errorf("the dashboard shows %d charts", n)
+	}
+	check("figures")
+	shot(t, ctx, "2x-figures")
+
+	// Agreements and budgets.
+	run("agreement", chromedp.Navigate(base+"/agreements/lier-solidair"), visible(`main form`))
+	check("agreement")
+	shot(t, ctx, "2x-agreement")
+	for _, p := range []string{"/agreements", "/agreements/new", "/agreements/new?version=lier-solidair", "/budgets", "/settlement?period=2026-Q4", "/figures?period=2026-11", "/"} {
+		run("open "+p, chromedp.Navigate(base+p), visible(`main h1`))
+		check(p)
+		if strings.Contains(p, "/new") || p == "/budgets" {
+			if missed, err := reachable(ctx, "main form.form"); err != nil || len(missed) > 0 {
+				t.Errorf("%s: Tab does not reach %v (%v)", p, missed, err)
+			}
+		}
+	}
+	run("budgets", chromedp.Navigate(base+"/budgets?year=2026"), visible(`main h1`))
+	shot(t, ctx, "2x-budgets")
 	for _, f := range findings {
 		t.Error("axe-core: " + f)
 	}

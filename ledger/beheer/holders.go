@@ -2,12 +2,9 @@ package beheer
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"html/template"
 	"net/http"
-	"sort"
-	"time"
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/ledger"
@@ -258,75 +255,3 @@ func qrPNG(token string) (template.URL, error) {
 	b.WriteString(base64.StdEncoding.EncodeToString(c.PNG()))
 	return template.URL(b.String()), nil
 }
-
-// Figures for the steering group, which read every holder: made in the
-// background at most every five minutes and shown with their time, so
-// that no page waits for them.
-
-type figures struct {
-	At        time.Time
-	Counts    ledger.HolderCounts
-	Residents []residents
-}
-
-type residents struct {
-	Name       string
-	Holders    int
-	Population int
-	Share      string
-}
-
-const figuresMaxAge = 5 * time.Minute
-
-// currentFigures returns the figures there are (nil before the first)
-// and starts making new ones when they are old.
-func (s *Server) currentFigures(q *req) *figures {
-	s.figMu.Lock()
-	defer s.figMu.Unlock()
-	if (s.figures == nil || time.Since(s.figures.At) > figuresMaxAge) && !s.figBusy {
-		s.figBusy = true
-		go s.makeFigures(q.lang)
-	}
-	return s.figures
-}
-
-func (s *Server) makeFigures(lang string) {
-	defer func() {
-		s.figMu.Lock()
-		s.figBusy = false
-		s.figMu.Unlock()
-	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	var c ledger.HolderCounts
-	err := s.l.Store().Read(ctx, func(tx ledger.ReadTx) error {
-		var err error
-		c, err = tx.HolderCounts(s.l.Now())
-		return err
-	})
-	if err != nil {
-		s.log.Warn("steering figures", "err", err)
-		return
-	}
-	ms, _ := ledger.List[balie.Municipality](ctx, s.l, ledger.KindMunicipality, "")
-	var rs []residents
-	for _, m := range ms {
-		n := 0
-		for _, p := range m.PostalCodes {
-			n += c.ByPostalCode[p]
-		}
-		share := ""
-		if m.Population > 0 {
-			share = balie.FormatPercent(n*10000/m.Population, "nl")
-		}
-		rs = append(rs, residents{Name: m.Name + " (" + m.CardSystem + ")", Holders: n, Population: m.Population, Share: share})
-	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].Population > rs[j].Population })
-	s.figMu.Lock()
-	s.figures = &figures{At: s.l.Now(), Counts: c, Residents: rs}
-	s.figMu.Unlock()
-}
-
-// WarmFigures makes the steering group's figures now: for a benchmark
-// or a test that reads the home page with them.
-func (s *Server) WarmFigures() { s.makeFigures("nl") }

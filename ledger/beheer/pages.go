@@ -168,7 +168,17 @@ func (s *Server) home(q *req) error {
 		data["Open"] = q.openFlags()
 	}
 	if a := q.access(); a.Reports() {
-		data["Figures"] = s.currentFigures(q)
+		// The steering group's headline is the dashboard's holders
+		// figure: one count, the same on both pages.
+		year := strconv.Itoa(q.now().In(balie.Brussels()).Year())
+		d, err := s.dashboard(q.ctx, year)
+		if err != nil {
+			return err
+		}
+		if t, ok := d.Table("holders"); ok {
+			data["Holders"] = figureOf(t, year, q.lang)
+		}
+		data["FiguresURL"] = "/beheer/figures?period=" + year
 	}
 	q.render("home", data)
 	return nil

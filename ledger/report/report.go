@@ -11,14 +11,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/ledger"
 )
 
-// Organiser is what an expense note says of an organiser, as the back
-// office keeps it (balie.Organiser), the IBAN printed in groups of four.
+// Organiser is what an expense note says of an organiser: the back
+// office's organiser (balie.Organiser) with its contact and account.
 type Organiser struct {
 	ID            string
 	Name          string
@@ -85,12 +84,16 @@ func (d Directory) DepartmentName(id string) string {
 	if p, ok := d.Payers[id]; ok && p.Name != "" {
 		return p.Name
 	}
+	if n := d.CardSystems[id]; n != "" {
+		// A region's share: the region is its card system.
+		return n
+	}
 	return id
 }
 
 // ReadDirectory reads the parties from the ledger: its organisers, card
-// systems, the payers its agreements name and the municipalities of its
-// populations.
+// systems, the payers its agreements name and the back office's
+// municipalities (a municipality pays for its residents).
 func ReadDirectory(ctx context.Context, l *ledger.Ledger) (Directory, error) {
 	d := Directory{Organisers: map[string]Organiser{}, Payers: map[string]Payer{}, Municipalities: map[string]string{},
 		CardSystems: map[string]string{}, Departments: map[string]string{}}
@@ -128,17 +131,16 @@ func ReadDirectory(ctx context.Context, l *ledger.Ledger) (Directory, error) {
 		}); err != nil {
 			return err
 		}
-		return tx.Entities(ledger.KindPopulation, "", func(id string, data []byte) error {
-			var p ledger.Population
-			if err := json.Unmarshal(data, &p); err != nil {
-				return fmt.Errorf("population %s: %w", id, err)
+		return tx.Entities(ledger.KindMunicipality, "", func(id string, data []byte) error {
+			var m balie.Municipality
+			if err := json.Unmarshal(data, &m); err != nil {
+				return fmt.Errorf("municipality %s: %w", id, err)
 			}
-			name := strings.TrimPrefix(strings.TrimPrefix(p.Name, "Gemeente "), "Stad ")
-			for _, pc := range p.PostalCodes {
-				d.Municipalities[pc] = name
+			for _, pc := range m.PostalCodes {
+				d.Municipalities[pc] = m.Name
 			}
-			if _, ok := d.Payers[p.ID]; !ok && !strings.HasPrefix(p.ID, "cs-") {
-				d.Payers[p.ID] = Payer{ID: p.ID, Name: p.Name}
+			if _, ok := d.Payers[id]; !ok {
+				d.Payers[id] = Payer{ID: id, Name: m.Name}
 			}
 			return nil
 		})

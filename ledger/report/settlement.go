@@ -148,6 +148,22 @@ func (ns *Notes) Notes() []Note {
 	return out
 }
 
+// NoteTime is when a period's notes are dated: the last close of its
+// months, so a closed period's notes are the same file every time; now
+// for an open one.
+func NoteTime(s ledger.Summary, now time.Time) time.Time {
+	var t time.Time
+	for _, c := range s.Closed {
+		if c.ClosedAt.After(t) {
+			t = c.ClosedAt
+		}
+	}
+	if t.IsZero() {
+		return now
+	}
+	return t
+}
+
 // FileName is a note's name in a zip.
 func (n Note) FileName(lang string) string {
 	clean := func(s string) string {
@@ -333,7 +349,7 @@ func NotePDF(w io.Writer, n Note, dir Directory, lang string) error {
 	d.Ln(1)
 	d.SetFont("Helvetica", "B", 9.5)
 	sumW := cols[len(cols)-1].w
-	d.CellFormat(width-sumW, 7, d.enc(tr(lang, "Totaal ", "Total ")+n.PayerName+fmt.Sprintf(tr(lang, " (%d lijnen)", " (%d lines)"), len(n.Lines))), "T", 0, "R", false, 0, "")
+	d.CellFormat(width-sumW, 7, d.enc(tr(lang, "Totaal ", "Total ")+n.PayerName+lineCount(len(n.Lines), lang)), "T", 0, "R", false, 0, "")
 	d.CellFormat(sumW, 7, d.enc(money(n.Total(), lang)), "T", 1, "R", false, 0, "")
 	if len(depOrder) > 0 {
 		d.SetFont("Helvetica", "", 8.5)
@@ -425,4 +441,12 @@ func Zip(w io.Writer, notes []Note, dir Directory, lang string, csvName string, 
 		}
 	}
 	return z.Close()
+}
+
+// lineCount says how many lines a note has, "1 lijn" or "3 lijnen".
+func lineCount(n int, lang string) string {
+	if n == 1 {
+		return tr(lang, " (1 lijn)", " (1 line)")
+	}
+	return fmt.Sprintf(tr(lang, " (%d lijnen)", " (%d lines)"), n)
 }

@@ -63,7 +63,7 @@ func CityWithHistory(b *testing.B, l *ledger.Ledger, n int) {
 		b.Fatal(err)
 	}
 	start := time.Now()
-	rep, err := history.Make(ctx, l.Store(), history.Config{Today: BenchToday, Scale: float64(n) / demo.DefaultHolders, Coordinator: "bench"})
+	rep, err := history.Make(ctx, l.Store(), history.Config{Today: BenchToday, Scale: float64(n) / demo.DefaultHolders, Coordinator: ledger.Operator("bench")})
 	if err != nil {
 		b.Fatal(err)
 	}

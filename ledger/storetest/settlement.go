@@ -33,7 +33,7 @@ var settlementTests = []struct {
 func testSettlementYear(t *testing.T, e Engine) {
 	v := newEnv(t, e, 300)
 	ctx := context.Background()
-	rep, err := history.Make(ctx, v.l.Store(), history.Config{Today: today, Days: 365, Scale: 0.05, Seed: 3, Coordinator: "Coördinator"})
+	rep, err := history.Make(ctx, v.l.Store(), history.Config{Today: today, Days: 365, Scale: 0.05, Seed: 3, Coordinator: ledger.Operator("coördinator")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +159,31 @@ func testSettlementYear(t *testing.T, e Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h, ok := d.Table("holders"); !ok || h.Rows[0].Values[0] != int64(st.Holders) || h.Rows[2].Values[0] > h.Rows[0].Values[0] {
+	if h, ok := d.Table("holders"); !ok || h.Rows[0].Values[0] != int64(st.Holders) || h.Rows[1].Values[0] > h.Rows[0].Values[0] {
 		t.Errorf("holders figure %+v, the directory has %d", h, st.Holders)
+	}
+	// The residents are the back office's municipalities': each card
+	// system's row shares its holders out of its municipalities'.
+	ms, err := ledger.List[balie.Municipality](ctx, v.l, ledger.KindMunicipality, demo.CardSystemLier)
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("the demo's municipalities of %s: %v %v", demo.CardSystemLier, ms, err)
+	}
+	residents := 0
+	for _, m := range ms {
+		residents += m.Population
+	}
+	h, _ := d.Table("holders")
+	found := false
+	for _, r := range h.Rows {
+		if r.Label == "UiTPAS Lier" {
+			found = true
+			if r.Values[1] != int64(residents) || r.Values[0] == 0 || r.Values[2] != (r.Values[0]*20000+int64(residents))/(2*int64(residents)) {
+				t.Errorf("UiTPAS Lier's holders %v, its municipalities have %d residents", r.Values, residents)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no row of UiTPAS Lier in %+v", h.Rows)
 	}
 	var linesCost, tableCost int64
 	for k, c := range cost {
@@ -212,7 +235,7 @@ func testAcrossAClose(t *testing.T, e Engine) {
 	v := newEnv(t, e, 50)
 	ctx := context.Background()
 	l, c := v.l, v.c
-	if err := history.Setup(ctx, l, time.Date(2025, 1, 1, 0, 0, 0, 0, balie.Brussels())); err != nil {
+	if err := history.Setup(ctx, l, ledger.Seed(), time.Date(2025, 1, 1, 0, 0, 0, 0, balie.Brussels())); err != nil {
 		t.Fatal(err)
 	}
 	tr := c.socialTariff(t, demo.OrgCulture)
@@ -227,16 +250,34 @@ func testAcrossAClose(t *testing.T, e Engine) {
 	}
 	offline := b.next(balie.KindTicketSale, c.socialTickets(t, tr, k, 1))
 
-	if _, err := l.ClosePeriod(ctx, "2026-12", "Els"); err == nil {
+	els := ledger.Operator("els")
+	if _, err := l.ClosePeriod(ctx, els, "2026-12"); err == nil {
 		t.Error("a month that has not ended closed")
 	}
 	v.clk.Set(time.Date(2026, 12, 3, 10, 0, 0, 0, balie.Brussels()))
-	closed, err := l.ClosePeriod(ctx, "2026-11", "Els")
+	steering := ledger.Actor{ID: "u-steering", Name: "Stuurgroep", Access: balie.Access{Role: balie.OfficeSteering}}
+	if _, err := l.ClosePeriod(ctx, steering, "2026-11"); balie.ErrorCode(err) != balie.CodeForbidden {
+		t.Errorf("the steering group closed November: %v", err)
+	}
+	closed, err := l.ClosePeriod(ctx, els, "2026-11")
 	if err != nil || len(closed) != 1 {
 		t.Fatalf("close November: %v %+v", err, closed)
 	}
-	if _, err := l.ClosePeriod(ctx, "2026-11", "Els"); err == nil {
+	if _, err := l.ClosePeriod(ctx, els, "2026-11"); err == nil {
 		t.Error("November closed twice")
+	}
+	// The close is in the audit log, once, with what it froze.
+	var audits []ledger.AuditEntry
+	if err := l.AuditLog(ctx, els, 0, 100, func(e ledger.AuditEntry) error {
+		if e.Action == "period.close" {
+			audits = append(audits, e)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(audits) != 1 || audits[0].Entity != "2026-11" || audits[0].Actor != els.ID || !strings.Contains(string(audits[0].After), closed[0].Hash) {
+		t.Errorf("the close's audit entries: %+v", audits)
 	}
 	before, err := l.Settle(ctx, "2026-11", "", nil)
 	if err != nil {
