@@ -88,7 +88,7 @@ start_app() {
 demo() {
 	local desk=$1
 	shift
-	start_app "$desk" --demo --db "$tmp/$size-$desk.db" --desk "$desk" "$@"
+	start_app "$desk" --demo --history=false --db "$tmp/$size-$desk.db" --desk "$desk" "$@"
 }
 
 # synced DB LEDGER: every event of the desk's journal reaches the ledger,

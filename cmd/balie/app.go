@@ -27,6 +27,10 @@ type appConfig struct {
 	lang    string
 	demo    bool
 	holders int
+	// history gives a new demo city a year of history (the back
+	// office's settlement and figures full); the window test goes
+	// without, for a start in seconds.
+	history bool
 	reader  readerFlags
 	ledger  string // the ledger's address
 	enrol   string // a one-time enrolment token
@@ -51,6 +55,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	fset.StringVar(&cfg.lang, "lang", "nl", "language of the interface: nl or en")
 	fset.BoolVar(&cfg.demo, "demo", false, "start on a generated demo city with a ledger of its own on 127.0.0.1; no hardware needed")
 	fset.IntVar(&cfg.holders, "holders", demo.DefaultHolders, "with --demo: how many holders the demo city has (up to 1000000 and more)")
+	fset.BoolVar(&cfg.history, "history", true, "with --demo: a new demo city gets a year of history through the ledger's ingest (half a minute, once); --history=false for the directory alone")
 	fset.StringVar(&cfg.ledger, "ledger", "", "the ledger's address, e.g. https://ledger.example:8443 (with --enrol the first time; saved in the configuration)")
 	fset.StringVar(&cfg.enrol, "enrol", "", "enrol this terminal with the one-time token 'ledger terminal add' printed")
 	fset.StringVar(&cfg.printer.port, "printer", "", "an ESC/POS receipt printer's serial port, e.g. /dev/serial/by-id/usb-...: every sale's receipt is printed")

@@ -69,7 +69,8 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `balie: de kassa van de vrijetijdspas / the leisure pass terminal
 
   balie [--db FILE] [--desk ID] [--lang nl|en]   start the counter app
-  balie --demo [--holders N] [--desk ID]         start on a demo city (no hardware needed)
+  balie --demo [--holders N] [--desk ID] [--history=false]
+                                                 start on a demo city (no hardware needed)
   balie export --db FILE                         print the journal as JSON lines
   balie verify --db FILE                         check the journal's hash chain and sequence
   balie readers                                  list the serial ports a card reader can be on

@@ -46,6 +46,7 @@ import (
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/demo"
+	"github.com/balie/balie/demo/history"
 	"github.com/balie/balie/internal/version"
 	"github.com/balie/balie/ledger"
 	"github.com/balie/balie/ledger/engine"
@@ -385,14 +386,13 @@ func (c *command) seed(args []string) int {
 		c.say(err)
 		return exitFail
 	}
-	u, err := l.SaveUser(c.ctx, ledger.Seed(), ledger.UserInput{Name: demo.CoordinatorName, FullName: "Coördinator van de demostad",
-		Role: balie.OfficeCoordinator, Password: demo.CoordinatorPassword})
+	coordinator, err := history.Coordinator(c.ctx, l)
 	if err != nil {
 		c.say(err)
 		return exitFail
 	}
 	if *withHistory {
-		if code := c.history(l, ledger.ActorOf(u), today, *historyDays, holders); code != exitOK {
+		if code := c.history(l, coordinator, today, *historyDays, holders); code != exitOK {
 			return code
 		}
 	}
