@@ -95,6 +95,12 @@ type Worker struct {
 	cancel context.CancelFunc
 	wg     gosync.WaitGroup
 
+	// cycle lets one Sync run at a time, the background loop's or a
+	// caller's: the ledger serves a terminal one upload and one download
+	// at a time (a second gets 429 terminal_busy), and two cycles would
+	// also read the same pending events and cursor from the store.
+	cycle gosync.Mutex
+
 	mu     gosync.Mutex // guards status
 	status Status
 }
@@ -211,6 +217,8 @@ func (w *Worker) loop(ctx context.Context) {
 // Sync uploads everything waiting, then downloads every change: one whole
 // cycle, for tests and for a "sync now" button.
 func (w *Worker) Sync(ctx context.Context) error {
+	w.cycle.Lock()
+	defer w.cycle.Unlock()
 	err := w.upload(ctx)
 	if err == nil || errors.Is(err, errBlocked) {
 		if derr := w.download(ctx); derr != nil {
@@ -464,8 +472,10 @@ func (w *Worker) record(ctx context.Context, err error) {
 		w.status.Online, w.status.LastSync, w.status.LastError = true, w.opts.Now(), ""
 	case errors.Is(err, context.Canceled):
 	default:
-		_, refused := AsProblem(err)
-		w.status.Online = refused && !Retryable(err)
+		// A ledger that answered is online, unless it cannot serve now;
+		// busy with this terminal's previous request, it is serving.
+		p, refused := AsProblem(err)
+		w.status.Online = refused && (!Retryable(err) || p.Code == CodeTerminalBusy)
 		w.status.LastError = err.Error()
 	}
 }

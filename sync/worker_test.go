@@ -156,26 +156,35 @@ func TestWorker_Sync(t *testing.T) {
 	cases := []struct {
 		name string
 		fail func(call int) (before, after error)
+		// busy: the header stays online while it fails (the ledger
+		// answers, busy with this terminal's previous request).
+		busy bool
 	}{
-		{"healthy", nil},
+		{"healthy", nil, false},
 		{"offline for two attempts", func(call int) (error, error) {
 			if call <= 2 {
 				return errOffline, nil
 			}
 			return nil, nil
-		}},
+		}, false},
 		{"reply lost after the ledger stored the batch", func(call int) (error, error) {
 			if call == 1 {
 				return nil, errOffline
 			}
 			return nil, nil
-		}},
+		}, false},
 		{"a 503 while the ledger restarts", func(call int) (error, error) {
 			if call == 2 {
 				return &balisync.ProblemError{Problem: balisync.Problem{Status: 503, Code: balisync.CodeUnavailable}}, nil
 			}
 			return nil, nil
-		}},
+		}, false},
+		{"the ledger still busy with the terminal's previous upload", func(call int) (error, error) {
+			if call == 2 {
+				return &balisync.ProblemError{Problem: balisync.Problem{Status: 429, Code: balisync.CodeTerminalBusy}}, nil
+			}
+			return nil, nil
+		}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -192,8 +201,8 @@ func TestWorker_Sync(t *testing.T) {
 				if !balisync.Retryable(err) {
 					t.Fatalf("attempt %d: %v is not retryable", attempt, err)
 				}
-				if st := w.Status(); st.Online || st.LastError == "" || st.Queued == 0 {
-					t.Errorf("status while failing = %+v, want offline with an error and a queue", st)
+				if st := w.Status(); st.Online != c.busy || st.LastError == "" || st.Queued == 0 {
+					t.Errorf("status while failing = %+v, want online %v with an error and a queue", st, c.busy)
 				}
 			}
 			if err != nil {
