@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/balie/balie"
+	"github.com/balie/balie/internal/ratelimit"
 	"github.com/balie/balie/ledger"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -59,7 +60,7 @@ type Server struct {
 	tpl  map[string]*template.Template
 	h    http.Handler
 
-	accounts, addresses *limiter
+	accounts, addresses *ratelimit.Window
 	logins              *prometheus.CounterVec
 
 	dashMu sync.Mutex // guards dash
@@ -81,8 +82,8 @@ func New(l *ledger.Ledger, opts Options) (*Server, error) {
 		opts.FiguresMaxAge = 30 * time.Second
 	}
 	s := &Server{l: l, log: opts.Logger, opts: opts,
-		accounts:  newLimiter(opts.AccountFailures, 15*time.Minute, l.Now),
-		addresses: newLimiter(opts.AddressFailures, 15*time.Minute, l.Now),
+		accounts:  ratelimit.New(opts.AccountFailures, 15*time.Minute, l.Now),
+		addresses: ratelimit.New(opts.AddressFailures, 15*time.Minute, l.Now),
 		logins: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ledger_beheer_signins_total", Help: "Sign-ins to the back office, by result: ok, failed, or refused (too many failures).",
 		}, []string{"result"}),

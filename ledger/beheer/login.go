@@ -2,63 +2,14 @@ package beheer
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/balie/balie"
+	"github.com/balie/balie/internal/ratelimit"
 	"github.com/balie/balie/ledger"
 )
-
-// limiter counts failed sign-ins per key (an account, an address) in
-// fixed windows: a key that failed max times is refused until the window
-// ends. It forgets every key at a window's start, so a flood of keys
-// cannot grow it past one window's worth.
-type limiter struct {
-	mu     sync.Mutex // guards the fields below
-	max    int
-	window time.Duration
-	now    func() time.Time
-	start  time.Time
-	fails  map[string]int
-}
-
-func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
-	return &limiter{max: max, window: window, now: now, fails: map[string]int{}}
-}
-
-func (l *limiter) roll() {
-	if t := l.now(); t.Sub(l.start) >= l.window || t.Before(l.start) {
-		l.start = t
-		clear(l.fails)
-	}
-}
-
-func (l *limiter) allowed(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.roll()
-	return l.fails[key] < l.max
-}
-
-func (l *limiter) failed(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.roll()
-	if len(l.fails) < 100_000 {
-		l.fails[key]++
-	}
-}
-
-func remote(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
 
 // next is where to go after signing in: a page of the back office only.
 func next(r *http.Request) string {
@@ -89,8 +40,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	lang := language(w, r)
 	r.ParseForm()
 	name := strings.ToLower(strings.TrimSpace(r.PostFormValue("name")))
-	addr := remote(r)
-	if !s.addresses.allowed(addr) || !s.accounts.allowed(name) {
+	addr := ratelimit.Remote(r)
+	if !s.addresses.Allowed(addr) || !s.accounts.Allowed(name) {
 		s.logins.WithLabelValues("refused").Inc()
 		s.renderLogin(w, r, lang, name, tr(lang, "login.refused"), http.StatusTooManyRequests)
 		return
@@ -98,8 +49,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	token, _, err := s.l.SignIn(r.Context(), name, r.PostFormValue("password"))
 	if err != nil {
 		if errors.Is(err, ledger.ErrSignIn) || balie.ErrorCode(err) == balie.CodeForbidden {
-			s.addresses.failed(addr)
-			s.accounts.failed(name)
+			s.addresses.Count(addr)
+			s.accounts.Count(name)
 			s.logins.WithLabelValues("failed").Inc()
 			s.log.Info("back office sign-in refused", "name", name, "remote", addr)
 			s.renderLogin(w, r, lang, name, tr(lang, "login.failed"), http.StatusUnauthorized)

@@ -24,6 +24,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/balie/balie/internal/ratelimit"
 	"github.com/balie/balie/ledger"
 	"github.com/balie/balie/ledger/beheer"
 	"github.com/balie/balie/ledger/snapshot"
@@ -77,9 +78,9 @@ type Server struct {
 	handler   http.Handler
 	budget    *budget // request bodies
 	downloads *budget // download pages
-	limiter   *limiter
+	limiter   *ratelimit.Window
 	inflight  *inflight
-	lookups   *limiter // national register number look-ups per terminal
+	lookups   *ratelimit.Window // national register number look-ups per terminal
 	snapshots *snapshot.Cache
 	office    *beheer.Server
 
@@ -115,8 +116,8 @@ func New(l *ledger.Ledger, opts Options) *Server {
 	}
 	b, d := newBudget(opts.MemoryBudget), newBudget(opts.DownloadBudget)
 	s := &Server{l: l, log: opts.Logger, opts: opts, metrics: newMetrics(l.Store().Engine(), func() float64 { return float64(b.used() + d.used()) }),
-		budget: b, downloads: d, limiter: newLimiter(opts.AuthFailures, time.Minute, l.Now), inflight: newInflight(),
-		lookups: newLimiter(opts.INSZLookups, time.Minute, l.Now)}
+		budget: b, downloads: d, limiter: ratelimit.New(opts.AuthFailures, time.Minute, l.Now), inflight: newInflight(),
+		lookups: ratelimit.New(opts.INSZLookups, time.Minute, l.Now)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -409,20 +410,11 @@ func writeJSON(w http.ResponseWriter, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// remote is the address a request came from, without its port.
-func remote(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // authenticate checks the terminal's credentials, refusing an address
 // that failed too often first.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, bool) {
-	addr := remote(r)
-	if !s.limiter.allowed(addr) {
+	addr := ratelimit.Remote(r)
+	if !s.limiter.Allowed(addr) {
 		s.metrics.authRefused.Inc()
 		writeProblem(w, ledger.ProblemTooManyAttempts())
 		return "", false
@@ -430,7 +422,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, b
 	id, p := s.l.Authenticate(r.Context(), r.Header.Get("Authorization"))
 	if p != nil {
 		if p.Code == balisync.CodeUnauthorized {
-			s.limiter.failed(addr)
+			s.limiter.Count(addr)
 			s.metrics.authFailures.Inc()
 		}
 		writeProblem(w, p)
@@ -520,8 +512,8 @@ func decode(body []byte, v any) bool {
 }
 
 func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
-	addr := remote(r)
-	if !s.limiter.allowed(addr) {
+	addr := ratelimit.Remote(r)
+	if !s.limiter.Allowed(addr) {
 		s.metrics.authRefused.Inc()
 		writeProblem(w, ledger.ProblemTooManyAttempts())
 		return
@@ -541,7 +533,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 	resp, p := s.l.Enrol(r.Context(), req)
 	if p != nil {
 		if p.Code == balisync.CodeTokenInvalid {
-			s.limiter.failed(addr)
+			s.limiter.Count(addr)
 			s.metrics.authFailures.Inc()
 		}
 		s.log.Info("enrolment refused", "code", p.Code, "remote", r.RemoteAddr)
@@ -714,12 +706,12 @@ func (s *Server) insz(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !s.lookups.allowed(terminal) {
+	if !s.lookups.Allowed(terminal) {
 		s.metrics.inszRefused.Inc()
 		writeProblem(w, ledger.ProblemTooManyLookups())
 		return
 	}
-	s.lookups.failed(terminal) // every look-up counts, found or not
+	s.lookups.Count(terminal) // every look-up counts, found or not
 	body, release, p := s.readBody(w, r, 4<<10)
 	if p != nil {
 		writeProblem(w, p)
