@@ -309,21 +309,15 @@ func (s *Server) eventSave(q *req) error {
 	if err == nil {
 		err = s.l.SaveEvent(q.ctx, q.actor, e, create)
 	}
-	if err != nil {
-		form := q.eventFormOf(e, create)
-		for i := range form.Fields {
-			if v, ok := q.r.PostForm[form.Fields[i].Name]; ok && form.Fields[i].Type != "select" {
-				form.Fields[i].Value = v[0]
+	return q.answer(err, func() *form {
+		fm := q.eventFormOf(e, create)
+		for i := range fm.Fields {
+			if v, ok := q.r.PostForm[fm.Fields[i].Name]; ok && fm.Fields[i].Type != "select" {
+				fm.Fields[i].Value = v[0]
 			}
 		}
-		if err := refused(form, q.lang, err); err != nil {
-			return err
-		}
-		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		q.edit(tr(q.lang, "event.title"), "/beheer/events", form)
-		return nil
-	}
-	return q.saved("/beheer/events/" + e.ID)
+		return fm
+	}, "event.title", "/beheer/events", "/beheer/events/"+e.ID)
 }
 
 // Rewards.
@@ -405,16 +399,7 @@ func (s *Server) rewardSave(q *req) error {
 	if err == nil {
 		err = s.l.SaveReward(q.ctx, q.actor, r, create)
 	}
-	if err != nil {
-		form := q.rewardFormOf(r, create)
-		if err := refused(form, q.lang, err); err != nil {
-			return err
-		}
-		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		q.edit(tr(q.lang, "reward.title"), "/beheer/rewards", form)
-		return nil
-	}
-	return q.saved("/beheer/rewards/" + r.ID)
+	return q.answer(err, func() *form { return q.rewardFormOf(r, create) }, "reward.title", "/beheer/rewards", "/beheer/rewards/"+r.ID)
 }
 
 // Membership programs.
@@ -497,16 +482,7 @@ func (s *Server) programSave(q *req) error {
 	if err == nil {
 		err = s.l.SaveProgram(q.ctx, q.actor, p, create)
 	}
-	if err != nil {
-		form := q.programFormOf(p, create)
-		if err := refused(form, q.lang, err); err != nil {
-			return err
-		}
-		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		q.edit(tr(q.lang, "program.title"), "/beheer/programs", form)
-		return nil
-	}
-	return q.saved("/beheer/programs/" + p.ID)
+	return q.answer(err, func() *form { return q.programFormOf(p, create) }, "program.title", "/beheer/programs", "/beheer/programs/"+p.ID)
 }
 
 // Staff.
@@ -604,16 +580,7 @@ func (s *Server) staffSave(q *req) error {
 	if err == nil {
 		err = s.l.SaveStaff(q.ctx, q.actor, ledger.StaffInput{Staff: st, PIN: pin}, create)
 	}
-	if err != nil {
-		form := q.staffFormOf(st, create)
-		if err := refused(form, q.lang, err); err != nil {
-			return err
-		}
-		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		q.edit(tr(q.lang, "staffmember.title"), "/beheer/staff", form)
-		return nil
-	}
-	return q.saved("/beheer/staff/" + st.ID)
+	return q.answer(err, func() *form { return q.staffFormOf(st, create) }, "staffmember.title", "/beheer/staff", "/beheer/staff/"+st.ID)
 }
 
 // Children.
@@ -767,16 +734,7 @@ func (s *Server) childSave(q *req) error {
 	if err == nil {
 		err = s.l.SaveChild(q.ctx, q.actor, c)
 	}
-	if err != nil {
-		form := q.childFormOf(c, f.str("child"), create, cards)
-		if err := refused(form, q.lang, err); err != nil {
-			return err
-		}
-		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		q.edit(tr(q.lang, "child.title"), "/beheer/children", form)
-		return nil
-	}
-	return q.saved("/beheer/children/" + c.HolderID)
+	return q.answer(err, func() *form { return q.childFormOf(c, f.str("child"), create, cards) }, "child.title", "/beheer/children", "/beheer/children/"+c.HolderID)
 }
 
 func (s *Server) childDelete(q *req) error {

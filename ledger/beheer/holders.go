@@ -94,16 +94,7 @@ func (s *Server) holderRegister(q *req) error {
 	if err == nil {
 		id, err = s.l.RegisterHolder(q.ctx, q.actor, ledger.NewHolder{Holder: h, Card: f.str("card"), INSZ: f.str("insz")})
 	}
-	if err != nil {
-		form := q.holderFormOf(h, f.str("card"), f.str("insz"))
-		if err := refused(form, q.lang, err); err != nil {
-			return err
-		}
-		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		q.edit(tr(q.lang, "holder.new"), "/beheer/holders", form)
-		return nil
-	}
-	return q.saved("/beheer/holders/" + id)
+	return q.answer(err, func() *form { return q.holderFormOf(h, f.str("card"), f.str("insz")) }, "holder.new", "/beheer/holders", "/beheer/holders/"+id)
 }
 
 func (s *Server) holder(q *req) error { return s.holderPage(q, "", nil) }

@@ -152,6 +152,22 @@ func refused(f *form, lang string, err error) error {
 	return nil
 }
 
+// answer ends a form's POST: a refusal shows the form (formOf) again
+// with the rule's sentence and what was typed (422); a change made goes
+// to next, so that a reload sends nothing twice.
+func (q *req) answer(err error, formOf func() *form, titleKey, list, next string) error {
+	if err == nil {
+		return q.saved(next)
+	}
+	f := formOf()
+	if err := refused(f, q.lang, err); err != nil {
+		return err
+	}
+	q.w.WriteHeader(http.StatusUnprocessableEntity)
+	q.edit(tr(q.lang, titleKey), list, f)
+	return nil
+}
+
 // Home.
 
 func (q *req) openFlags() int {
@@ -274,16 +290,8 @@ func (s *Server) organiserSave(q *req) error {
 	} else if _, _, err := load[balie.Organiser](q, balie.ChangeOrganiser, id); err != nil {
 		return err
 	}
-	if err := s.l.SaveOrganiser(q.ctx, q.actor, o, create); err != nil {
-		form := q.organiserFormOf(o, create)
-		if err := refused(form, q.lang, err); err != nil {
-			return err
-		}
-		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		q.edit(tr(q.lang, "organiser.title"), "/beheer/organisers", form)
-		return nil
-	}
-	return q.saved("/beheer/organisers/" + o.ID)
+	err := s.l.SaveOrganiser(q.ctx, q.actor, o, create)
+	return q.answer(err, func() *form { return q.organiserFormOf(o, create) }, "organiser.title", "/beheer/organisers", "/beheer/organisers/"+o.ID)
 }
 
 // Card systems, municipalities and card prices.
@@ -409,16 +417,8 @@ func (s *Server) cardSystemSave(q *req) error {
 		}
 		c.PostalCodes = old.PostalCodes
 	}
-	if err := s.l.SaveCardSystem(q.ctx, q.actor, c, create); err != nil {
-		form := q.cardSystemFormOf(c, create)
-		if err := refused(form, q.lang, err); err != nil {
-			return err
-		}
-		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		q.edit(tr(q.lang, "cardsystem.title"), "/beheer/cardsystems", form)
-		return nil
-	}
-	return q.saved("/beheer/cardsystems/" + c.ID)
+	err := s.l.SaveCardSystem(q.ctx, q.actor, c, create)
+	return q.answer(err, func() *form { return q.cardSystemFormOf(c, create) }, "cardsystem.title", "/beheer/cardsystems", "/beheer/cardsystems/"+c.ID)
 }
 
 func (s *Server) cardPricesSave(q *req) error {
@@ -517,17 +517,11 @@ func (s *Server) municipalitySave(q *req) error {
 	if err == nil {
 		err = s.l.SaveMunicipality(q.ctx, q.actor, m)
 	}
-	if err != nil {
-		form := q.municipalityFormOf(m, create)
-		form.Fields[len(form.Fields)-2].Value = f.str("postals")
-		if err := refused(form, q.lang, err); err != nil {
-			return err
-		}
-		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		q.edit(tr(q.lang, "municipality.title"), "/beheer/cardsystems", form)
-		return nil
-	}
-	return q.saved("/beheer/cardsystems/" + m.CardSystem)
+	return q.answer(err, func() *form {
+		fm := q.municipalityFormOf(m, create)
+		fm.Fields[len(fm.Fields)-2].Value = f.str("postals")
+		return fm
+	}, "municipality.title", "/beheer/cardsystems", "/beheer/cardsystems/"+m.CardSystem)
 }
 
 // Desks.
@@ -610,16 +604,8 @@ func (s *Server) deskSave(q *req) error {
 	} else if _, _, err := load[balie.Desk](q, balie.ChangeDesk, id); err != nil {
 		return err
 	}
-	if err := s.l.SaveDesk(q.ctx, q.actor, d, create); err != nil {
-		form := q.deskFormOf(d, create)
-		if err := refused(form, q.lang, err); err != nil {
-			return err
-		}
-		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		q.edit(tr(q.lang, "desk.title"), "/beheer/desks", form)
-		return nil
-	}
-	return q.saved("/beheer/desks/" + d.ID)
+	err := s.l.SaveDesk(q.ctx, q.actor, d, create)
+	return q.answer(err, func() *form { return q.deskFormOf(d, create) }, "desk.title", "/beheer/desks", "/beheer/desks/"+d.ID)
 }
 
 // Terminals.
@@ -798,16 +784,9 @@ func (s *Server) userSave(q *req) error {
 	in := ledger.UserInput{ID: q.r.PathValue("id"), Name: f.str("name"), FullName: f.str("fullname"), Role: balie.OfficeRole(f.str("role")),
 		Organiser: f.str("organiser"), Password: q.r.PostFormValue("password"), Disabled: f.on("disabled")}
 	u, err := s.l.SaveUser(q.ctx, q.actor, in)
-	if err != nil {
-		form := q.userFormOf(ledger.UserRow{ID: in.ID, Name: in.Name, FullName: in.FullName, Role: in.Role, Organiser: in.Organiser, Disabled: in.Disabled})
-		if err := refused(form, q.lang, err); err != nil {
-			return err
-		}
-		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		q.edit(tr(q.lang, "user.title"), "/beheer/users", form)
-		return nil
-	}
-	return q.saved("/beheer/users/" + u.ID)
+	return q.answer(err, func() *form {
+		return q.userFormOf(ledger.UserRow{ID: in.ID, Name: in.Name, FullName: in.FullName, Role: in.Role, Organiser: in.Organiser, Disabled: in.Disabled})
+	}, "user.title", "/beheer/users", "/beheer/users/"+u.ID)
 }
 
 // Audit log.
