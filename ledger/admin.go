@@ -216,31 +216,48 @@ func (o *officeTx) ownedBy(org string, old string, exists bool) error {
 	return nil
 }
 
-func (o *officeTx) saveEvent(e balie.Event, create bool) error {
-	if err := e.Validate(); err != nil {
+// saveOwned is the save of a catalogue item an organiser owns (an
+// event, a reward, a product, a membership program): checked by its
+// rule, refused when the actor does not manage its organiser (the new
+// one, or the old one of a change), when new with a taken id, or when
+// its organiser is unknown; then stored with its change for the
+// terminals (wire, what they get of it) and audited.
+func saveOwned[T interface{ Validate() error }](o *officeTx, kind, action string, v T, id string, orgOf func(T) string, create bool,
+	what [2]string, wire func() (any, error)) error {
+	if err := v.Validate(); err != nil {
 		return err
 	}
-	old, exists, err := lookup[balie.Event](o, balie.ChangeEvent, e.ID)
+	old, exists, err := lookup[T](o, kind, id)
 	if err != nil {
 		return err
 	}
-	if err := o.ownedBy(e.OrganiserID, old.OrganiserID, exists); err != nil {
+	org := orgOf(v)
+	if err := o.ownedBy(org, orgOf(old), exists); err != nil {
 		return err
 	}
 	if create && exists {
-		return taken("Een evenement", "An event", e.ID)
+		return taken(what[0], what[1], id)
 	}
-	if _, err := must[balie.Organiser](o, balie.ChangeOrganiser, e.OrganiserID, "Organisator", "Organiser"); err != nil {
+	if _, err := must[balie.Organiser](o, balie.ChangeOrganiser, org, "Organisator", "Organiser"); err != nil {
+		return err
+	}
+	w, err := wire()
+	if err != nil {
 		return err
 	}
 	var before any
 	if exists {
 		before = old
 	}
-	if err := o.put(balie.ChangeEvent, e.ID, e.OrganiserID, e, e, ""); err != nil {
+	if err := o.put(kind, id, org, v, w, ""); err != nil {
 		return err
 	}
-	return o.audit("event.save", balie.ChangeEvent, e.ID, e.OrganiserID, before, e)
+	return o.audit(action, kind, id, org, before, v)
+}
+
+func (o *officeTx) saveEvent(e balie.Event, create bool) error {
+	return saveOwned(o, balie.ChangeEvent, "event.save", e, e.ID, func(e balie.Event) string { return e.OrganiserID }, create,
+		[2]string{"Een evenement", "An event"}, func() (any, error) { return e, nil })
 }
 
 func (o *officeTx) saveTariff(t balie.Tariff, create bool) error {
@@ -303,88 +320,22 @@ func (o *officeTx) deleteTariff(id string) error {
 }
 
 func (o *officeTx) saveReward(r balie.Reward, create bool) error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	old, exists, err := lookup[balie.Reward](o, balie.ChangeReward, r.ID)
-	if err != nil {
-		return err
-	}
-	if err := o.ownedBy(r.OrganiserID, old.OrganiserID, exists); err != nil {
-		return err
-	}
-	if create && exists {
-		return taken("Een voordeel", "A reward", r.ID)
-	}
-	if _, err := must[balie.Organiser](o, balie.ChangeOrganiser, r.OrganiserID, "Organisator", "Organiser"); err != nil {
-		return err
-	}
-	units, err := o.tx.RewardUnits(r.ID)
-	if err != nil {
-		return err
-	}
-	var before any
-	if exists {
-		before = old
-	}
-	if err := o.put(balie.ChangeReward, r.ID, r.OrganiserID, r, balisync.RewardState{Reward: r, UnitsRedeemed: units}, ""); err != nil {
-		return err
-	}
-	return o.audit("reward.save", balie.ChangeReward, r.ID, r.OrganiserID, before, r)
+	// The terminals get the reward with the units redeemed so far.
+	return saveOwned(o, balie.ChangeReward, "reward.save", r, r.ID, func(r balie.Reward) string { return r.OrganiserID }, create,
+		[2]string{"Een voordeel", "A reward"}, func() (any, error) {
+			units, err := o.tx.RewardUnits(r.ID)
+			return balisync.RewardState{Reward: r, UnitsRedeemed: units}, err
+		})
 }
 
 func (o *officeTx) saveProduct(p balie.Product, create bool) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	old, exists, err := lookup[balie.Product](o, balie.ChangeProduct, p.ID)
-	if err != nil {
-		return err
-	}
-	if err := o.ownedBy(p.OrganiserID, old.OrganiserID, exists); err != nil {
-		return err
-	}
-	if create && exists {
-		return taken("Een product", "A product", p.ID)
-	}
-	if _, err := must[balie.Organiser](o, balie.ChangeOrganiser, p.OrganiserID, "Organisator", "Organiser"); err != nil {
-		return err
-	}
-	var before any
-	if exists {
-		before = old
-	}
-	if err := o.put(balie.ChangeProduct, p.ID, p.OrganiserID, p, p, ""); err != nil {
-		return err
-	}
-	return o.audit("product.save", balie.ChangeProduct, p.ID, p.OrganiserID, before, p)
+	return saveOwned(o, balie.ChangeProduct, "product.save", p, p.ID, func(p balie.Product) string { return p.OrganiserID }, create,
+		[2]string{"Een product", "A product"}, func() (any, error) { return p, nil })
 }
 
 func (o *officeTx) saveProgram(p balie.MembershipProgram, create bool) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	old, exists, err := lookup[balie.MembershipProgram](o, balie.ChangeProgram, p.ID)
-	if err != nil {
-		return err
-	}
-	if err := o.ownedBy(p.OrganiserID, old.OrganiserID, exists); err != nil {
-		return err
-	}
-	if create && exists {
-		return taken("Een lidmaatschap", "A membership", p.ID)
-	}
-	if _, err := must[balie.Organiser](o, balie.ChangeOrganiser, p.OrganiserID, "Organisator", "Organiser"); err != nil {
-		return err
-	}
-	var before any
-	if exists {
-		before = old
-	}
-	if err := o.put(balie.ChangeProgram, p.ID, p.OrganiserID, p, p, ""); err != nil {
-		return err
-	}
-	return o.audit("program.save", balie.ChangeProgram, p.ID, p.OrganiserID, before, p)
+	return saveOwned(o, balie.ChangeProgram, "program.save", p, p.ID, func(p balie.MembershipProgram) string { return p.OrganiserID }, create,
+		[2]string{"Een lidmaatschap", "A membership"}, func() (any, error) { return p, nil })
 }
 
 // saveCardPrices replaces a card system's price table; order matters,
