@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/balie/balie"
 	"github.com/balie/balie/ledger"
@@ -133,28 +132,13 @@ func (c *command) organiserAdd(args []string) int {
 }
 
 func (c *command) organiserList(args []string) int {
-	var db string
-	set := c.flags("organiser list", &db)
-	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
-		return code
-	}
-	l, ok := c.open(db, readOnly)
-	if !ok {
-		return exitFail
-	}
-	defer l.Close()
-	orgs, err := ledger.List[balie.Organiser](c.ctx, l, balie.ChangeOrganiser, "")
-	if err != nil {
-		c.say(err)
-		return exitFail
-	}
-	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tNAME\tKIND\tCARD SYSTEM\tIBAN")
-	for _, o := range orgs {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", o.ID, o.Name, o.Kind, o.CardSystem, o.IBAN)
-	}
-	w.Flush()
-	return exitOK
+	return c.table("organiser list", args, "ID\tNAME\tKIND\tCARD SYSTEM\tIBAN", func(l *ledger.Ledger, row func(...any)) error {
+		orgs, err := ledger.List[balie.Organiser](c.ctx, l, balie.ChangeOrganiser, "")
+		for _, o := range orgs {
+			row(o.ID, o.Name, o.Kind, o.CardSystem, o.IBAN)
+		}
+		return err
+	})
 }
 
 // deskModes are the modes as the command takes them.
@@ -199,28 +183,13 @@ func (c *command) deskAdd(args []string) int {
 }
 
 func (c *command) deskList(args []string) int {
-	var db string
-	set := c.flags("desk list", &db)
-	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
-		return code
-	}
-	l, ok := c.open(db, readOnly)
-	if !ok {
-		return exitFail
-	}
-	defer l.Close()
-	desks, err := ledger.List[balie.Desk](c.ctx, l, balie.ChangeDesk, "")
-	if err != nil {
-		c.say(err)
-		return exitFail
-	}
-	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tNAME\tORGANISER\tMODE\tCARD SYSTEM")
-	for _, d := range desks {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", d.ID, d.Name, d.OrganiserID, d.Mode, d.CardSystem)
-	}
-	w.Flush()
-	return exitOK
+	return c.table("desk list", args, "ID\tNAME\tORGANISER\tMODE\tCARD SYSTEM", func(l *ledger.Ledger, row func(...any)) error {
+		desks, err := ledger.List[balie.Desk](c.ctx, l, balie.ChangeDesk, "")
+		for _, d := range desks {
+			row(d.ID, d.Name, d.OrganiserID, d.Mode, d.CardSystem)
+		}
+		return err
+	})
 }
 
 // exportAudit prints the audit log, oldest first, one JSON object a line.

@@ -430,8 +430,28 @@ func (c *command) terminalAdd(args []string) int {
 }
 
 func (c *command) terminalList(args []string) int {
+	return c.table("terminal list", args, "ID\tNAME\tORGANISER\tLOCATION\tSTATUS\tENROLLED\tSIGNED\tLAST SEQ", func(l *ledger.Ledger, row func(...any)) error {
+		ts, err := l.Terminals(c.ctx)
+		for _, t := range ts {
+			enrolled := "no"
+			if !t.Enrolled.IsZero() {
+				enrolled = t.Enrolled.In(balie.Brussels()).Format("2006-01-02 15:04")
+			}
+			signed := "no"
+			if t.Signed {
+				signed = "yes"
+			}
+			row(t.ID, t.Name, t.Organiser, t.Location, t.Status, enrolled, signed, t.LastSeq)
+		}
+		return err
+	})
+}
+
+// table runs a list command: the ledger opened read-only, the rows read
+// printed in aligned columns under header (tab-separated names).
+func (c *command) table(name string, args []string, header string, rows func(l *ledger.Ledger, row func(...any)) error) int {
 	var db string
-	set := c.flags("terminal list", &db)
+	set := c.flags(name, &db)
 	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
 		return code
 	}
@@ -440,23 +460,20 @@ func (c *command) terminalList(args []string) int {
 		return exitFail
 	}
 	defer l.Close()
-	ts, err := l.Terminals(c.ctx)
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, header)
+	err := rows(l, func(cells ...any) {
+		for i, v := range cells {
+			if i > 0 {
+				fmt.Fprint(w, "\t")
+			}
+			fmt.Fprint(w, v)
+		}
+		fmt.Fprintln(w)
+	})
 	if err != nil {
 		c.say(err)
 		return exitFail
-	}
-	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tNAME\tORGANISER\tLOCATION\tSTATUS\tENROLLED\tSIGNED\tLAST SEQ")
-	for _, t := range ts {
-		enrolled := "no"
-		if !t.Enrolled.IsZero() {
-			enrolled = t.Enrolled.In(balie.Brussels()).Format("2006-01-02 15:04")
-		}
-		signed := "no"
-		if t.Signed {
-			signed = "yes"
-		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", t.ID, t.Name, t.Organiser, t.Location, t.Status, enrolled, signed, t.LastSeq)
 	}
 	w.Flush()
 	return exitOK

@@ -63,28 +63,13 @@ func (c *command) periodClose(args []string) int {
 }
 
 func (c *command) periodList(args []string) int {
-	var db string
-	set := c.flags("period list", &db)
-	if code, ok := c.parse(set, args, &db, 0, ""); !ok {
-		return code
-	}
-	l, ok := c.open(db, readOnly)
-	if !ok {
-		return exitFail
-	}
-	defer l.Close()
-	ps, err := l.Periods(c.ctx)
-	if err != nil {
-		c.say(err)
-		return exitFail
-	}
-	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "MONTH\tCLOSED WITH\tCLOSED AT\tBY\tLINES\tMARK\tHASH")
-	for _, p := range ps {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", p.Month, p.Period, p.ClosedAt.In(balie.Brussels()).Format("2006-01-02 15:04"), p.ClosedBy, p.Lines, p.Mark, p.Hash)
-	}
-	w.Flush()
-	return exitOK
+	return c.table("period list", args, "MONTH\tCLOSED WITH\tCLOSED AT\tBY\tLINES\tMARK\tHASH", func(l *ledger.Ledger, row func(...any)) error {
+		ps, err := l.Periods(c.ctx)
+		for _, p := range ps {
+			row(p.Month, p.Period, p.ClosedAt.In(balie.Brussels()).Format("2006-01-02 15:04"), p.ClosedBy, p.Lines, p.Mark, p.Hash)
+		}
+		return err
+	})
 }
 
 // reportCommand runs 'ledger report settlement|figures'.
