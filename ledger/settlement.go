@@ -189,14 +189,36 @@ type MonthTotals struct {
 // and the hash of the event it came from, so a recompute that differs by
 // a cent, a line or an event shows.
 func lineHash(h interface{ Write([]byte) (int, error) }, l SettlementLine) {
+	// The bytes are those the closes were frozen with (fields joined by
+	// "|", integers in decimal, the departments as "id=cents;" each),
+	// appended by hand: fmt took a tenth of a year's settlement.
 	s := l.Settlement
-	var deps strings.Builder
+	b := make([]byte, 0, 320)
+	str := func(v string) { b = append(append(b, v...), '|') }
+	num := func(v int64) { b = append(strconv.AppendInt(b, v, 10), '|') }
+	str(l.ActID)
+	str(l.EventHash)
+	num(int64(l.Line))
+	str(l.Kind)
+	num(int64(l.Quantity))
+	str(l.OrganiserID)
+	str(string(l.Facts.Card))
+	str(l.Facts.PostalCode)
+	num(int64(s.Regular))
+	num(int64(s.Holder))
+	num(int64(s.Organiser))
+	num(int64(s.Payer))
+	str(s.PayerID)
 	for _, d := range s.Departments {
-		deps.WriteString(d.Department + "=" + strconv.FormatInt(int64(d.Cents), 10) + ";")
+		b = append(append(b, d.Department...), '=')
+		b = append(strconv.AppendInt(b, int64(d.Cents), 10), ';')
 	}
-	fmt.Fprintf(h, "%s|%s|%d|%s|%d|%s|%s|%s|%d|%d|%d|%d|%s|%s|%s|%s|%s|%t\n", l.ActID, l.EventHash, l.Line, l.Kind, l.Quantity,
-		l.OrganiserID, l.Facts.Card, l.Facts.PostalCode, s.Regular, s.Holder, s.Organiser, s.Payer, s.PayerID, deps.String(),
-		s.OwedTo, l.Month, l.VoidOfID, l.Late)
+	b = append(b, '|')
+	str(s.OwedTo)
+	str(l.Month)
+	str(l.VoidOfID)
+	b = append(strconv.AppendBool(b, l.Late), '\n')
+	h.Write(b)
 }
 
 // monthCheck is what one month recomputes to, whatever the organiser
