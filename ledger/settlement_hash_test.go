@@ -27,7 +27,7 @@ func frozenLineHash(l SettlementLine) []byte {
 func TestLineHash_bytesOfTheCloses(t *testing.T) {
 	social := SettlementLine{ActID: "0190c3d2-7f1e-7abc-8def-0123456789ab", EventHash: "9c00274" + strings.Repeat("f", 57),
 		MoneyRow: MoneyRow{Line: 2, Kind: "TICKET/SOCIAL", Quantity: 3, OrganiserID: "org-cc", Month: "2026-11",
-			Facts:      ActFacts{Card: "0930132034263", PostalCode: "2530"},
+			Facts: ActFacts{Card: "0930132034263", PostalCode: "2530"},
 			Settlement: balie.Settlement{Regular: 1800, Holder: 360, Organiser: 0, Payer: 1440, PayerID: "gem-boechout", OwedTo: "org-cc",
 				Departments: []balie.DepartmentCents{{Department: "regio-netevallei", Cents: 720}, {Department: "gem-boechout", Cents: 720}}}}}
 	void := social
