@@ -40,6 +40,34 @@ type appConfig struct {
 	fullscreen bool
 	// scanCheckin makes the sports desk check a scanned holder in at once.
 	scanCheckin bool
+	// now is the desk's clock (and, with --demo, its ledger's); the
+	// wall clock when nil. --demo-time sets it to another time of day.
+	now func() time.Time
+}
+
+// clock is the desk's clock.
+func (c appConfig) clock() func() time.Time {
+	if c.now == nil {
+		return time.Now
+	}
+	return c.now
+}
+
+// demoClock runs as if it were hhmm (Brussels) now: of today, or of
+// yesterday when that is still to come today, so that the clock never
+// runs ahead of a ledger's. It ticks as the wall clock does.
+func demoClock(hhmm string, wall time.Time) (func() time.Time, error) {
+	t, err := time.Parse("15:04", hhmm)
+	if err != nil {
+		return nil, fmt.Errorf("--demo-time must be a time of day such as 14:00, not %q", hhmm)
+	}
+	y, m, d := wall.In(balie.Brussels()).Date()
+	at := time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, balie.Brussels())
+	if at.After(wall) {
+		at = at.AddDate(0, 0, -1)
+	}
+	offset := at.Sub(wall)
+	return func() time.Time { return time.Now().Add(offset) }, nil
 }
 
 // windowSize is the window's size without --fullscreen: it fits the
@@ -63,6 +91,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	fset.BoolVar(&cfg.scanCheckin, "scan-checkin", false, "at a sports desk: a scan checks the holder in at the chosen activity at once (a queue at the gate); F8 turns it off and on")
 	fset.BoolVar(&cfg.fullscreen, "fullscreen", false, "fill the whole screen (a counter PC); otherwise a window of 1024x700 that can be resized")
 	cfg.reader.register(fset, "reader-", "reader")
+	demoTime := fset.String("demo-time", "", "with --demo: run the desk and its ledger as if it were this time of day (14:00), the latest such moment: a demo in the evening, when the sports hall is closed")
 	config := fset.String("config", "", "the configuration file (default: balie.conf in the user's config folder; none with --demo)")
 	if code, ok := parse(fset, args, stderr); !ok {
 		return code
@@ -90,6 +119,18 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 	if cfg.lang != "nl" && cfg.lang != "en" {
 		fmt.Fprintf(stderr, "balie: --lang must be nl or en, not %q\n", cfg.lang)
 		return exitUsage
+	}
+	if *demoTime != "" {
+		if !cfg.demo {
+			fmt.Fprintln(stderr, "balie: --demo-time is for --demo only: a real desk keeps the real time")
+			return exitUsage
+		}
+		now, err := demoClock(*demoTime, time.Now())
+		if err != nil {
+			fmt.Fprintln(stderr, "balie:", err)
+			return exitUsage
+		}
+		cfg.now = now
 	}
 	tm, err := openTerminal(ctx, cfg, log)
 	if err != nil {
@@ -141,7 +182,7 @@ func runApp(ctx context.Context, args []string, stdout, stderr io.Writer, log *s
 		if err := pos.UseLanguage(lang, assets.Translations(), "translations"); err != nil {
 			log.Error("load translations", "err", err)
 		}
-		app := pos.NewApp(pos.Config{Lang: lang, Desk: desk, Logger: log, ReportDir: reports, ReceiptDir: receipts, ScanChecksIn: cfg.scanCheckin}, pos.Deps{
+		app := pos.NewApp(pos.Config{Lang: lang, Desk: desk, Logger: log, Now: cfg.clock(), ReportDir: reports, ReceiptDir: receipts, ScanChecksIn: cfg.scanCheckin}, pos.Deps{
 			Directory: pos.NewOnlineDirectory(d, tm.insz, lang, log),
 			Staff:     d,
 			Sports:    d,

@@ -69,7 +69,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `balie: de kassa van de vrijetijdspas / the leisure pass terminal
 
   balie [--db FILE] [--desk ID] [--lang nl|en]   start the counter app
-  balie --demo [--holders N] [--desk ID] [--history=false]
+  balie --demo [--holders N] [--desk ID] [--history=false] [--demo-time 14:00]
                                                  start on a demo city (no hardware needed)
   balie export --db FILE                         print the journal as JSON lines
   balie verify --db FILE                         check the journal's hash chain and sequence

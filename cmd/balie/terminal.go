@@ -61,7 +61,8 @@ func (w *waker) Wake() {
 // first time and starts the sync worker.
 func openTerminal(ctx context.Context, cfg appConfig, log *slog.Logger) (*terminal, error) {
 	path := cfg.db
-	today := time.Now()
+	now := cfg.clock()
+	today := now()
 	if cfg.demo && path == "" {
 		path = defaultDemoDB(today, cfg.holders, cfg.history)
 	}
@@ -74,7 +75,7 @@ func openTerminal(ctx context.Context, cfg appConfig, log *slog.Logger) (*termin
 	tm := &terminal{close: func() {}}
 	ledgerURL := cfg.ledger
 	if cfg.demo {
-		l, srv, seeded, err := startDemoLedger(ctx, path+".ledger", today, cfg.holders, cfg.history, log)
+		l, srv, seeded, err := startDemoLedger(ctx, path+".ledger", now, cfg.holders, cfg.history, log)
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +108,7 @@ func openTerminal(ctx context.Context, cfg appConfig, log *slog.Logger) (*termin
 		}
 	}
 	w := &waker{}
-	d, err := store.Open(ctx, path, store.Options{Logger: log, OnCommit: w.Wake})
+	d, err := store.Open(ctx, path, store.Options{Logger: log, OnCommit: w.Wake, Now: now})
 	if err != nil {
 		tm.close()
 		return nil, err
@@ -175,7 +176,7 @@ func (tm *terminal) link(ctx context.Context, cfg appConfig, url string, w *wake
 	}
 	client.Version = version.String()
 	tm.insz = inszFinder{c: client}
-	tm.worker = balisync.NewWorker(tm.db, client, workerOptions(log))
+	tm.worker = balisync.NewWorker(tm.db, client, workerOptions(log, cfg.clock()))
 	if cursor, _ := tm.db.DownloadCursor(ctx); cursor == "" {
 		start := time.Now()
 		if err := tm.worker.Sync(ctx); err != nil {
@@ -197,8 +198,8 @@ func (tm *terminal) link(ctx context.Context, cfg appConfig, url string, w *wake
 const syncEvery = 3 * time.Second
 
 // workerOptions are the sync worker's options at a desk.
-func workerOptions(log *slog.Logger) balisync.Options {
-	return balisync.Options{Logger: log, Poll: syncEvery, MaxBackoff: syncEvery, Progress: func(n int) {
+func workerOptions(log *slog.Logger, now func() time.Time) balisync.Options {
+	return balisync.Options{Logger: log, Now: now, Poll: syncEvery, MaxBackoff: syncEvery, Progress: func(n int) {
 		log.Info("downloading from the ledger", "changes", n)
 	}}
 }
@@ -224,14 +225,14 @@ func (tm *terminal) syncState() func() pos.SyncState {
 
 // defaultDemoDB names the demo store by day and size: the demo city's
 // events are placed around the day it was made for.
-func defaultDemoDB(today time.Time, holders int, history bool) string {
+func defaultDemoDB(today time.Time, holders int, withHistory bool) string {
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		dir = os.TempDir()
 	}
 	day := today.In(balie.Brussels()).Format("2006-01-02")
 	bare := ""
-	if !history {
+	if !withHistory {
 		bare = "-bare"
 	}
 	return filepath.Join(dir, appFolder, fmt.Sprintf("demo-%s-%d%s.db", day, holders, bare))
@@ -239,7 +240,7 @@ func defaultDemoDB(today time.Time, holders int, history bool) string {
 
 // startDemoLedger opens (the first time seeds) the demo's own ledger and
 // serves it on a free port of 127.0.0.1.
-func startDemoLedger(ctx context.Context, path string, today time.Time, holders int, withHistory bool, log *slog.Logger) (*ledger.Ledger, *httpapi.Server, bool, error) {
+func startDemoLedger(ctx context.Context, path string, now func() time.Time, holders int, withHistory bool, log *slog.Logger) (*ledger.Ledger, *httpapi.Server, bool, error) {
 	// A marker beside the file says the seed finished: a seed cut off
 	// half-way is thrown away and made again, never taken for a city.
 	ready, seeded := path+".ready", false
@@ -247,7 +248,7 @@ func startDemoLedger(ctx context.Context, path string, today time.Time, holders 
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			os.Remove(path + suffix)
 		}
-		if err := seedDemoLedger(ctx, path, today, holders, withHistory, log); err != nil {
+		if err := seedDemoLedger(ctx, path, now, holders, withHistory, log); err != nil {
 			return nil, nil, false, err
 		}
 		if err := os.WriteFile(ready, nil, 0o600); err != nil {
@@ -259,7 +260,7 @@ func startDemoLedger(ctx context.Context, path string, today time.Time, holders 
 	if err != nil {
 		return nil, nil, false, err
 	}
-	l := ledger.New(st, ledger.Options{Logger: log})
+	l := ledger.New(st, ledger.Options{Logger: log, Now: now})
 	srv := httpapi.New(l, httpapi.Options{Logger: log})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		l.Close()
@@ -270,13 +271,13 @@ func startDemoLedger(ctx context.Context, path string, today time.Time, holders 
 }
 
 // seedDemoLedger writes the demo city into a new ledger.
-func seedDemoLedger(ctx context.Context, path string, today time.Time, holders int, withHistory bool, log *slog.Logger) error {
-	start := time.Now()
+func seedDemoLedger(ctx context.Context, path string, now func() time.Time, holders int, withHistory bool, log *slog.Logger) error {
+	start, today := time.Now(), now()
 	st, err := sqlite.Open(ctx, path, sqlite.Options{Logger: log})
 	if err != nil {
 		return err
 	}
-	l := ledger.New(st, ledger.Options{Logger: log})
+	l := ledger.New(st, ledger.Options{Logger: log, Now: now})
 	ld, err := l.NewLoader(ctx)
 	if err != nil {
 		l.Close()

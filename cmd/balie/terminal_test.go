@@ -80,7 +80,7 @@ func TestTerminal_syncState(t *testing.T) {
 	if st := tm.syncState()(); st.Queued != 1 || st.Oldest.IsZero() {
 		t.Errorf("header state %+v, want the act counted at once", st)
 	}
-	o := workerOptions(quiet)
+	o := workerOptions(quiet, time.Now)
 	if o.Poll > 4*time.Second || o.MaxBackoff > 4*time.Second {
 		t.Errorf("poll %s, max backoff %s: the header could lag the ledger by more than 5 s", o.Poll, o.MaxBackoff)
 	}
