@@ -178,33 +178,8 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	base := lt.URL + "/beheer"
-	var findings []string
-	check := func(name string) {
-		t.Helper()
-		fs, err := axe(ctx)
-		if err != nil {
-			t.Fatalf("axe on %s: %v", name, err)
-		}
-		for _, f := range fs {
-			findings = append(findings, fmt.Sprintf("%s: %s %s (%s) at %s", name, f.Impact, f.ID, f.Help, strings.Join(f.Nodes, ", ")))
-		}
-	}
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(sel, q(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
+	b := &tab{t: t, ctx: ctx}
+	check, run, text := b.check, b.run, b.text
 	formFields := func(name, form string) {
 		t.Helper()
 		missed, err := reachable(ctx, form)
@@ -409,10 +384,7 @@ func TestBrowser(t *testing.T) {
 	shot(t, ctx, "12-forbidden")
 	run("their own desk", chromedp.Navigate(base+"/desks/"+demo.BoxOfficeDesk), visible(`main form`))
 	check("own desk")
-
-	for _, f := range findings {
-		t.Error("axe-core: " + f)
-	}
+	b.report()
 }
 
 // euroCents reads an amount as the pages write it, "€ 1.234,50" or
@@ -455,33 +427,8 @@ func TestBrowser_settlement(t *testing.T) {
 		}
 	}
 	base := lt.URL + "/beheer"
-	var findings []string
-	check := func(name string) {
-		t.Helper()
-		fs, err := axe(ctx)
-		if err != nil {
-			t.Fatalf("axe on %s: %v", name, err)
-		}
-		for _, f := range fs {
-			findings = append(findings, fmt.Sprintf("%s: %s %s (%s) at %s", name, f.Impact, f.ID, f.Help, strings.Join(f.Nodes, ", ")))
-		}
-	}
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(sel, q(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
+	b := &tab{t: t, ctx: ctx}
+	check, run, text := b.check, b.run, b.text
 	run("2x", chromedp.EmulateViewport(1366, 900, chromedp.EmulateScale(2)))
 	run("sign in", chromedp.Navigate(base+"/login?lang=nl"), visible(`#login-name`),
 		sendKeys(`#login-name`, "coordinator"), sendKeys(`#login-password`, password+kb.Enter), visible(`nav.side`))
@@ -637,7 +584,52 @@ func TestBrowser_settlement(t *testing.T) {
 	}
 	run("budgets", chromedp.Navigate(base+"/budgets?year=2026"), visible(`main h1`))
 	shot(t, ctx, "2x-budgets")
-	for _, f := range findings {
-		t.Error("axe-core: " + f)
+	b.report()
+}
+
+// tab is one browser test's tab: its steps fail the test with what
+// they were doing, and axe-core's findings on every page checked are
+// reported at its end.
+type tab struct {
+	t        *testing.T
+	ctx      context.Context
+	findings []string
+}
+
+// check runs axe-core on the page shown.
+func (b *tab) check(name string) {
+	b.t.Helper()
+	fs, err := axe(b.ctx)
+	if err != nil {
+		b.t.Fatalf("axe on %s: %v", name, err)
+	}
+	for _, f := range fs {
+		b.findings = append(b.findings, fmt.Sprintf("%s: %s %s (%s) at %s", name, f.Impact, f.ID, f.Help, strings.Join(f.Nodes, ", ")))
+	}
+}
+
+// run does actions within a minute.
+func (b *tab) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	sctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// text reads an element's text.
+func (b *tab) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(sel, q(sel)))
+	if err != nil {
+		b.t.Fatalf("read %s: %v", sel, err)
+	}
+	return s
+}
+
+func (b *tab) report() {
+	for _, f := range b.findings {
+		b.t.Error("axe-core: " + f)
 	}
 }

@@ -298,11 +298,7 @@ func (s *Server) eventSave(q *req) error {
 	e := balie.Event{ID: id, Name: f.str("name"), OrganiserID: f.str("organiser"), Start: f.dateTime("start", "f.start"), End: f.dateTime("end", "f.end"),
 		PointsPerCheckin: f.int("points", "f.points"), CheckinLimit: f.limit("limit", "period"),
 		MarginBefore: time.Duration(f.int("before", "f.marginbefore")) * time.Minute, MarginAfter: time.Duration(f.int("after", "f.marginafter")) * time.Minute}
-	if create {
-		if e.ID = f.str("id"); e.ID == "" {
-			e.ID = balie.Slug("ev", e.Start.In(balie.Brussels()).Format("20060102")+" "+e.Name)
-		}
-	} else if _, _, err := load[balie.Event](q, balie.ChangeEvent, id); err != nil {
+	if err := identify[balie.Event](q, f, create, &e.ID, balie.ChangeEvent, "ev", e.Start.In(balie.Brussels()).Format("20060102")+" "+e.Name); err != nil {
 		return err
 	}
 	err := f.err
@@ -388,11 +384,7 @@ func (s *Server) rewardSave(q *req) error {
 	if r.Kind == balie.RewardWelcome {
 		r.Points = 0
 	}
-	if create {
-		if r.ID = f.str("id"); r.ID == "" {
-			r.ID = balie.Slug("rw", r.Name)
-		}
-	} else if _, _, err := load[balie.Reward](q, balie.ChangeReward, id); err != nil {
+	if err := identify[balie.Reward](q, f, create, &r.ID, balie.ChangeReward, "rw", r.Name); err != nil {
 		return err
 	}
 	err := f.err
@@ -471,11 +463,7 @@ func (s *Server) programSave(q *req) error {
 	if !p.HasSocialPrice {
 		p.SocialPrice = 0
 	}
-	if create {
-		if p.ID = f.str("id"); p.ID == "" {
-			p.ID = balie.Slug("prog", p.Name)
-		}
-	} else if _, _, err := load[balie.MembershipProgram](q, balie.ChangeProgram, id); err != nil {
+	if err := identify[balie.MembershipProgram](q, f, create, &p.ID, balie.ChangeProgram, "prog", p.Name); err != nil {
 		return err
 	}
 	err := f.err
@@ -565,11 +553,7 @@ func (s *Server) staffSave(q *req) error {
 	create := id == ""
 	f := q.form()
 	st := balie.Staff{ID: id, Name: f.str("name"), OrganiserID: f.str("organiser"), CardNumber: balie.CardNumber(f.str("card")), Role: balie.Role(f.str("role")), Desks: f.all("desks")}
-	if create {
-		if st.ID = f.str("id"); st.ID == "" {
-			st.ID = balie.Slug("staff", st.Name)
-		}
-	} else if _, _, err := load[balie.Staff](q, balie.ChangeStaff, id); err != nil {
+	if err := identify[balie.Staff](q, f, create, &st.ID, balie.ChangeStaff, "staff", st.Name); err != nil {
 		return err
 	}
 	pin := q.r.PostFormValue("pin")

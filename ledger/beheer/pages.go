@@ -139,6 +139,21 @@ func load[T any](q *req, kind, id string) (T, string, error) {
 	return v, org, nil
 }
 
+// identify gives a new item its id (the one typed, else a slug of its
+// name) or, for a change, checks that the stored item exists and that
+// the user may see it (404, 403): the start of every save of an item
+// with an id of its own.
+func identify[T any](q *req, f *reader, create bool, id *string, kind, prefix, name string) error {
+	if create {
+		if *id = f.str("id"); *id == "" {
+			*id = balie.Slug(prefix, name)
+		}
+		return nil
+	}
+	_, _, err := load[T](q, kind, *id)
+	return err
+}
+
 // refused re-renders a form with the refusal and what was typed: nothing
 // typed is lost.
 func refused(f *form, lang string, err error) error {
@@ -283,11 +298,7 @@ func (s *Server) organiserSave(q *req) error {
 	f := q.form()
 	o := balie.Organiser{ID: id, Name: f.str("name"), Kind: f.str("kind"), CardSystem: f.str("cardsystem"),
 		Contact: balie.Contact{Name: f.str("contact"), Email: f.str("email"), Phone: f.str("phone")}, IBAN: balie.IBAN(f.str("iban")), AccountHolder: f.str("accountholder")}
-	if create {
-		if o.ID = f.str("id"); o.ID == "" {
-			o.ID = balie.Slug("org", o.Name)
-		}
-	} else if _, _, err := load[balie.Organiser](q, balie.ChangeOrganiser, id); err != nil {
+	if err := identify[balie.Organiser](q, f, create, &o.ID, balie.ChangeOrganiser, "org", o.Name); err != nil {
 		return err
 	}
 	err := s.l.SaveOrganiser(q.ctx, q.actor, o, create)
@@ -597,11 +608,7 @@ func (s *Server) deskSave(q *req) error {
 	create := id == ""
 	f := q.form()
 	d := balie.Desk{ID: id, Name: f.str("name"), OrganiserID: f.str("organiser"), Mode: balie.DeskMode(f.str("mode")), CardSystem: f.str("cardsystem"), SellsFor: f.all("sellsfor")}
-	if create {
-		if d.ID = f.str("id"); d.ID == "" {
-			d.ID = balie.Slug("desk", d.Name)
-		}
-	} else if _, _, err := load[balie.Desk](q, balie.ChangeDesk, id); err != nil {
+	if err := identify[balie.Desk](q, f, create, &d.ID, balie.ChangeDesk, "desk", d.Name); err != nil {
 		return err
 	}
 	err := s.l.SaveDesk(q.ctx, q.actor, d, create)

@@ -11,7 +11,6 @@ import (
 	"github.com/balie/balie"
 	"github.com/balie/balie/ledger"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // The back office's part of the seam (ledger.OfficeReader and
@@ -244,20 +243,7 @@ func (r *reader) ChangesFor(after int64, limit int, audiences []string, fn func(
 		FROM change_commits o
 		CROSS JOIN LATERAL (SELECT pos, kind, key, deleted, data FROM changes WHERE tx = o.tx AND pos > $1 - o.first + 1 AND audience = ANY($3) ORDER BY pos OFFSET 0) AS c
 		WHERE o.last > $1 ORDER BY o.last, c.pos LIMIT $2`, after, limit, audiences)
-	if err != nil {
-		return wrapErr("read changes", err)
-	}
-	defer rows.Close()
-	var kind, key, data pgtype.DriverBytes
-	for rows.Next() {
-		var seq int64
-		var deleted bool
-		if err := rows.Scan(&seq, &kind, &key, &deleted, &data); err != nil {
-			return wrapErr("read changes", err)
-		}
-		fn(seq, kind, key, deleted, data)
-	}
-	return wrapErr("read changes", rows.Err())
+	return scanChanges(rows, err, fn)
 }
 
 func (r *reader) RestrictedChanges(upTo int64, fn func(ledger.Change) error) error {

@@ -276,12 +276,18 @@ func (r *reader) Changes(after int64, limit int, fn func(seq int64, kind, key []
 		FROM change_commits o
 		CROSS JOIN LATERAL (SELECT pos, kind, key, deleted, data FROM changes WHERE tx = o.tx AND pos > $1 - o.first + 1 ORDER BY pos OFFSET 0) AS c
 		WHERE o.last > $1 ORDER BY o.last, c.pos LIMIT $2`, after, limit)
+	return scanChanges(rows, err, fn)
+}
+
+// scanChanges hands each row of a change-log query (seq, kind, key,
+// deleted, data) to fn. The bytes are the driver's own, valid until the
+// next row: a first download of a million holders copies nothing it
+// does not keep.
+func scanChanges(rows pgx.Rows, err error, fn func(seq int64, kind, key []byte, deleted bool, data []byte)) error {
 	if err != nil {
 		return wrapErr("read changes", err)
 	}
 	defer rows.Close()
-	// The driver's own bytes, valid until the next row: a first download
-	// of a million holders copies nothing it does not keep.
 	var kind, key, data pgtype.DriverBytes
 	for rows.Next() {
 		var seq int64

@@ -256,22 +256,8 @@ func (r *reader) ChangesFor(after int64, limit int, audiences []string, fn func(
 	for _, a := range audiences {
 		args = append(args, a)
 	}
-	rows, err := r.q.QueryContext(r.ctx, `SELECT seq, kind, key, deleted, data FROM changes WHERE seq > ? AND audience IN (`+inList(len(audiences))+`)
-		ORDER BY seq LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return r.s.classify("read changes", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var seq int64
-		var kind, key, data sql.RawBytes
-		var deleted bool
-		if err := rows.Scan(&seq, &kind, &key, &deleted, &data); err != nil {
-			return r.s.classify("read changes", err)
-		}
-		fn(seq, kind, key, deleted, data)
-	}
-	return r.s.classify("read changes", rows.Err())
+	return r.changes(`SELECT seq, kind, key, deleted, data FROM changes WHERE seq > ? AND audience IN (`+inList(len(audiences))+`)
+		ORDER BY seq LIMIT ?`, append(args, limit), fn)
 }
 
 func (r *reader) RestrictedChanges(upTo int64, fn func(ledger.Change) error) error {

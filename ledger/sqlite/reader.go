@@ -340,7 +340,13 @@ func (r *reader) Signatures(terminal string) ([]ledger.Signature, error) {
 }
 
 func (r *reader) Changes(after int64, limit int, fn func(seq int64, kind, key []byte, deleted bool, data []byte)) error {
-	rows, err := r.q.QueryContext(r.ctx, `SELECT seq, kind, key, deleted, data FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	return r.changes(`SELECT seq, kind, key, deleted, data FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`, []any{after, limit}, fn)
+}
+
+// changes runs a query of the change log's rows (seq, kind, key,
+// deleted, data) and hands each to fn, its bytes valid during the call.
+func (r *reader) changes(q string, args []any, fn func(seq int64, kind, key []byte, deleted bool, data []byte)) error {
+	rows, err := r.q.QueryContext(r.ctx, q, args...)
 	if err != nil {
 		return r.s.classify("read changes", err)
 	}
